@@ -1,0 +1,59 @@
+# coopsip: `make run` for the app with demo data, `make test` for every test.
+# Needs only Python 3.11+ and make: the rest is installed from uv.lock.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test setup setup-test messages check-messages lint typecheck ci-checks worker clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+setup: $(UV)
+	$(UV) sync --frozen --no-dev --python $(PYTHON)
+	$(PY) manage.py compile_translations
+	$(PY) manage.py migrate --no-input
+
+## run: set up, load the demo data and serve http://127.0.0.1:8000
+run: setup
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+setup-test: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	$(PY) manage.py compile_translations
+	$(PY) scripts/ensure_chromium.py
+
+## test: set up and run every test (browser tests included)
+test: setup-test
+	$(PY) -m pytest
+
+## worker: run background tasks (when TASKS_BACKEND=database)
+worker:
+	$(PY) manage.py db_worker --queue-name "*"
+
+## messages: extract texts to translate into the nl/fr/en catalogues
+messages:
+	$(PY) manage.py makemessages --locale nl --locale fr --locale en --ignore ".venv/*" --ignore ".tools/*" --no-obsolete
+	$(PY) manage.py fill_english_catalogue
+	$(PY) manage.py compile_translations
+
+check-messages:
+	$(PY) manage.py check_translations
+
+lint:
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck:
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var

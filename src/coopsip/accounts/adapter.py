@@ -1,0 +1,75 @@
+"""How allauth fits coopsip: mail through the task queue, in the person's language."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import translate_url
+from django.utils import translation
+
+from coopsip.accounts.models import User
+from coopsip.core.mail import queue_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        user = context.get("user") or User.objects.filter(email__iexact=email).first()
+        language = getattr(user, "preferred_language", None) or translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, {"email": email, **context})
+        html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
+        text = str(message.body)
+        # The same message to the same address is the same email: a retried
+        # request does not send it twice.
+        digest = hashlib.sha256(f"{email}\n{message.subject}\n{text}".encode()).hexdigest()
+        queue_email(
+            key=f"allauth:{template_prefix}:{digest}",
+            to_email=email,
+            subject=str(message.subject),
+            body_text=text,
+            body_html=str(html),
+            user=user if isinstance(user, User) else None,
+        )
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+        return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        url = super().get_login_redirect_url(request)
+        language = getattr(request.user, "preferred_language", None)
+        return translate_url(url, language) if language else url
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post_login(request, user, **kwargs)
+        set_language_cookie(response, user.preferred_language)
+        return response
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The login name for django-axes, from allauth's form or the admin's."""
+    credentials = credentials or {}
+    value = (
+        credentials.get("email")
+        or credentials.get("username")
+        or request.POST.get("login")
+        or request.POST.get("username")
+        or ""
+    )
+    return str(value).strip().lower()

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from coopsip.accounts.models import SPOKEN_LANGUAGES, Gender, StakeholderType, User
+from coopsip.places.models import Country, Municipality, Office
+from coopsip.places.selectors import places_for_postcode
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("We use it for the pages you see and the emails we send you."),
+    )
+    office = forms.ModelChoiceField(
+        label=_("Office"), queryset=Office.objects.all(), required=False, empty_label=_("No office")
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices, initial=Country.BELGIUM)
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=120,
+        required=False,
+        help_text=_("Needed when several places share the postcode."),
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "list": "places-for-postcode"}),
+    )
+    languages_spoken = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=SPOKEN_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (optional)"),
+        choices=[("", _("I prefer not to say")), *Gender.choices],
+        required=False,
+        help_text=_(
+            "We ask it to form balanced working groups and to report how diverse participation is. "
+            "Only the Cooperative Life team sees it, and you can remove it at any time."
+        ),
+    )
+    stakeholder_type = forms.ChoiceField(
+        label=_("Your relation to the cooperative (optional)"),
+        choices=[("", _("I prefer not to say")), *StakeholderType.choices],
+        required=False,
+        help_text=_(
+            "Some editions are open to clients, partners, employees or permanent staff too; "
+            "this helps us tell you which ones you can join."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipality: Municipality | None = None
+
+    @classmethod
+    def initial_for(cls, user: User) -> dict[str, Any]:
+        municipality = user.municipality
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "preferred_language": user.preferred_language,
+            "office": user.office,
+            "country": municipality.country if municipality else Country.BELGIUM,
+            "postcode": municipality.postcode if municipality else "",
+            "place": municipality.name if municipality else "",
+            "languages_spoken": user.languages_spoken,
+            "gender": user.gender,
+            "stakeholder_type": user.stakeholder_type,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        postcode = (data.get("postcode") or "").strip()
+        place = (data.get("place") or "").strip()
+        country = data.get("country")
+        if not postcode:
+            if place:
+                self.add_error("postcode", _("Enter the postcode of your place."))
+            return data
+        places = list(places_for_postcode(country=country or "", postcode=postcode))
+        if not places:
+            self.add_error("postcode", _("We do not know this postcode in the country you chose."))
+        elif place:
+            matches = [p for p in places if p.name.casefold() == place.casefold()]
+            if matches:
+                self.municipality = matches[0]
+            else:
+                names = ", ".join(p.name for p in places)
+                self.add_error("place", _("This place does not have that postcode. Choose one of: %(names)s.") % {"names": names})
+        elif len(places) == 1:
+            self.municipality = places[0]
+        else:
+            names = ", ".join(p.name for p in places)
+            self.add_error("place", _("Several places have this postcode. Choose one of: %(names)s.") % {"names": names})
+        return data
+
+
+class DeleteAccountForm(forms.Form):
+    confirm_email = forms.EmailField(
+        label=_("Type your email address to confirm"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirm_email(self) -> str:
+        value = self.cleaned_data["confirm_email"]
+        if value.strip().lower() != self.user.email.lower():
+            raise forms.ValidationError(_("This is not the email address of your account."))
+        return value

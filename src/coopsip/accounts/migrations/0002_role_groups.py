@@ -1,0 +1,20 @@
+"""The two role groups: the Cooperative Life team (staff) and the board."""
+
+from django.db import migrations
+
+GROUPS = ["cooperative-life", "board"]
+
+
+def add_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    operations = [migrations.RunPython(add_groups, remove_groups)]

@@ -1,0 +1,89 @@
+"""The personal data of the accounts app and of the account libraries it uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+
+from coopsip.core import privacy
+
+
+def _export_profile(user: Any) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "preferred_language": user.preferred_language,
+        "office": str(user.office) if user.office else None,
+        "municipality": str(user.municipality) if user.municipality else None,
+        "languages_spoken": user.languages_spoken,
+        "gender": user.gender,
+        "stakeholder_type": user.stakeholder_type,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+    }
+
+
+def _erase_profile(user: Any) -> None:
+    # The user row itself is blanked by accounts.services.delete_account.
+    pass
+
+
+def _export_login(user: Any) -> dict[str, Any]:
+    return {
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user)
+        ],
+        "authenticators": [
+            {"type": a.type, "created_at": a.created_at.isoformat()} for a in Authenticator.objects.filter(user=user)
+        ],
+        "sessions": [
+            {"ip": s.ip, "user_agent": s.user_agent, "created_at": s.created_at.isoformat()}
+            for s in UserSession.objects.filter(user=user)
+        ],
+        "login_attempts": [
+            {"ip": a.ip_address, "at": a.attempt_time.isoformat()} for a in AccessLog.objects.filter(username=user.email)
+        ],
+    }
+
+
+def _erase_login(user: Any) -> None:
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    AccessAttempt.objects.filter(username=user.email).delete()
+    AccessLog.objects.filter(username=user.email).delete()
+    AccessFailureLog.objects.filter(username=user.email).delete()
+
+
+def _export_admin_actions(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"at": e.action_time.isoformat(), "object": e.object_repr, "change": e.get_change_message()}
+        for e in LogEntry.objects.filter(user=user)
+    ]
+
+
+privacy.register("profile", export=_export_profile, erase=_erase_profile, models=())
+privacy.register(
+    "login",
+    export=_export_login,
+    erase=_erase_login,
+    models=("account.EmailAddress", "mfa.Authenticator", "usersessions.UserSession"),
+)
+# The admin's history of changes made by a staff member is kept, pointing to
+# the anonymous account: it records what happened to others' data, not theirs.
+privacy.register(
+    "admin_actions",
+    export=_export_admin_actions,
+    erase=lambda user: None,
+    models=(),
+    kept_models=("admin.LogEntry",),
+)

@@ -1,0 +1,103 @@
+"""Sending email: queued on commit, delivered by a task, retried on failure."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from coopsip.core.models import OutgoingEmail
+from coopsip.core.taskqueue import default_task_backend, task
+
+logger = logging.getLogger(__name__)
+
+
+def queue_email(
+    *,
+    key: str,
+    to_email: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    user: Any = None,
+) -> OutgoingEmail:
+    """Record an email and deliver it once the current transaction commits.
+
+    Calling this again with the same ``key`` returns the first email and sends
+    nothing more, so a retried request or task never mails a person twice.
+    """
+    with transaction.atomic():
+        email, created = OutgoingEmail.objects.get_or_create(
+            key=key,
+            defaults={
+                "to_email": to_email,
+                "subject": subject.replace("\n", " ").strip(),
+                "body_text": body_text,
+                "body_html": body_html,
+                "user": user if user is not None and user.pk else None,
+            },
+        )
+        if created:
+            transaction.on_commit(lambda: deliver_email.enqueue(email.pk))
+    return email
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """Exponential backoff: the first wait, then twice as long each time."""
+    return timedelta(seconds=settings.COOPSIP_EMAIL_RETRY_SECONDS * 2 ** (attempt - 1))
+
+
+@task(queue_name="email")
+def deliver_email(email_id: int) -> str:
+    """Send one queued email; on an SMTP error, plan another try with backoff."""
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status != OutgoingEmail.Status.QUEUED:
+            return "skipped"
+        email.attempts += 1
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to_email],
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        try:
+            message.send()
+        except OSError as error:  # smtplib.SMTPException is an OSError
+            email.last_error = f"{type(error).__name__}: {error}"
+            if email.attempts >= settings.COOPSIP_EMAIL_MAX_ATTEMPTS:
+                email.status = OutgoingEmail.Status.FAILED
+                logger.error("Giving up on email %s after %s attempts", email.pk, email.attempts)
+            email.save(update_fields=["attempts", "last_error", "status"])
+            if email.status == OutgoingEmail.Status.QUEUED:
+                _schedule_retry(email)
+            return "retry" if email.status == OutgoingEmail.Status.QUEUED else "failed"
+        email.status = OutgoingEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return "sent"
+
+
+def _schedule_retry(email: OutgoingEmail) -> None:
+    if default_task_backend.supports_defer:
+        run_after = timezone.now() + retry_delay(email.attempts)
+        transaction.on_commit(lambda: deliver_email.using(run_after=run_after).enqueue(email.pk))
+    else:
+        # The immediate backend (local development) cannot wait; the email
+        # stays queued and `manage.py send_queued_emails` tries it again.
+        logger.warning("Email %s not sent (%s); it stays queued", email.pk, email.last_error)
+
+
+def requeue_pending_emails() -> int:
+    """Enqueue a delivery for every email still waiting; returns how many."""
+    ids = list(OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).values_list("pk", flat=True))
+    for email_id in ids:
+        deliver_email.enqueue(email_id)
+    return len(ids)

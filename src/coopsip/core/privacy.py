@@ -1,0 +1,67 @@
+"""Personal data: what each app exports for a person, and how it erases it.
+
+Each app that stores personal data registers one section here (in its
+``privacy.py``, loaded when the app is ready). The download and the account
+deletion in the accounts app walk every section, so a new app cannot be
+forgotten: a test fails when a model that points to the user has no section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    export: Callable[[Any], Any]
+    erase: Callable[[Any], None]
+    models: tuple[str, ...]  # "app_label.ModelName" whose rows of the person are erased
+    kept_models: tuple[str, ...] = ()  # rows kept, pointing to the anonymous account
+
+
+_sections: dict[str, Section] = {}
+
+
+def register(
+    name: str,
+    *,
+    export: Callable[[Any], Any],
+    erase: Callable[[Any], None],
+    models: tuple[str, ...],
+    kept_models: tuple[str, ...] = (),
+) -> None:
+    _sections[name] = Section(name=name, export=export, erase=erase, models=models, kept_models=kept_models)
+
+
+def sections() -> list[Section]:
+    return list(_sections.values())
+
+
+def erased_models() -> set[str]:
+    return {label for section in _sections.values() for label in section.models}
+
+
+def kept_models() -> set[str]:
+    return {label for section in _sections.values() for label in section.kept_models}
+
+
+def _export_outgoing_emails(user: Any) -> list[dict[str, Any]]:
+    return [
+        {"to": e.to_email, "subject": e.subject, "status": e.status, "created_at": e.created_at.isoformat()}
+        for e in user.outgoing_emails.all()
+    ]
+
+
+def _erase_outgoing_emails(user: Any) -> None:
+    user.outgoing_emails.all().delete()
+
+
+register(
+    "emails",
+    export=_export_outgoing_emails,
+    erase=_erase_outgoing_emails,
+    models=("core.OutgoingEmail",),
+)

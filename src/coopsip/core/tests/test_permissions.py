@@ -1,0 +1,96 @@
+"""Every page, for every role: who reaches it, who is refused.
+
+The table below is the contract; `test_every_url_is_in_the_table` fails when
+a new page is added without saying who may see it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import client_for
+
+ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
+EVERYONE = set(ROLES)
+LOGGED_IN = EVERYONE - {"visitor"}
+
+# url name, kwargs, roles that get the page (others: login redirect or 403)
+PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
+    ("core:home", {}, EVERYONE),
+    ("core:staff", {}, {"staff"}),
+    ("accounts:profile", {}, LOGGED_IN),
+    ("accounts:privacy", {}, LOGGED_IN),
+    ("members:verify", {}, LOGGED_IN),
+    ("members:register", {}, {"staff", "board"}),
+    ("members:import", {}, {"staff"}),
+]
+# Pages that only answer POST, and pages that need an object.
+POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete"]
+OBJECT_PAGES = ["members:import_detail"]
+PUBLIC_HELPERS = ["accounts:places"]
+
+
+def _our_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace in {"accounts", "members", "core"} and pattern.name:
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_is_in_the_table() -> None:
+    listed = {name for name, _kwargs, _roles in PAGES} | set(POST_ONLY) | set(OBJECT_PAGES) | set(PUBLIC_HELPERS)
+    assert _our_url_names() == listed
+
+
+@pytest.mark.parametrize(("name", "kwargs", "allowed"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_access_per_role(personas: dict[str, Any], name: str, kwargs: dict[str, Any], allowed: set[str]) -> None:
+    url = reverse(name, kwargs=kwargs)
+    for role in ROLES:
+        response = client_for(personas[role]).get(url)
+        if role in allowed:
+            assert response.status_code == 200, f"{role} should see {name}"
+        elif role == "visitor":
+            assert response.status_code == 302, f"a visitor is sent to log in from {name}"
+            assert "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == 403, f"{role} must not see {name}"
+
+
+@pytest.mark.parametrize("name", ["accounts:export_data", "accounts:delete"])
+def test_post_only_pages_refuse_get_and_visitors(personas: dict[str, Any], name: str) -> None:
+    url = reverse(name)
+    assert client_for(personas["member"]).get(url).status_code == 405
+    response = client_for(None).post(url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_import_report_is_for_staff_only(personas: dict[str, Any]) -> None:
+    from coopsip.members.services import import_register
+
+    result = import_register(data=b"member_number,first_name,last_name,status\n1,A,B,member\n", file_name="a.csv", imported_by=personas["staff"])
+    url = reverse("members:import_detail", kwargs={"pk": result.pk})
+    for role in ROLES:
+        response = client_for(personas[role]).get(url)
+        expected = {"staff": 200, "visitor": 302}.get(role, 403)
+        assert response.status_code == expected, role
+
+
+def test_an_unknown_import_report_is_404(staff: Any) -> None:
+    assert client_for(staff).get(reverse("members:import_detail", kwargs={"pk": 999})).status_code == 404
+
+
+def test_admin_is_refused_to_members(member: Any) -> None:
+    response = client_for(member).get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,175 @@
+"""Changes to the member register: imports by staff, and a person linking their account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopsip.core import ratelimit
+from coopsip.members.models import RegisterEntry, RegisterImport
+from coopsip.members.register_csv import RegisterRow, parse_register_csv
+
+_SYNCED_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "date_of_birth",
+    "status",
+    "is_client",
+    "is_partner",
+    "is_employee",
+    "is_permanent_staff",
+    "member_since",
+)
+
+
+def _values(row: RegisterRow) -> dict[str, Any]:
+    return {
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "email": row.email,
+        "date_of_birth": row.date_of_birth,
+        "status": row.status,
+        "is_client": "client" in row.stakeholder_types,
+        "is_partner": "partner" in row.stakeholder_types,
+        "is_employee": "employee" in row.stakeholder_types,
+        "is_permanent_staff": "permanent_staff" in row.stakeholder_types,
+        "member_since": row.member_since,
+    }
+
+
+def import_register(*, data: bytes, file_name: str, imported_by: Any, dry_run: bool = False) -> RegisterImport:
+    """Import a CSV export of the membership system: all of it, or nothing.
+
+    Every row is validated first. If any row is rejected, nothing changes and
+    the report lists each rejected line with its reasons. Otherwise entries
+    are created or updated by member number; an identical file changes
+    nothing. Entries missing from the file are kept. With ``dry_run`` the
+    report is made but nothing is applied. The report is saved either way.
+    """
+    parsed = parse_register_csv(data, today=timezone.localdate())
+    report: list[dict[str, Any]] = [{"line": None, "action": "rejected", "errors": [e]} for e in parsed.file_errors]
+    report += [
+        {"line": e.line, "member_number": e.member_number, "action": "rejected", "errors": e.errors}
+        for e in parsed.row_errors
+    ]
+    with transaction.atomic():
+        numbers = [row.member_number for _line, row in parsed.rows]
+        existing = {e.member_number: e for e in RegisterEntry.objects.select_for_update().filter(member_number__in=numbers)}
+        to_create: list[RegisterEntry] = []
+        to_update: list[RegisterEntry] = []
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        for line, row in parsed.rows:
+            values = _values(row)
+            entry = existing.get(row.member_number)
+            if entry is None:
+                to_create.append(RegisterEntry(member_number=row.member_number, **values))
+                action, changed = "created", []
+            else:
+                changed = [name for name in _SYNCED_FIELDS if getattr(entry, name) != values[name]]
+                for name in changed:
+                    setattr(entry, name, values[name])
+                if changed:
+                    to_update.append(entry)
+                action = "updated" if changed else "unchanged"
+            counts[action] += 1
+            report.append({"line": line, "member_number": row.member_number, "action": action, "changed": changed})
+        applied = parsed.ok and not dry_run
+        if applied:
+            RegisterEntry.objects.bulk_create(to_create, batch_size=1000)
+            now = timezone.now()
+            for entry in to_update:
+                entry.updated_at = now
+            RegisterEntry.objects.bulk_update(to_update, [*_SYNCED_FIELDS, "updated_at"], batch_size=1000)
+        report.sort(key=lambda item: (item["line"] is not None, item["line"] or 0))
+        return RegisterImport.objects.create(
+            file_name=file_name[:255],
+            imported_by=imported_by,
+            applied=applied,
+            created_count=counts["created"],
+            updated_count=counts["updated"],
+            unchanged_count=counts["unchanged"],
+            rejected_count=len(parsed.row_errors) + len(parsed.file_errors),
+            report=report,
+        )
+
+
+@dataclass
+class VerificationFailed(Exception):
+    """Why a person could not be linked to the register, in their language, with what to do."""
+
+    code: str
+    message: str
+
+
+def verify_membership(*, user: Any, member_number: str, date_of_birth: date | None = None) -> RegisterEntry:
+    """Link ``user`` to the register entry with ``member_number``.
+
+    The person proves they are that entry when the entry's email address is
+    a verified address of their account, or when ``date_of_birth`` matches.
+    Attempts are rate limited per account. Raises VerificationFailed with a
+    message that says why and what to do.
+    """
+    contact = settings.COOPSIP_CONTACT_EMAIL
+    if RegisterEntry.objects.filter(user=user).exists():
+        raise VerificationFailed("already_linked", _("Your account is already linked to the member register."))
+    allowed = ratelimit.consume(
+        key=f"verify-membership:{user.pk}",
+        limit=settings.COOPSIP_VERIFY_ATTEMPTS,
+        period=settings.COOPSIP_VERIFY_PERIOD,
+    )
+    if not allowed:
+        raise VerificationFailed(
+            "rate_limited",
+            _("You tried too many times. Try again in an hour, or write to %(contact)s.") % {"contact": contact},
+        )
+    with transaction.atomic():
+        entry = RegisterEntry.objects.select_for_update().filter(member_number=member_number.strip()).first()
+        if entry is None:
+            raise VerificationFailed(
+                "unknown_number",
+                _(
+                    "We find no one with member number %(number)s in the register. Check the number on "
+                    "your contract or membership documents. If it is right, the register may not be up to "
+                    "date yet: write to %(contact)s."
+                )
+                % {"number": member_number.strip(), "contact": contact},
+            )
+        if entry.user_id is not None:
+            raise VerificationFailed(
+                "taken",
+                _(
+                    "This member number is already linked to another account. If you did not link it "
+                    "yourself, write to %(contact)s."
+                )
+                % {"contact": contact},
+            )
+        email_matches = bool(entry.email) and EmailAddress.objects.filter(
+            user=user, email__iexact=entry.email, verified=True
+        ).exists()
+        birth_matches = date_of_birth is not None and entry.date_of_birth == date_of_birth
+        if not (email_matches or birth_matches):
+            raise VerificationFailed(
+                "no_match",
+                _(
+                    "The member number exists, but neither your account's email address nor the date of "
+                    "birth you gave match the register. Enter your date of birth as the cooperative knows "
+                    "it, or write to %(contact)s to update your details."
+                )
+                % {"contact": contact},
+            )
+        entry.user = user
+        entry.verified_at = timezone.now()
+        entry.save(update_fields=["user", "verified_at", "updated_at"])
+        if not user.first_name and not user.last_name:
+            user.first_name, user.last_name = entry.first_name, entry.last_name
+            user.save(update_fields=["first_name", "last_name"])
+    ratelimit.reset(key=f"verify-membership:{user.pk}")
+    return entry

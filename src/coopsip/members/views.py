@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from coopsip.core.access import require
+from coopsip.members.forms import RegisterImportForm, RegisterSearchForm, VerifyMembershipForm
+from coopsip.members.models import RegisterImport
+from coopsip.members.selectors import search_register
+from coopsip.members.services import VerificationFailed, import_register, verify_membership
+
+
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    entry = getattr(request.user, "register_entry", None)
+    if entry is not None:
+        return render(request, "members/verified.html", {"entry": entry})
+    require(request.user, "members.verify_membership")
+    form = VerifyMembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = verify_membership(
+                user=request.user,
+                member_number=form.cleaned_data["member_number"],
+                date_of_birth=form.cleaned_data["date_of_birth"],
+            )
+        except VerificationFailed as failure:
+            form.add_error(None, failure.message)
+        else:
+            if entry.is_member:
+                messages.success(request, _("Your account is now linked to the register: you are a member (vennoot)."))
+            else:
+                messages.success(request, _("Your account is now linked to the register as a non-member user."))
+            return redirect("members:verify")
+    return render(request, "members/verify.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    require(request.user, "members.view_register")
+    form = RegisterSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(search_register(query=query), 50).get_page(request.GET.get("page"))
+    template = "members/register.html#results" if request.htmx else "members/register.html"
+    return render(request, template, {"form": form, "page": page, "query": query})
+
+
+@login_required
+def import_file(request: HttpRequest) -> HttpResponse:
+    require(request.user, "members.import_register")
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = import_register(
+            data=upload.read(),
+            file_name=upload.name,
+            imported_by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        return redirect("members:import_detail", pk=result.pk)
+    recent = RegisterImport.objects.select_related("imported_by")[:10]
+    return render(
+        request, "members/import.html", {"form": form, "recent": recent}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "members.import_register")
+    result = get_object_or_404(RegisterImport, pk=pk)
+    return render(request, "members/import_detail.html", {"result": result})

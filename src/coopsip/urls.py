@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from coopsip.core import views as core_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("health/", core_views.health, name="health"),
+]
+urlpatterns += i18n_patterns(
+    path("", include("coopsip.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("coopsip.accounts.urls")),
+    path("members/", include("coopsip.members.urls")),
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

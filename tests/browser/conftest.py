@@ -1,0 +1,108 @@
+"""Fixtures for the browser tests: one Chromium per session, a new context per test.
+
+The browser is Debian's Chromium (``/usr/bin/chromium``, or ``$COOPSIP_CHROMIUM``),
+never one downloaded by Playwright. The pages are served by pytest-django's
+``live_server``, which runs in a thread of this process and shares the test
+database, the locmem email outbox and the cache with the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+# Playwright's sync API runs an asyncio event loop in the test thread (it
+# drives the browser from a greenlet). Django sees that running loop and
+# refuses every ORM call from this thread with SynchronousOnlyOperation: the
+# test's own make_person()/Municipality rows, and pytest-django's database
+# flush after each transactional test. Nothing here is async code sharing a
+# connection between coroutines, so relaxing the check is safe. It is set at
+# import time because the session-wide browser keeps the loop alive between
+# tests, teardowns included.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("COOPSIP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Long enough for a slow CI runner, short enough to fail fast on a wrong selector.
+TIMEOUT_MS = 10_000
+# Violations at these impacts fail the test; "moderate" and "minor" are printed.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+_axe = Axe()
+
+
+def _chromium_path() -> str | None:
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = _chromium_path()
+    if executable is None:
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM!r}: install Debian's chromium (apt-get install -y chromium) "
+            "or set COOPSIP_CHROMIUM to its path."
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    # A Belgian visitor whose browser asks for Dutch: the site's default
+    # language, and the one the home page redirects such a visitor to.
+    context = browser.new_context(base_url=live_server.url, locale="nl-BE", timezone_id="Europe/Brussels")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def _describe(violation: dict[str, Any]) -> str:
+    lines = [f"[{violation.get('impact')}] {violation['id']}: {violation['help']} ({violation.get('helpUrl', '')})"]
+    for node in violation["nodes"]:
+        target = " ".join(str(part) for part in node["target"])
+        html = re.sub(r"\s+", " ", node.get("html", ""))[:200]
+        lines.append(f"    - {target}  {html}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
+    page.wait_for_load_state("load")
+    violations = _axe.run(page).response["violations"]
+    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+    others = [v for v in violations if v.get("impact") not in BLOCKING_IMPACTS]
+    if others:
+        print(f"axe: non-blocking violations on {page.url}:\n" + "\n".join(_describe(v) for v in others))
+    if blocking:
+        report = "\n".join(_describe(v) for v in blocking)
+        print(f"axe: blocking violations on {page.url}:\n{report}")
+        pytest.fail(f"Accessibility violations on {page.url}:\n{report}", pytrace=False)
