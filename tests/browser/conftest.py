@@ -85,6 +85,11 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+def label(text: str) -> re.Pattern[str]:
+    """A form label as people read it, with or without Django's trailing colon."""
+    return re.compile(rf"^{re.escape(text)}:?$")
+
+
 def _describe(violation: dict[str, Any]) -> str:
     lines = [f"[{violation.get('impact')}] {violation['id']}: {violation['help']} ({violation.get('helpUrl', '')})"]
     for node in violation["nodes"]:

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, label
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +31,9 @@ def test_a_visitor_signs_up_confirms_the_email_and_is_logged_in(
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
     assert_accessible(page)
 
-    page.get_by_label("Email").fill("ada@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_label(label("Email")).fill("ada@example.org")
+    page.get_by_label(label("Password")).fill(PASSWORD)
+    page.get_by_label(label("Password (again)")).fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
 
     # Told to check the mailbox, still logged out.

@@ -127,7 +127,6 @@ def load_demo(*, people: int = 300) -> dict[str, int]:
     _ensure_demo_offices()
     offices = list(Office.objects.order_by("slug"))
     nearby = {office.pk: _nearby_municipalities(office) for office in offices}
-    rng = random.Random(SEED)
     Faker.seed(SEED)
     fakers = {office.pk: _faker_for(office) for office in offices}
     for office in offices:
@@ -135,6 +134,8 @@ def load_demo(*, people: int = 300) -> dict[str, int]:
     for number in range(1, people + 1):
         office = offices[(number - 1) % len(offices)]
         fake = fakers[office.pk]
+        # One generator per person: a rerun draws the same values for everyone.
+        rng = random.Random(SEED * 100_000 + number)  # noqa: S311 (demo data, not security)
         first_name, last_name = fake.first_name(), fake.last_name()
         member_number = f"D{number:05d}"
         email = f"{member_number.lower()}@demo.coopsip.org"
@@ -155,7 +156,8 @@ def load_demo(*, people: int = 300) -> dict[str, int]:
             },
         )
         # Two people in three have an account, linked to their entry.
-        if number % 3 != 0 and entry.user_id is None:
+        has_account = rng.random() < 2 / 3
+        if has_account and entry.user_id is None:
             places = nearby[office.pk]
             language = "nl" if fake.locales[0] == "nl_BE" else "fr"
             user = _ensure_account(

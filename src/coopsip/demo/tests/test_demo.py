@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from coopsip.accounts.models import User
+from coopsip.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from coopsip.members.models import RegisterEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    with django_db_blocker.unblock():
+        counts = load_demo(people=60)
+    yield counts
+    with django_db_blocker.unblock():
+        RegisterEntry.objects.all().delete()
+        User.objects.all().delete()
+
+
+def test_it_loads_people_spread_over_the_offices(demo: dict[str, int]) -> None:
+    assert demo["register_entries"] == 60 + 3
+    offices = set(User.objects.exclude(office=None).values_list("office__slug", flat=True))
+    assert len(offices) >= 10
+    assert User.objects.exclude(municipality=None).count() > 30
+
+
+def test_loading_it_again_changes_nothing(demo: dict[str, int]) -> None:
+    assert load_demo(people=60) == demo
+
+
+def test_the_demo_member_logs_in_and_is_a_member(demo: dict[str, int]) -> None:
+    client = Client()
+    response = client.post("/nl/accounts/login/", {"login": DEMO_ACCOUNTS[0].email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    user = User.objects.get(email=DEMO_ACCOUNTS[0].email)
+    assert user.has_perm("members.verify_membership") is False
+    assert user.register_entry.is_member
+
+
+def test_the_demo_staff_member_is_on_the_cooperative_life_team(demo: dict[str, int]) -> None:
+    user = User.objects.get(email="staff@demo.coopsip.org")
+    assert user.has_perm("members.import_register")
+    assert not User.objects.get(email="bestuur@demo.coopsip.org").has_perm("members.import_register")

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conftest import client_for
+from coopsip.members.models import MembershipStatus, RegisterEntry, RegisterImport
+from coopsip.members.register_csv import parse_register_csv
+from coopsip.members.services import import_register
+
+TODAY = date(2026, 11, 23)
+GOOD = (
+    "member_number;first_name;last_name;email;date_of_birth;status;stakeholder_types;member_since\n"
+    "200001;Lotte;Peeters;lotte@example.org;14/03/1985;vennoot;;2016-05-01\n"
+    "200002;Julien;Dubois;JULIEN@example.org;1979-11-02;user;client|partner;\n"
+    "200003;Aïcha;Benali;;;member;employee;01/09/2019\n"
+)
+
+
+def _import(text: str, *, encoding: str = "utf-8", **kwargs: Any) -> RegisterImport:
+    return import_register(data=text.encode(encoding), file_name="export.csv", imported_by=None, **kwargs)
+
+
+def test_it_parses_a_belgian_excel_export_with_bom_and_semicolons() -> None:
+    parsed = parse_register_csv(("\ufeff" + GOOD).encode("utf-8"), today=TODAY)
+    assert parsed.ok
+    rows = {row.member_number: row for _line, row in parsed.rows}
+    assert rows["200001"].date_of_birth == date(1985, 3, 14)
+    assert rows["200001"].status == "member"
+    assert rows["200002"].email == "julien@example.org"
+    assert rows["200002"].stakeholder_types == {"client", "partner"}
+    assert rows["200003"].first_name == "Aïcha"
+
+
+def test_it_parses_commas_and_dutch_headers() -> None:
+    text = "Lidnummer,Voornaam,Naam,Statuut\n300001,Jan,Janssens,vennoot\n"
+    parsed = parse_register_csv(text.encode(), today=TODAY)
+    assert parsed.ok
+    assert parsed.rows[0][1].last_name == "Janssens"
+
+
+@pytest.mark.django_db
+def test_a_good_file_creates_every_entry() -> None:
+    result = _import(GOOD)
+    assert result.applied
+    assert (result.created_count, result.updated_count, result.rejected_count) == (3, 0, 0)
+    assert RegisterEntry.objects.get(member_number="200002").is_partner
+    assert [row["action"] for row in result.report] == ["created", "created", "created"]
+
+
+@pytest.mark.django_db
+def test_importing_the_same_file_again_changes_nothing() -> None:
+    _import(GOOD)
+    before = list(RegisterEntry.objects.order_by("pk").values())
+    result = _import(GOOD)
+    assert (result.created_count, result.updated_count, result.unchanged_count) == (0, 0, 3)
+    assert list(RegisterEntry.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.django_db
+def test_a_later_file_updates_entries_by_member_number() -> None:
+    _import(GOOD)
+    later = GOOD.replace("200002;Julien;Dubois;JULIEN@example.org;1979-11-02;user", "200002;Julien;Dubois;julien@new.example;1979-11-02;member")
+    result = _import(later)
+    assert result.updated_count == 1
+    row = next(r for r in result.report if r["member_number"] == "200002")
+    assert row["changed"] == ["email", "status"]
+    entry = RegisterEntry.objects.get(member_number="200002")
+    assert entry.status == MembershipStatus.MEMBER
+    assert entry.email == "julien@new.example"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("bad_line", "message"),
+    [
+        ("200004;Piet;Pieters;;31/02/1980;member;;", "is not a date"),
+        ("200004;Piet;Pieters;;;retired;;", "status “retired” is unknown"),
+        ("200004;Piet;Pieters;not-an-email;;member;;", "not a valid email address"),
+        ("200004;Piet;;;;member;;", "last name is empty"),
+        ("200004;Piet;Pieters;;;member;astronaut;", "stakeholder type “astronaut” is unknown"),
+        ("200004;Piet;Pieters;;01/01/2090;member;;", "is not possible"),
+        ("200004;Piet;Pieters;member", "fields where the header has 8"),
+    ],
+)
+def test_a_file_with_one_bad_row_imports_nothing_and_says_which_row(bad_line: str, message: str) -> None:
+    result = _import(GOOD + bad_line + "\n")
+    assert not result.applied
+    assert RegisterEntry.objects.count() == 0
+    rejected = [row for row in result.report if row["action"] == "rejected"]
+    assert len(rejected) == 1
+    assert rejected[0]["line"] == 5
+    assert message in " ".join(rejected[0]["errors"])
+
+
+@pytest.mark.django_db
+def test_a_duplicate_member_number_is_rejected_with_both_lines() -> None:
+    result = _import(GOOD + "200001;Lotte;Peeters;;;member;;\n")
+    assert not result.applied
+    assert RegisterEntry.objects.count() == 0
+    rejected = next(row for row in result.report if row["action"] == "rejected")
+    assert rejected["line"] == 5
+    assert "also on line 2" in rejected["errors"][0]
+
+
+@pytest.mark.django_db
+def test_a_missing_column_imports_nothing() -> None:
+    result = _import("member_number;first_name;email\n1;A;a@example.org\n")
+    assert not result.applied
+    assert RegisterEntry.objects.count() == 0
+    assert "last_name, status" in result.report[0]["errors"][0]
+
+
+@pytest.mark.django_db
+def test_a_file_in_the_wrong_encoding_imports_nothing_and_says_how_to_fix_it() -> None:
+    result = _import(GOOD, encoding="cp1252")
+    assert not result.applied
+    assert RegisterEntry.objects.count() == 0
+    assert "not in UTF-8" in result.report[0]["errors"][0]
+    assert "line 4" in result.report[0]["errors"][0]
+
+
+@pytest.mark.django_db
+def test_a_bad_row_does_not_touch_existing_entries() -> None:
+    _import(GOOD)
+    result = _import(GOOD.replace("Peeters", "Peters") + "200004;X;;;;member;;\n")
+    assert not result.applied
+    assert RegisterEntry.objects.get(member_number="200001").last_name == "Peeters"
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reports_but_changes_nothing() -> None:
+    result = _import(GOOD, dry_run=True)
+    assert not result.applied
+    assert result.created_count == 3
+    assert RegisterEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_staff_import_a_file_and_see_the_report_row_by_row(staff: Any) -> None:
+    client = client_for(staff)
+    upload = SimpleUploadedFile("export.csv", GOOD.encode(), content_type="text/csv")
+    response = client.post(reverse("members:import"), {"file": upload}, follow=True)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "The file is imported" in content
+    assert content.count('class="row-created"') == 3
+    assert RegisterEntry.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_staff_see_the_rejected_rows_of_a_bad_file(staff: Any) -> None:
+    upload = SimpleUploadedFile("export.csv", (GOOD + "200004;Piet;Pieters;;31/02/1980;member;;\n").encode())
+    response = client_for(staff).post(reverse("members:import"), {"file": upload}, follow=True)
+    content = response.content.decode()
+    assert "Nothing was imported" in content
+    assert 'class="row-rejected"' in content
+    assert "31/02/1980" in content
+
+
+@pytest.mark.django_db
+def test_the_import_form_refuses_a_non_csv_file(staff: Any) -> None:
+    upload = SimpleUploadedFile("photo.png", b"\x89PNG", content_type="image/png")
+    response = client_for(staff).post(reverse("members:import"), {"file": upload})
+    assert response.status_code == 400
+    assert b"Choose a .csv file" in response.content
+    assert RegisterImport.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_board_member_cannot_import_even_by_posting(board: Any) -> None:
+    upload = SimpleUploadedFile("export.csv", GOOD.encode())
+    response = client_for(board).post(reverse("members:import"), {"file": upload})
+    assert response.status_code == 403
+    assert RegisterEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_register_list_searches_and_answers_htmx_with_a_fragment(staff: Any) -> None:
+    _import(GOOD)
+    client = client_for(staff)
+    response = client.get(reverse("members:register"), {"q": "dubois"})
+    assert b"Julien" in response.content and b"Lotte" not in response.content
+    response = client.get(reverse("members:register"), {"q": "dubois"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in response.content and b"Julien" in response.content
+
+
+@pytest.mark.django_db
+def test_the_register_list_makes_few_queries(staff: Any, django_assert_max_num_queries: Any) -> None:
+    text = "member_number;first_name;last_name;status\n" + "".join(f"{n};A{n};B{n};member\n" for n in range(60))
+    _import(text)
+    client = client_for(staff)
+    client.get(reverse("members:register"))  # warm the session
+    with django_assert_max_num_queries(12):
+        client.get(reverse("members:register"))

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for, make_person
+from coopsip.accounts.models import User
+from coopsip.members.models import MembershipStatus, RegisterEntry
+from coopsip.members.services import VerificationFailed, verify_membership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(db: Any) -> RegisterEntry:
+    return RegisterEntry.objects.create(
+        member_number="400001",
+        first_name="Olivier",
+        last_name="Martin",
+        email="olivier@example.org",
+        date_of_birth=date(1980, 6, 1),
+        status=MembershipStatus.MEMBER,
+    )
+
+
+def test_a_matching_number_and_email_makes_the_account_a_member(outsider: User, entry: RegisterEntry) -> None:
+    client = client_for(outsider)
+    response = client.post(reverse("members:verify"), {"member_number": "400001"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.user == outsider
+    assert outsider.has_perm("members.verify_membership") is False
+    response = client.get(reverse("members:verify"))
+    assert b"400001" in response.content
+
+
+def test_a_matching_date_of_birth_is_enough_when_the_email_differs(db: Any, entry: RegisterEntry) -> None:
+    person = make_person("o.martin@elsewhere.example")
+    verify_membership(user=person, member_number="400001", date_of_birth=date(1980, 6, 1))
+    entry.refresh_from_db()
+    assert entry.user == person
+
+
+def test_an_unknown_number_says_so_and_what_to_do(outsider: User, entry: RegisterEntry) -> None:
+    response = client_for(outsider).post("/en/members/verify/", {"member_number": "999999"})
+    assert response.status_code == 400
+    assert b"We find no one with member number 999999" in response.content
+    assert b"cooperatief.leven@example.org" in response.content
+    assert b'value="999999"' in response.content
+
+
+def test_an_unknown_number_is_explained_in_french(outsider: User, entry: RegisterEntry) -> None:
+    response = client_for(outsider).post("/fr/members/verify/", {"member_number": "999999"})
+    assert "Nous ne trouvons personne" in response.content.decode()
+
+
+def test_a_number_with_neither_email_nor_birth_date_matching_is_refused(db: Any, entry: RegisterEntry) -> None:
+    person = make_person("someone@example.org")
+    with pytest.raises(VerificationFailed) as failure:
+        verify_membership(user=person, member_number="400001", date_of_birth=date(1981, 6, 1))
+    assert failure.value.code == "no_match"
+    entry.refresh_from_db()
+    assert entry.user is None
+
+
+def test_an_unverified_email_does_not_count(db: Any, entry: RegisterEntry) -> None:
+    person = User.objects.create_user("olivier@example.org", "x" * 12)
+    with pytest.raises(VerificationFailed) as failure:
+        verify_membership(user=person, member_number="400001")
+    assert failure.value.code == "no_match"
+
+
+def test_a_number_linked_to_another_account_is_refused(outsider: User, entry: RegisterEntry) -> None:
+    verify_membership(user=outsider, member_number="400001")
+    other = make_person("impostor@example.org")
+    with pytest.raises(VerificationFailed) as failure:
+        verify_membership(user=other, member_number="400001", date_of_birth=date(1980, 6, 1))
+    assert failure.value.code == "taken"
+    entry.refresh_from_db()
+    assert entry.user == outsider
+
+
+def test_attempts_are_rate_limited(outsider: User, entry: RegisterEntry, settings: Any) -> None:
+    for _attempt in range(settings.COOPSIP_VERIFY_ATTEMPTS):
+        with pytest.raises(VerificationFailed):
+            verify_membership(user=outsider, member_number="000000")
+    with pytest.raises(VerificationFailed) as failure:
+        verify_membership(user=outsider, member_number="400001")
+    assert failure.value.code == "rate_limited"
+    entry.refresh_from_db()
+    assert entry.user is None
+
+
+def test_a_non_member_entry_links_as_a_user_not_a_member(db: Any) -> None:
+    RegisterEntry.objects.create(
+        member_number="400002", first_name="K", last_name="L", email="k@example.org", status=MembershipStatus.USER
+    )
+    person = make_person("k@example.org")
+    verify_membership(user=person, member_number="400002")
+    person = User.objects.get(pk=person.pk)
+    assert person.register_entry.is_member is False
+    from coopsip.core.access import is_member, is_verified_person
+
+    assert not is_member(person)
+    assert is_verified_person(person)
+
+
+def test_a_tampered_post_cannot_link_someone_else(outsider: User, member: User, entry: RegisterEntry) -> None:
+    # Lotte's account is linked to 100001; she cannot link Olivier's entry to her account either.
+    response = client_for(member).post(reverse("members:verify"), {"member_number": "400001", "user": outsider.pk})
+    assert response.status_code == 200  # she sees her own membership page
+    entry.refresh_from_db()
+    assert entry.user is None
+
+
+def test_a_bad_date_keeps_what_was_typed(outsider: User, entry: RegisterEntry) -> None:
+    response = client_for(outsider).post("/en/members/verify/", {"member_number": "400001", "date_of_birth": "1980-13-45"})
+    assert response.status_code == 400
+    assert b"Enter a valid date" in response.content
+    assert b'value="400001"' in response.content
