@@ -8,6 +8,7 @@ from django.test import Client
 from coopsip.accounts.models import User
 from coopsip.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from coopsip.members.models import RegisterEntry
+from coopsip.places.models import Municipality, Office
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,12 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
     with django_db_blocker.unblock():
         counts = load_demo(people=60)
     yield counts
+    # Loaded outside the per-test transaction: remove it all for the next modules.
     with django_db_blocker.unblock():
         RegisterEntry.objects.all().delete()
         User.objects.all().delete()
+        Municipality.objects.all().delete()
+        Office.objects.filter(is_demo=True).delete()
 
 
 def test_it_loads_people_spread_over_the_offices(demo: dict[str, int]) -> None:
