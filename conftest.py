@@ -129,4 +129,11 @@ def client_for(user: User | None) -> Client:
 
 @pytest.fixture
 def personas(member: User, nonmember: User, outsider: User, staff: User, board: User) -> dict[str, User | None]:
-    return {"visitor": None, "outsider": outsider, "nonmember": nonmember, "member": member, "staff": staff, "board": board}
+    return {
+        "visitor": None,
+        "outsider": outsider,
+        "nonmember": nonmember,
+        "member": member,
+        "staff": staff,
+        "board": board,
+    }

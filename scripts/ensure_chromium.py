@@ -24,7 +24,8 @@ def main() -> int:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
         return 0
-    print(f"Chromium not found at {CHROMIUM}: browser tests will be skipped. Install it with: sudo apt-get install chromium")
+    print(f"Chromium not found at {CHROMIUM}: browser tests will be skipped.")
+    print("Install it with: sudo apt-get install chromium")
     return 0
 
 

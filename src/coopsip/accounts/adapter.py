@@ -58,7 +58,7 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
         language,
         max_age=365 * 24 * 3600,
         secure=settings.LANGUAGE_COOKIE_SECURE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
     )
 
 

@@ -19,7 +19,7 @@ class ProfileForm(forms.Form):
         choices=settings.LANGUAGES,
         help_text=_("We use it for the pages you see and the emails we send you."),
     )
-    office = forms.ModelChoiceField(
+    office: forms.ModelChoiceField[Office] = forms.ModelChoiceField(
         label=_("Office"), queryset=Office.objects.all(), required=False, empty_label=_("No office")
     )
     country = forms.ChoiceField(label=_("Country"), choices=Country.choices, initial=Country.BELGIUM)
@@ -82,7 +82,7 @@ class ProfileForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         postcode = (data.get("postcode") or "").strip()
         place = (data.get("place") or "").strip()
         country = data.get("country")
@@ -99,12 +99,16 @@ class ProfileForm(forms.Form):
                 self.municipality = matches[0]
             else:
                 names = ", ".join(p.name for p in places)
-                self.add_error("place", _("This place does not have that postcode. Choose one of: %(names)s.") % {"names": names})
+                self.add_error(
+                    "place", _("This place does not have that postcode. Choose one of: %(names)s.") % {"names": names}
+                )
         elif len(places) == 1:
             self.municipality = places[0]
         else:
             names = ", ".join(p.name for p in places)
-            self.add_error("place", _("Several places have this postcode. Choose one of: %(names)s.") % {"names": names})
+            self.add_error(
+                "place", _("Several places have this postcode. Choose one of: %(names)s.") % {"names": names}
+            )
         return data
 
 

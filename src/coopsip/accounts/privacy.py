@@ -49,7 +49,8 @@ def _export_login(user: Any) -> dict[str, Any]:
             for s in UserSession.objects.filter(user=user)
         ],
         "login_attempts": [
-            {"ip": a.ip_address, "at": a.attempt_time.isoformat()} for a in AccessLog.objects.filter(username=user.email)
+            {"ip": a.ip_address, "at": a.attempt_time.isoformat()}
+            for a in AccessLog.objects.filter(username=user.email)
         ],
     }
 

@@ -18,11 +18,12 @@ from coopsip.accounts.adapter import set_language_cookie
 from coopsip.accounts.forms import DeleteAccountForm, ProfileForm
 from coopsip.accounts.services import delete_account, export_personal_data, set_preferred_language, update_profile
 from coopsip.core.access import require
+from coopsip.core.http import AuthenticatedRequest
 from coopsip.places.selectors import places_for_postcode
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "accounts.edit_profile")
     user = request.user
     if request.method == "POST":
@@ -78,14 +79,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "accounts.export_data")
     return render(request, "accounts/privacy.html", {"delete_form": DeleteAccountForm(user=request.user)})
 
 
 @login_required
 @require_POST
-def export_data(request: HttpRequest) -> HttpResponse:
+def export_data(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "accounts.export_data")
     data = export_personal_data(user=request.user)
     response = HttpResponse(
@@ -98,7 +99,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "accounts.delete_account")
     form = DeleteAccountForm(request.POST, user=request.user)
     if not form.is_valid():

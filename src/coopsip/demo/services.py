@@ -103,7 +103,13 @@ def _demo_password_hash() -> str:
 
 
 def _ensure_account(
-    *, email: str, first_name: str, last_name: str, language: str, office: Office | None, municipality: Municipality | None
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    office: Office | None,
+    municipality: Municipality | None,
 ) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:

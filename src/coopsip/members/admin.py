@@ -13,5 +13,13 @@ class RegisterEntryAdmin(admin.ModelAdmin):
 
 @admin.register(RegisterImport)
 class RegisterImportAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "imported_at", "imported_by", "applied", "created_count", "updated_count", "rejected_count"]
+    list_display = [
+        "file_name",
+        "imported_at",
+        "imported_by",
+        "applied",
+        "created_count",
+        "updated_count",
+        "rejected_count",
+    ]
     readonly_fields = [f.name for f in RegisterImport._meta.fields]

@@ -62,7 +62,9 @@ def import_register(*, data: bytes, file_name: str, imported_by: Any, dry_run: b
     ]
     with transaction.atomic():
         numbers = [row.member_number for _line, row in parsed.rows]
-        existing = {e.member_number: e for e in RegisterEntry.objects.select_for_update().filter(member_number__in=numbers)}
+        existing = {
+            e.member_number: e for e in RegisterEntry.objects.select_for_update().filter(member_number__in=numbers)
+        }
         to_create: list[RegisterEntry] = []
         to_update: list[RegisterEntry] = []
         counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -151,9 +153,10 @@ def verify_membership(*, user: Any, member_number: str, date_of_birth: date | No
                 )
                 % {"contact": contact},
             )
-        email_matches = bool(entry.email) and EmailAddress.objects.filter(
-            user=user, email__iexact=entry.email, verified=True
-        ).exists()
+        email_matches = (
+            bool(entry.email)
+            and EmailAddress.objects.filter(user=user, email__iexact=entry.email, verified=True).exists()
+        )
         birth_matches = date_of_birth is not None and entry.date_of_birth == date_of_birth
         if not (email_matches or birth_matches):
             raise VerificationFailed(

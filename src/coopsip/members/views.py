@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from coopsip.core.access import require
+from coopsip.core.http import AuthenticatedRequest
 from coopsip.members.forms import RegisterImportForm, RegisterSearchForm, VerifyMembershipForm
 from coopsip.members.models import RegisterImport
 from coopsip.members.selectors import search_register
@@ -15,7 +16,7 @@ from coopsip.members.services import VerificationFailed, import_register, verify
 
 
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedRequest) -> HttpResponse:
     entry = getattr(request.user, "register_entry", None)
     if entry is not None:
         return render(request, "members/verified.html", {"entry": entry})
@@ -40,7 +41,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "members.view_register")
     form = RegisterSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -50,7 +51,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_file(request: HttpRequest) -> HttpResponse:
+def import_file(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "members.import_register")
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -63,13 +64,11 @@ def import_file(request: HttpRequest) -> HttpResponse:
         )
         return redirect("members:import_detail", pk=result.pk)
     recent = RegisterImport.objects.select_related("imported_by")[:10]
-    return render(
-        request, "members/import.html", {"form": form, "recent": recent}, status=400 if form.errors else 200
-    )
+    return render(request, "members/import.html", {"form": form, "recent": recent}, status=400 if form.errors else 200)
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, "members.import_register")
     result = get_object_or_404(RegisterImport, pk=pk)
     return render(request, "members/import_detail.html", {"result": result})

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -35,7 +34,9 @@ def _models_pointing_to_the_user() -> set[str]:
 def test_every_model_that_points_to_a_person_has_a_privacy_section() -> None:
     covered = privacy.erased_models() | privacy.kept_models()
     # Django's own permission tables are cleared by delete_account itself.
-    assert _models_pointing_to_the_user() - covered - {"accounts.User_groups", "accounts.User_user_permissions"} == set()
+    assert (
+        _models_pointing_to_the_user() - covered - {"accounts.User_groups", "accounts.User_user_permissions"} == set()
+    )
 
 
 def test_the_download_holds_everything_about_the_person(member: User) -> None:

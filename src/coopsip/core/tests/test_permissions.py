@@ -78,7 +78,11 @@ def test_post_only_pages_refuse_get_and_visitors(personas: dict[str, Any], name:
 def test_import_report_is_for_staff_only(personas: dict[str, Any]) -> None:
     from coopsip.members.services import import_register
 
-    result = import_register(data=b"member_number,first_name,last_name,status\n1,A,B,member\n", file_name="a.csv", imported_by=personas["staff"])
+    result = import_register(
+        data=b"member_number,first_name,last_name,status\n1,A,B,member\n",
+        file_name="a.csv",
+        imported_by=personas["staff"],
+    )
     url = reverse("members:import_detail", kwargs={"pk": result.pk})
     for role in ROLES:
         response = client_for(personas[role]).get(url)

@@ -64,7 +64,10 @@ def test_importing_the_same_file_again_changes_nothing() -> None:
 @pytest.mark.django_db
 def test_a_later_file_updates_entries_by_member_number() -> None:
     _import(GOOD)
-    later = GOOD.replace("200002;Julien;Dubois;JULIEN@example.org;1979-11-02;user", "200002;Julien;Dubois;julien@new.example;1979-11-02;member")
+    later = GOOD.replace(
+        "200002;Julien;Dubois;JULIEN@example.org;1979-11-02;user",
+        "200002;Julien;Dubois;julien@new.example;1979-11-02;member",
+    )
     result = _import(later)
     assert result.updated_count == 1
     row = next(r for r in result.report if r["member_number"] == "200002")

@@ -117,7 +117,9 @@ def test_a_tampered_post_cannot_link_someone_else(outsider: User, member: User, 
 
 
 def test_a_bad_date_keeps_what_was_typed(outsider: User, entry: RegisterEntry) -> None:
-    response = client_for(outsider).post("/en/members/verify/", {"member_number": "400001", "date_of_birth": "1980-13-45"})
+    response = client_for(outsider).post(
+        "/en/members/verify/", {"member_number": "400001", "date_of_birth": "1980-13-45"}
+    )
     assert response.status_code == 400
     assert b"Enter a valid date" in response.content
     assert b'value="400001"' in response.content

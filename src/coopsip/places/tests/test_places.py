@@ -6,8 +6,8 @@ import pytest
 from django.utils import translation
 
 from coopsip.places.models import Municipality, Office
-from coopsip.places.services import MUNICIPALITIES_CSV, load_municipalities
 from coopsip.places.selectors import places_for_postcode
+from coopsip.places.services import MUNICIPALITIES_CSV, load_municipalities
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,11 @@ class Command(BaseCommand):
         counts = load_demo(people=options["people"])
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for account in DEMO_ACCOUNTS:
-            note = " (asks you to set up an authenticator app on first login)" if account.role in {"staff", "board"} else ""
+            note = (
+                " (asks you to set up an authenticator app on first login)"
+                if account.role in {"staff", "board"}
+                else ""
+            )
             self.stdout.write(f"  {account.role:<7} {account.email}{note}")
