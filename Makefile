@@ -17,7 +17,7 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 setup: $(UV)
-	$(UV) sync --frozen --no-dev --python $(PYTHON)
+	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --no-input
 

@@ -45,6 +45,15 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Tests read the interface in English unless they open a /nl/ or /fr/ page."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> Any:
     from django.core.cache import cache
 

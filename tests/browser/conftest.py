@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, sync_playwright
 
 # Playwright's sync API runs an asyncio event loop in the test thread (it
 # drives the browser from a greenlet). Django sees that running loop and
@@ -80,9 +80,31 @@ def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
         context.close()
 
 
+# Stylesheets, scripts, fonts and images of the pages must load: axe judges
+# contrast and visibility on the page as people see it, styled.
+ASSET_TYPES = {"stylesheet", "script", "font", "image"}
+_broken_assets: dict[Page, list[str]] = {}
+
+
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    broken = _broken_assets.setdefault(page, [])
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type in ASSET_TYPES:
+            broken.append(f"HTTP {response.status} {response.url}")
+
+    def on_request_failed(request: Request) -> None:
+        if request.resource_type in ASSET_TYPES:
+            broken.append(f"{request.failure} {request.url}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+    try:
+        yield page
+    finally:
+        _broken_assets.pop(page, None)
 
 
 def label(text: str) -> re.Pattern[str]:
@@ -100,8 +122,15 @@ def _describe(violation: dict[str, Any]) -> str:
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
+    """Run axe-core on the page as it is now; fail on any serious or critical violation.
+
+    It first checks that the page's stylesheets and scripts loaded: on an
+    unstyled page axe's colour and visibility checks would mean nothing.
+    """
     page.wait_for_load_state("load")
+    broken = _broken_assets.get(page, [])
+    if broken:
+        pytest.fail(f"Assets of {page.url} did not load:\n" + "\n".join(f"    - {b}" for b in broken), pytrace=False)
     violations = _axe.run(page).response["violations"]
     blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
     others = [v for v in violations if v.get("impact") not in BLOCKING_IMPACTS]

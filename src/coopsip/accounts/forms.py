@@ -88,7 +88,7 @@ class ProfileForm(forms.Form):
         country = data.get("country")
         if not postcode:
             if place:
-                self.add_error("postcode", _("Enter the postcode of your place."))
+                self.add_error("postcode", _("Enter your postcode."))
             return data
         places = list(places_for_postcode(country=country or "", postcode=postcode))
         if not places:

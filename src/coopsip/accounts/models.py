@@ -18,7 +18,7 @@ class Gender(models.TextChoices):
 
 
 class StakeholderType(models.TextChoices):
-    MEMBER = "member", _("member (vennoot)")
+    MEMBER = "member", _("member (shareholder)")
     CLIENT = "client", _("client")
     PARTNER = "partner", _("partner")
     EMPLOYEE = "employee", _("employee")
@@ -85,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("Django admin access"), default=False, help_text=_("May log in to the technical admin site.")
     )
     is_active = models.BooleanField(_("active"), default=True)
-    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    date_joined = models.DateTimeField(_("account created"), default=timezone.now)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()

@@ -26,7 +26,7 @@ class OutgoingEmail(models.Model):
         blank=True,
         related_name="outgoing_emails",
     )
-    to_email = models.EmailField(_("to"))
+    to_email = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)

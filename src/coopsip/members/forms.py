@@ -16,7 +16,7 @@ class VerifyMembershipForm(forms.Form):
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         required=False,
-        help_text=_("Only needed when your account uses another email address than the one the cooperative knows."),
+        help_text=_("Only needed when your account uses a different email address from the one the cooperative knows."),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )
 

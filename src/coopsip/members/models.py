@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MembershipStatus(models.TextChoices):
-    MEMBER = "member", _("member (vennoot)")
+    MEMBER = "member", _("member (shareholder)")
     USER = "user", _("non-member user")
 
 
@@ -81,10 +81,10 @@ class RegisterImport(models.Model):
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     applied = models.BooleanField(_("applied"), default=False)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
-    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    created_count = models.PositiveIntegerField(_("rows created"), default=0)
+    updated_count = models.PositiveIntegerField(_("rows updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rows rejected"), default=0)
     report = models.JSONField(_("report"), default=list)
 
     class Meta:

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 REQUIRED_COLUMNS = ("member_number", "first_name", "last_name", "status")
 OPTIONAL_COLUMNS = ("email", "date_of_birth", "stakeholder_types", "member_since")
@@ -147,7 +148,11 @@ def parse_register_csv(data: bytes, *, today: date) -> ParsedFile:
                     line_number,
                     "",
                     [
-                        _("This line has %(found)s fields where the header has %(expected)s.")
+                        ngettext(
+                            "This line has %(found)s field, but the header has %(expected)s.",
+                            "This line has %(found)s fields, but the header has %(expected)s.",
+                            len(values),
+                        )
                         % {"found": len(values), "expected": len(headers)}
                     ],
                 )

@@ -48,7 +48,7 @@ def test_the_download_holds_everything_about_the_person(member: User) -> None:
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
     assert data["profile"]["email"] == "lotte@example.org"
-    assert data["profile"]["office"] == "Gent"
+    assert data["profile"]["office"] == "Ghent"  # in the language of the page
     assert data["member_register"]["member_number"] == "100001"
     assert data["login"]["email_addresses"][0]["email"] == "lotte@example.org"
     assert data["emails"][0]["subject"] == "Hallo"

@@ -177,6 +177,8 @@ def test_the_admin_login_is_locked_after_repeated_failures(db: Any, settings: An
     client = Client()
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post("/admin/login/", {"username": "admin@example.org", "password": "wrong"})
-    response = client.post("/admin/login/", {"username": "admin@example.org", "password": PASSWORD})
+    response = client.post(
+        "/admin/login/", {"username": "admin@example.org", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 429
     assert b"Too many failed logins" in response.content

@@ -87,7 +87,7 @@ def test_a_later_file_updates_entries_by_member_number() -> None:
         ("200004;Piet;;;;member;;", "last name is empty"),
         ("200004;Piet;Pieters;;;member;astronaut;", "stakeholder type “astronaut” is unknown"),
         ("200004;Piet;Pieters;;01/01/2090;member;;", "is not possible"),
-        ("200004;Piet;Pieters;member", "fields where the header has 8"),
+        ("200004;Piet;Pieters;member", "4 fields, but the header has 8"),
     ],
 )
 def test_a_file_with_one_bad_row_imports_nothing_and_says_which_row(bad_line: str, message: str) -> None:
