@@ -63,6 +63,8 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Built per form, so that offices sort by their name in the page's language.
+        self.fields["office"].queryset = Office.objects.order_by("name")  # type: ignore[attr-defined]
         self.municipality: Municipality | None = None
 
     @classmethod

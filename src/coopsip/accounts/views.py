@@ -48,7 +48,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
             return response
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(user))
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET

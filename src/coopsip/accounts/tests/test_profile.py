@@ -65,7 +65,7 @@ def test_changing_the_language_moves_to_the_pages_in_that_language(member: User,
 
 def test_a_postcode_shared_by_several_places_needs_the_place(member: User, places: None) -> None:
     response = client_for(member).post("/en/me/profile/", _profile_data(postcode="4000"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Liège, Rocourt" in response.content.decode()
     response = client_for(member).post("/en/me/profile/", _profile_data(postcode="4000", place="rocourt"))
     assert response.status_code == 302
@@ -75,7 +75,7 @@ def test_a_postcode_shared_by_several_places_needs_the_place(member: User, place
 
 def test_an_unknown_postcode_is_refused_and_what_was_typed_is_kept(member: User, places: None) -> None:
     response = client_for(member).post("/en/me/profile/", _profile_data(postcode="9999", first_name="Lotje"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"We do not know this postcode" in response.content
     assert b'value="9999"' in response.content
     assert b'value="Lotje"' in response.content
@@ -86,7 +86,7 @@ def test_an_unknown_postcode_is_refused_and_what_was_typed_is_kept(member: User,
 
 def test_a_tampered_office_is_refused(member: User, places: None) -> None:
     response = client_for(member).post("/en/me/profile/", _profile_data(office=99999))
-    assert response.status_code == 200
+    assert response.status_code == 400
     member.refresh_from_db()
     assert member.office is None
 
@@ -124,3 +124,12 @@ def test_every_page_has_a_language_switch_and_a_skip_link(client: Any) -> None:
         content = client.get(url).content.decode()
         assert 'name="language" value="fr"' in content
         assert 'href="#main"' in content
+
+
+def test_offices_are_listed_in_the_order_of_the_pages_language(member: User) -> None:
+    content = client_for(member).get("/en/me/profile/").content.decode()
+    english = [content.index(name) for name in ("Antwerp", "Brussels", "Charleroi", "Ghent", "Liège", "Mons")]
+    assert english == sorted(english)
+    content = client_for(member).get("/nl/me/profile/").content.decode()
+    dutch = [content.index(name) for name in ("Antwerpen", "Bergen", "Brussel", "Charleroi", "Gent", "Luik")]
+    assert dutch == sorted(dutch)

@@ -17,14 +17,17 @@ class Command(BaseCommand):
             for entry in catalogue:
                 if entry.obsolete:
                     continue
+                # A fuzzy entry holds the English of an older source text: replace it.
+                fuzzy = "fuzzy" in entry.flags
+                if fuzzy:
+                    entry.flags.remove("fuzzy")
+                    entry.previous_msgid = entry.previous_msgid_plural = None
                 if entry.msgid_plural:
-                    if not all(entry.msgstr_plural.values()):
+                    if fuzzy or not all(entry.msgstr_plural.values()):
                         entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
                         filled += 1
-                elif not entry.msgstr:
+                elif fuzzy or not entry.msgstr:
                     entry.msgstr = entry.msgid
                     filled += 1
-                if "fuzzy" in entry.flags:
-                    entry.flags.remove("fuzzy")
             catalogue.save()
             self.stdout.write(f"{filled} English entries filled")
