@@ -67,9 +67,8 @@ def main() -> None:
         again.append(time.perf_counter() - start)
         assert result.unchanged_count == args.rows
 
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {connection.vendor}"
-    )
+    python = platform.python_version()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}, {connection.vendor}")
     print(f"rows: {args.rows}, runs: {args.runs}")
     for name, times in (("first import", first), ("re-import, unchanged", again)):
         print(
