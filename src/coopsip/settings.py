@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "coopsip.places",
     "coopsip.accounts",
     "coopsip.members",
+    "coopsip.editions",
+    "coopsip.home",
     "coopsip.demo",
 ]
 
@@ -169,7 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "home:index"
 
 ACCOUNT_ADAPTER = "coopsip.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}

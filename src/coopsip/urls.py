@@ -10,7 +10,10 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
 ]
 urlpatterns += i18n_patterns(
+    path("", include("coopsip.home.urls")),
     path("", include("coopsip.core.urls")),
+    path("editions/", include("coopsip.editions.urls")),
+    path("staff/editions/", include("coopsip.editions.staff_urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("coopsip.accounts.urls")),
     path("members/", include("coopsip.members.urls")),

@@ -66,7 +66,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = reverse("core:home")
+        next_url = reverse("home:index")
     if language not in dict(settings.LANGUAGES):
         return HttpResponseRedirect(next_url)
     if request.user.is_authenticated:
@@ -107,4 +107,4 @@ def delete(request: AuthenticatedRequest) -> HttpResponse:
     delete_account(user=request.user)
     logout(request)
     messages.success(request, _("Your account and your personal data are deleted."))
-    return redirect("core:home")
+    return redirect("home:index")

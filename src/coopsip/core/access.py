@@ -71,6 +71,10 @@ rules.add_perm("accounts.delete_account", is_authenticated)
 # Staff area
 rules.add_perm("core.view_staff_area", is_staff_member)
 
+# Editions, phases, themes: staff manage them, and only staff see drafts.
+rules.add_perm("editions.manage", is_staff_member)
+rules.add_perm("editions.preview", is_staff_member)
+
 
 def require(user: Any, perm: str, obj: object | None = None) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` has ``perm`` on ``obj``."""

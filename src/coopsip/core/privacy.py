@@ -65,3 +65,15 @@ register(
     erase=_erase_outgoing_emails,
     models=("core.OutgoingEmail",),
 )
+
+# The history of changes made by a staff member is kept, pointing to the
+# anonymous account: it is about the content they changed, not about them.
+register(
+    "changes_made",
+    export=lambda user: [
+        {"at": c.at.isoformat(), "action": c.action, "object": c.object_repr} for c in user.change_records.all()
+    ],
+    erase=lambda user: None,
+    models=(),
+    kept_models=("core.ChangeRecord",),
+)

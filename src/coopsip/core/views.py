@@ -9,11 +9,6 @@ from django.views.decorators.http import require_GET
 from coopsip.core.access import require
 
 
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
-
-
 @login_required
 def staff_area(request: HttpRequest) -> HttpResponse:
     require(request.user, "core.view_staff_area")

@@ -141,7 +141,7 @@ def test_staff_must_set_up_an_authenticator_app(db: Any) -> None:
     sara = make_person("sara@example.org")
     sara.groups.add(Group.objects.get(name="cooperative-life"))
     client = client_for(sara)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:index"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
     # Setting up an authenticator asks for the password again first.
@@ -160,7 +160,7 @@ def test_board_members_must_set_up_an_authenticator_app(db: Any) -> None:
 
 def test_members_may_use_an_authenticator_app_without_being_forced(member: User) -> None:
     client = client_for(member)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:index")).status_code == 200
     assert client.get(reverse("mfa_activate_totp"), follow=True).status_code == 200
 
 

@@ -13,13 +13,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import client_for
 
+OUR_NAMESPACES = {"home", "core", "accounts", "members", "editions", "editions_staff"}
 ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"visitor"}
 
 # url name, kwargs, roles that get the page (others: login redirect or 403)
 PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
-    ("core:home", {}, EVERYONE),
+    ("home:index", {}, EVERYONE),
     ("core:staff", {}, {"staff"}),
     ("accounts:profile", {}, LOGGED_IN),
     ("accounts:privacy", {}, LOGGED_IN),
@@ -40,7 +41,7 @@ def _our_url_names() -> set[str]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and namespace in {"accounts", "members", "core"} and pattern.name:
+            elif isinstance(pattern, URLPattern) and namespace in OUR_NAMESPACES and pattern.name:
                 names.add(f"{namespace}:{pattern.name}")
 
     walk(get_resolver().url_patterns, None)
