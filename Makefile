@@ -1,7 +1,10 @@
 # coopsip: `make run` for the app with demo data, `make test` for every test.
 # Needs only Python 3.11+ and make: the rest is installed from uv.lock.
 
-PYTHON ?= python3
+# The first Python between 3.11 and 3.13 found on the PATH (override: make run PYTHON=/path/to/python).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' 2>/dev/null \
+	&& echo $$p && break; done)
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -13,7 +16,8 @@ export UV_PYTHON_DOWNLOADS := never
 .PHONY: run test setup setup-test messages check-messages lint typecheck ci-checks worker clean
 
 $(UV):
-	$(PYTHON) -m venv $(TOOLS)
+	@test -n "$(PYTHON)" || { echo "coopsip needs Python 3.11, 3.12 or 3.13 (python3.1x on the PATH)."; exit 1; }
+	@$(PYTHON) -m venv $(TOOLS) || { echo "Could not create a virtual environment: on Debian/Ubuntu, install python3-venv."; exit 1; }
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 setup: $(UV)

@@ -129,6 +129,20 @@ def board(db: Any) -> User:
     return user
 
 
+def logged_in_with_password(email: str) -> Client:
+    """A client that logged in through the login form and just confirmed its password again.
+
+    allauth asks for the password again before a sensitive action (deleting the
+    account) unless the person confirmed it in the last five minutes.
+    """
+    client = Client()
+    response = client.post("/en/accounts/login/", {"login": email, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    response = client.post("/en/accounts/reauthenticate/", {"password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    return client
+
+
 def client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:

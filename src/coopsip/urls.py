@@ -1,13 +1,20 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from coopsip.core import views as core_views
+from coopsip.editions.sitemaps import SITEMAPS
+
+# The admin logs in through the site's login, which asks for the second factor.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("coopsip.home.urls")),

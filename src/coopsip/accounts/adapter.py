@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -23,11 +23,10 @@ class AccountAdapter(DefaultAccountAdapter):
             message = self.render_mail(template_prefix, email, {"email": email, **context})
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
         text = str(message.body)
-        # The same message to the same address is the same email: a retried
-        # request does not send it twice.
-        digest = hashlib.sha256(f"{email}\n{message.subject}\n{text}".encode()).hexdigest()
+        # Each call is a new email (two reset requests send two); delivery of
+        # one email is idempotent through its row.
         queue_email(
-            key=f"allauth:{template_prefix}:{digest}",
+            key=f"allauth:{template_prefix}:{uuid.uuid4()}",
             to_email=email,
             subject=str(message.subject),
             body_text=text,

@@ -43,6 +43,7 @@ class RequireMfaMiddleware:
             return False
         if request.path in {reverse(name) for name in _ALLOWED_URL_NAMES}:
             return False
-        if not user.groups.filter(name__in=settings.COOPSIP_MFA_REQUIRED_GROUPS).exists():
+        required = user.is_staff or user.is_superuser
+        if not required and not user.groups.filter(name__in=settings.COOPSIP_MFA_REQUIRED_GROUPS).exists():
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

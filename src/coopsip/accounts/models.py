@@ -18,7 +18,7 @@ class Gender(models.TextChoices):
 
 
 class StakeholderType(models.TextChoices):
-    MEMBER = "member", _("member (shareholder)")
+    # "member" is not offered: membership comes from the register, not from a profile.
     CLIENT = "client", _("client")
     PARTNER = "partner", _("partner")
     EMPLOYEE = "employee", _("employee")
@@ -48,7 +48,8 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email), **extra)
+        # Lower case, as allauth stores addresses: one person, one spelling.
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

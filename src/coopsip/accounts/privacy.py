@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 
 from coopsip.core import privacy
 
@@ -50,7 +51,7 @@ def _export_login(user: Any) -> dict[str, Any]:
         ],
         "login_attempts": [
             {"ip": a.ip_address, "at": a.attempt_time.isoformat()}
-            for a in AccessLog.objects.filter(username=user.email)
+            for a in AccessLog.objects.filter(username__iexact=user.email)
         ],
     }
 
@@ -60,9 +61,11 @@ def _erase_login(user: Any) -> None:
         session.end()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    AccessAttempt.objects.filter(username=user.email).delete()
-    AccessLog.objects.filter(username=user.email).delete()
-    AccessFailureLog.objects.filter(username=user.email).delete()
+    # The admin's history of changes *to this account* names the person.
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)).delete()
+    AccessAttempt.objects.filter(username__iexact=user.email).delete()
+    AccessLog.objects.filter(username__iexact=user.email).delete()
+    AccessFailureLog.objects.filter(username__iexact=user.email).delete()
 
 
 def _export_admin_actions(user: Any) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -99,6 +100,7 @@ def export_data(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@reauthentication_required
 def delete(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "accounts.delete_account")
     form = DeleteAccountForm(request.POST, user=request.user)

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -11,4 +11,18 @@ def check_languages(app_configs: Any, **kwargs: Any) -> list[Error]:
         return [Error("LANGUAGE_CODE must be one of LANGUAGES.", id="coopsip.E001")]
     if tuple(codes) != tuple(settings.MODELTRANSLATION_LANGUAGES):
         return [Error("MODELTRANSLATION_LANGUAGES must list the same languages as LANGUAGES.", id="coopsip.E002")]
+    return []
+
+
+@register(deploy=True)
+def check_shared_cache(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    backend = settings.CACHES["default"]["BACKEND"]
+    if "locmem" in backend.lower():
+        return [
+            Warning(
+                "The cache is local to each process: rate limits are counted per web worker.",
+                hint="Set REDIS_URL in production.",
+                id="coopsip.W001",
+            )
+        ]
     return []

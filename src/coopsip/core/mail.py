@@ -54,35 +54,52 @@ def retry_delay(attempt: int) -> timedelta:
 
 @task(queue_name="email")
 def deliver_email(email_id: int) -> str:
-    """Send one queued email; on an SMTP error, plan another try with backoff."""
+    """Send one queued email; on an SMTP error, plan another try with backoff.
+
+    The row is claimed in a short transaction, sent outside any transaction
+    (an SMTP server may take seconds: no database lock is held meanwhile),
+    then the outcome is recorded. Delivery is at least once: a worker that
+    dies between sending and recording leaves the email "sending", and
+    ``requeue_pending_emails`` sends it again after a while.
+    """
     with transaction.atomic():
         email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status != OutgoingEmail.Status.QUEUED:
             return "skipped"
         email.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to_email],
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        try:
-            message.send()
-        except OSError as error:  # smtplib.SMTPException is an OSError
-            email.last_error = f"{type(error).__name__}: {error}"
-            if email.attempts >= settings.COOPSIP_EMAIL_MAX_ATTEMPTS:
-                email.status = OutgoingEmail.Status.FAILED
-                logger.error("Giving up on email %s after %s attempts", email.pk, email.attempts)
-            email.save(update_fields=["attempts", "last_error", "status"])
-            if email.status == OutgoingEmail.Status.QUEUED:
-                _schedule_retry(email)
-            return "retry" if email.status == OutgoingEmail.Status.QUEUED else "failed"
-        email.status = OutgoingEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        email.status = OutgoingEmail.Status.SENDING
+        email.last_attempt_at = timezone.now()
+        email.save(update_fields=["attempts", "status", "last_attempt_at"])
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_email],
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:  # any failure of the mail server is retried
+        return _record_failure(email, error)
+    # The body is no longer needed once sent; it may hold a password-reset link.
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), body_text="", body_html="", last_error=""
+    )
     return "sent"
+
+
+def _record_failure(email: OutgoingEmail, error: Exception) -> str:
+    with transaction.atomic():
+        email.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if email.attempts >= settings.COOPSIP_EMAIL_MAX_ATTEMPTS:
+            email.status = OutgoingEmail.Status.FAILED
+            logger.error("Giving up on email %s after %s attempts", email.pk, email.attempts)
+        else:
+            email.status = OutgoingEmail.Status.QUEUED
+            _schedule_retry(email)
+        email.save(update_fields=["last_error", "status"])
+    return "retry" if email.status == OutgoingEmail.Status.QUEUED else "failed"
 
 
 def _schedule_retry(email: OutgoingEmail) -> None:
@@ -95,8 +112,15 @@ def _schedule_retry(email: OutgoingEmail) -> None:
         logger.warning("Email %s not sent (%s); it stays queued", email.pk, email.last_error)
 
 
-def requeue_pending_emails() -> int:
-    """Enqueue a delivery for every email still waiting; returns how many."""
+def requeue_pending_emails(*, stuck_after: timedelta = timedelta(minutes=15)) -> int:
+    """Enqueue a delivery for every email still waiting; returns how many.
+
+    An email left "sending" for longer than ``stuck_after`` (its worker died)
+    goes back to the queue first.
+    """
+    OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENDING, last_attempt_at__lt=timezone.now() - stuck_after
+    ).update(status=OutgoingEmail.Status.QUEUED)
     ids = list(OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).values_list("pk", flat=True))
     for email_id in ids:
         deliver_email.enqueue(email_id)

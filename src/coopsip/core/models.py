@@ -15,6 +15,7 @@ class OutgoingEmail(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -35,6 +36,7 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -56,7 +56,11 @@ def _export_outgoing_emails(user: Any) -> list[dict[str, Any]]:
 
 
 def _erase_outgoing_emails(user: Any) -> None:
+    from coopsip.core.models import OutgoingEmail
+
     user.outgoing_emails.all().delete()
+    # Emails sent before the account existed (or to an address it had) are not linked by user.
+    OutgoingEmail.objects.filter(to_email__iexact=user.email).delete()
 
 
 register(

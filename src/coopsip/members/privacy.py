@@ -30,7 +30,9 @@ def _erase(user: Any) -> None:
 
 
 privacy.register("member_register", export=_export, erase=_erase, models=("members.RegisterEntry",))
-# Imports record which staff member ran them; the row names no one else.
+# Imports record which staff member ran them. Their reports hold register data
+# (member numbers, values of rejected cells), which belongs to the
+# cooperative's membership system, not to the account of the staff member.
 privacy.register(
     "register_imports",
     export=lambda user: [{"file": i.file_name, "at": i.imported_at.isoformat()} for i in user.registerimport_set.all()],

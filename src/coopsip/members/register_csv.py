@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,7 +25,14 @@ REQUIRED_COLUMNS = ("member_number", "first_name", "last_name", "status")
 OPTIONAL_COLUMNS = ("email", "date_of_birth", "stakeholder_types", "member_since")
 
 _HEADER_ALIASES = {
-    "member_number": {"member_number", "lidnummer", "vennootnummer", "numero_associe", "numero_membre"},
+    "member_number": {
+        "member_number",
+        "lidnummer",
+        "vennootnummer",
+        "numero_associe",
+        "numero_d_associe",
+        "numero_membre",
+    },
     "first_name": {"first_name", "voornaam", "prenom"},
     "last_name": {"last_name", "achternaam", "naam", "nom"},
     "email": {"email", "e-mail", "e_mail", "courriel", "mail"},
@@ -71,14 +79,22 @@ class ParsedFile:
     rows: list[tuple[int, RegisterRow]] = field(default_factory=list)
     row_errors: list[RowError] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    columns: frozenset[str] = frozenset()  # the known columns the file has
+    notes: list[str] = field(default_factory=list)  # what was ignored, for the report
 
     @property
     def ok(self) -> bool:
         return not self.file_errors and not self.row_errors
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents: "Prénom" and "prenom" name the same column."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().strip("\ufeff").lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _normalise_header(name: str) -> str:
-    name = name.strip().strip("\ufeff").lower().replace(" ", "_")
+    name = _fold(name).replace(" ", "_").replace("'", "_")
     for canonical, aliases in _HEADER_ALIASES.items():
         if name in aliases:
             return canonical
@@ -131,6 +147,19 @@ def parse_register_csv(data: bytes, *, today: date) -> ParsedFile:
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers = [_normalise_header(h) for h in next(reader)]
+    duplicates = sorted({h for h in headers if headers.count(h) > 1 and h})
+    if duplicates:
+        result.file_errors.append(
+            _("These columns appear twice: %(columns)s. Keep one of each.") % {"columns": ", ".join(duplicates)}
+        )
+        return result
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    unknown = [h for h in headers if h and h not in known]
+    if unknown:
+        result.notes.append(
+            _("These columns are not used and were ignored: %(columns)s.") % {"columns": ", ".join(unknown)}
+        )
+    result.columns = frozenset(h for h in headers if h in known)
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if missing:
         result.file_errors.append(
@@ -139,7 +168,9 @@ def parse_register_csv(data: bytes, *, today: date) -> ParsedFile:
         )
         return result
     seen: dict[str, int] = {}
-    for line_number, values in enumerate(reader, start=2):
+    for values in reader:
+        # The line where the row ends: right even after a quoted field that spans lines.
+        line_number = reader.line_num
         if not any(v.strip() for v in values):
             continue  # blank lines are common at the end of exports
         if len(values) != len(headers):

@@ -8,7 +8,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,14 @@ from coopsip.core import ratelimit
 from coopsip.members.models import RegisterEntry, RegisterImport
 from coopsip.members.register_csv import RegisterRow, parse_register_csv
 
+# Which fields each optional column of the file fills: a column missing from
+# the file leaves its fields as they are.
+_FIELDS_OF_OPTIONAL_COLUMN = {
+    "email": ("email",),
+    "date_of_birth": ("date_of_birth",),
+    "stakeholder_types": ("is_client", "is_partner", "is_employee", "is_permanent_staff"),
+    "member_since": ("member_since",),
+}
 _SYNCED_FIELDS = (
     "first_name",
     "last_name",
@@ -55,7 +63,13 @@ def import_register(*, data: bytes, file_name: str, imported_by: Any, dry_run: b
     report is made but nothing is applied. The report is saved either way.
     """
     parsed = parse_register_csv(data, today=timezone.localdate())
+    synced = [
+        name
+        for name in _SYNCED_FIELDS
+        if not any(name in fields and column not in parsed.columns for column, fields in _FIELDS_OF_OPTIONAL_COLUMN.items())
+    ]
     report: list[dict[str, Any]] = [{"line": None, "action": "rejected", "errors": [e]} for e in parsed.file_errors]
+    report += [{"line": None, "action": "note", "errors": [note]} for note in parsed.notes]
     report += [
         {"line": e.line, "member_number": e.member_number, "action": "rejected", "errors": e.errors}
         for e in parsed.row_errors
@@ -69,13 +83,13 @@ def import_register(*, data: bytes, file_name: str, imported_by: Any, dry_run: b
         to_update: list[RegisterEntry] = []
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         for line, row in parsed.rows:
-            values = _values(row)
+            values = {name: value for name, value in _values(row).items() if name in synced}
             entry = existing.get(row.member_number)
             if entry is None:
                 to_create.append(RegisterEntry(member_number=row.member_number, **values))
                 action, changed = "created", []
             else:
-                changed = [name for name in _SYNCED_FIELDS if getattr(entry, name) != values[name]]
+                changed = [name for name in synced if getattr(entry, name) != values[name]]
                 for name in changed:
                     setattr(entry, name, values[name])
                 if changed:
@@ -85,11 +99,18 @@ def import_register(*, data: bytes, file_name: str, imported_by: Any, dry_run: b
             report.append({"line": line, "member_number": row.member_number, "action": action, "changed": changed})
         applied = parsed.ok and not dry_run
         if applied:
-            RegisterEntry.objects.bulk_create(to_create, batch_size=1000)
-            now = timezone.now()
-            for entry in to_update:
-                entry.updated_at = now
-            RegisterEntry.objects.bulk_update(to_update, [*_SYNCED_FIELDS, "updated_at"], batch_size=1000)
+            try:
+                with transaction.atomic():
+                    RegisterEntry.objects.bulk_create(to_create, batch_size=1000)
+                    now = timezone.now()
+                    for entry in to_update:
+                        entry.updated_at = now
+                    RegisterEntry.objects.bulk_update(to_update, [*synced, "updated_at"], batch_size=1000)
+            except IntegrityError:
+                # Another import created some of these member numbers meanwhile.
+                applied = False
+                message = _("Another import changed the register at the same time. Nothing was imported: import the file again.")
+                report.append({"line": None, "action": "rejected", "errors": [message]})
         report.sort(key=lambda item: (item["line"] is not None, item["line"] or 0))
         return RegisterImport.objects.create(
             file_name=file_name[:255],
@@ -98,7 +119,7 @@ def import_register(*, data: bytes, file_name: str, imported_by: Any, dry_run: b
             created_count=counts["created"],
             updated_count=counts["updated"],
             unchanged_count=counts["unchanged"],
-            rejected_count=len(parsed.row_errors) + len(parsed.file_errors),
+            rejected_count=sum(1 for item in report if item["action"] == "rejected"),
             report=report,
         )
 
@@ -120,12 +141,19 @@ def verify_membership(*, user: Any, member_number: str, date_of_birth: date | No
     message that says why and what to do.
     """
     contact = settings.COOPSIP_CONTACT_EMAIL
+    member_number = member_number.strip()
     if RegisterEntry.objects.filter(user=user).exists():
         raise VerificationFailed("already_linked", _("Your account is already linked to the member register."))
+    # Per account, and per member number whatever the account: nobody can
+    # try dates of birth on one number from many accounts.
     allowed = ratelimit.consume(
         key=f"verify-membership:{user.pk}",
         limit=settings.COOPSIP_VERIFY_ATTEMPTS,
         period=settings.COOPSIP_VERIFY_PERIOD,
+    ) and ratelimit.consume(
+        key=f"verify-member-number:{member_number.lower()}",
+        limit=settings.COOPSIP_VERIFY_ATTEMPTS * 2,
+        period=settings.COOPSIP_VERIFY_PERIOD * 24,
     )
     if not allowed:
         raise VerificationFailed(
@@ -133,17 +161,21 @@ def verify_membership(*, user: Any, member_number: str, date_of_birth: date | No
             _("You tried too many times. Try again in an hour, or write to %(contact)s.") % {"contact": contact},
         )
     with transaction.atomic():
-        entry = RegisterEntry.objects.select_for_update().filter(member_number=member_number.strip()).first()
-        if entry is None:
-            raise VerificationFailed(
-                "unknown_number",
-                _(
-                    "We find no one with member number %(number)s in the register. Check the number on "
-                    "your contract or membership documents. If it is right, the register may not be up to "
-                    "date yet: write to %(contact)s."
-                )
-                % {"number": member_number.strip(), "contact": contact},
+        entry = RegisterEntry.objects.select_for_update().filter(member_number__iexact=member_number).first()
+        # An unknown number and a known one whose details do not match get the
+        # same answer, so the form does not tell which member numbers exist.
+        no_match = VerificationFailed(
+            "no_match",
+            _(
+                "We could not match member number %(number)s with the email address of your account or the "
+                "date of birth you gave. Check the number on your contract or membership documents, and enter "
+                "your date of birth as the cooperative knows it. If it still fails, the register may not be up "
+                "to date: write to %(contact)s."
             )
+            % {"number": member_number, "contact": contact},
+        )
+        if entry is None:
+            raise no_match
         if entry.user_id is not None:
             raise VerificationFailed(
                 "taken",
@@ -159,18 +191,16 @@ def verify_membership(*, user: Any, member_number: str, date_of_birth: date | No
         )
         birth_matches = date_of_birth is not None and entry.date_of_birth == date_of_birth
         if not (email_matches or birth_matches):
-            raise VerificationFailed(
-                "no_match",
-                _(
-                    "The member number exists, but neither your account's email address nor the date of "
-                    "birth you gave match the register. Enter your date of birth as the cooperative knows "
-                    "it, or write to %(contact)s to update your details."
-                )
-                % {"contact": contact},
-            )
+            raise no_match
         entry.user = user
         entry.verified_at = timezone.now()
-        entry.save(update_fields=["user", "verified_at", "updated_at"])
+        try:
+            with transaction.atomic():
+                entry.save(update_fields=["user", "verified_at", "updated_at"])
+        except IntegrityError:  # the same account linked another entry at the same moment
+            raise VerificationFailed(
+                "already_linked", _("Your account is already linked to the member register.")
+            ) from None
         if not user.first_name and not user.last_name:
             user.first_name, user.last_name = entry.first_name, entry.last_name
             user.save(update_fields=["first_name", "last_name"])

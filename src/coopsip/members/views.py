@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from coopsip.core.access import require
@@ -30,7 +31,9 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
                 date_of_birth=form.cleaned_data["date_of_birth"],
             )
         except VerificationFailed as failure:
-            form.add_error(None, failure.message)
+            # Next to the field it is about; limits and an existing link concern the whole form.
+            field = "member_number" if failure.code in {"no_match", "taken"} else None
+            form.add_error(field, failure.message)
         else:
             if entry.is_member:
                 messages.success(request, _("Your account is now linked to the register: you are a member (vennoot)."))
@@ -46,8 +49,11 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
     form = RegisterSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(search_register(query=query), 50).get_page(request.GET.get("page"))
-    template = "members/register.html#results" if request.htmx else "members/register.html"
-    return render(request, template, {"form": form, "page": page, "query": query})
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "members/register.html#results" if fragment else "members/register.html"
+    response = render(request, template, {"form": form, "page": page, "query": query})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD, client_for
+from conftest import PASSWORD, client_for, logged_in_with_password
 from coopsip.accounts.models import User
 from coopsip.core import privacy
 from coopsip.core.mail import queue_email
@@ -75,8 +75,10 @@ def test_deleting_the_account_leaves_no_personal_field(member: User) -> None:
     assert other_device.get(reverse("accounts:profile")).status_code == 200
     TOTP.activate(member, generate_totp_secret())
 
-    response = client_for(member).post(reverse("accounts:delete"), {"confirm_email": "Lotte@example.org"})
+    client.post("/en/accounts/reauthenticate/", {"password": PASSWORD})
+    response = client.post(reverse("accounts:delete"), {"confirm_email": "Lotte@example.org"})
     assert response.status_code == 302
+    assert response["Location"] == "/en/"
 
     member.refresh_from_db()
     for name in ("first_name", "last_name", "gender", "stakeholder_type"):
@@ -105,7 +107,8 @@ def test_deleting_the_account_leaves_no_personal_field(member: User) -> None:
 
 
 def test_deletion_needs_the_email_typed_and_keeps_everything_otherwise(member: User) -> None:
-    response = client_for(member).post(reverse("accounts:delete"), {"confirm_email": "someone@example.org"})
+    client = logged_in_with_password("lotte@example.org")
+    response = client.post(reverse("accounts:delete"), {"confirm_email": "someone@example.org"})
     assert response.status_code == 400
     assert b"not the email address of your account" in response.content
     assert b'value="someone@example.org"' in response.content
@@ -114,7 +117,38 @@ def test_deletion_needs_the_email_typed_and_keeps_everything_otherwise(member: U
 
 
 def test_a_deleted_person_cannot_log_in(member: User) -> None:
-    client_for(member).post(reverse("accounts:delete"), {"confirm_email": "lotte@example.org"})
+    logged_in_with_password("lotte@example.org").post(reverse("accounts:delete"), {"confirm_email": "lotte@example.org"})
     response = Client().post("/en/accounts/login/", {"login": "lotte@example.org", "password": PASSWORD})
     assert response.status_code == 200
     assert Client().get(reverse("accounts:profile")).status_code == 302
+
+
+def test_deletion_asks_for_the_password_again_then_goes_on(member: User) -> None:
+    client = Client()
+    client.post("/en/accounts/login/", {"login": "lotte@example.org", "password": PASSWORD})
+    response = client.post(reverse("accounts:delete"), {"confirm_email": "lotte@example.org"})
+    assert response.status_code == 302
+    assert "/accounts/reauthenticate/" in response["Location"]
+    member.refresh_from_db()
+    assert member.is_active
+    # Confirming the password carries out the deletion that was asked for.
+    client.post(response["Location"], {"password": PASSWORD})
+    member.refresh_from_db()
+    assert not member.is_active
+
+
+def test_deletion_removes_login_attempts_whatever_the_case_of_the_address(db: Any) -> None:
+    from axes.models import AccessAttempt, AccessLog
+
+    from conftest import make_person
+
+    person = make_person("jan.peeters@example.org")
+    # The person typed their address with capitals when a login failed.
+    Client().post("/en/accounts/login/", {"login": "Jan.Peeters@Example.org", "password": "wrong"})
+    client = logged_in_with_password("jan.peeters@example.org")
+    assert AccessLog.objects.filter(username__iexact="jan.peeters@example.org").exists()
+    client.post(reverse("accounts:delete"), {"confirm_email": "jan.peeters@example.org"})
+    assert not AccessLog.objects.filter(username__iexact="jan.peeters@example.org").exists()
+    assert not AccessAttempt.objects.filter(username__iexact="jan.peeters@example.org").exists()
+    person.refresh_from_db()
+    assert not person.is_active

@@ -172,13 +172,36 @@ def test_staff_with_an_authenticator_are_asked_for_a_code_at_login(staff: User) 
     assert client.get(reverse("accounts:profile")).status_code == 302
 
 
-def test_the_admin_login_is_locked_after_repeated_failures(db: Any, settings: Any) -> None:
-    make_person("admin@example.org", is_staff=True, is_superuser=True)
+def test_login_is_locked_after_repeated_failures(member: User, settings: Any) -> None:
     client = Client()
-    for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/admin/login/", {"username": "admin@example.org", "password": "wrong"})
-    response = client.post(
-        "/admin/login/", {"username": "admin@example.org", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
-    )
-    assert response.status_code == 429
-    assert b"Too many failed logins" in response.content
+    responses = [
+        client.post("/en/accounts/login/", {"login": "lotte@example.org", "password": "wrong"})
+        for _attempt in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert responses[-1].status_code == 429
+    assert b"Too many failed logins" in responses[-1].content
+    # Even the right password does not open the account for a while.
+    client.post("/en/accounts/login/", {"login": "lotte@example.org", "password": PASSWORD})
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_the_admin_logs_in_through_the_site_login_with_its_second_factor(db: Any) -> None:
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_admin_users_must_set_up_an_authenticator_app_too(db: Any) -> None:
+    admin_user = make_person("root@example.org", is_staff=True, is_superuser=True)
+    client = client_for(admin_user)
+    for url in ["/admin/", reverse("members:import")]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_staff_with_an_authenticator_but_no_second_factor_yet_cannot_pass_the_login(staff: User) -> None:
+    client = Client()
+    client.post("/en/accounts/login/", {"login": "sara@example.org", "password": PASSWORD})
+    assert client.get("/admin/").status_code == 302
+    assert client.get(reverse("members:import")).status_code == 302

@@ -200,3 +200,67 @@ def test_the_register_list_makes_few_queries(staff: Any, django_assert_max_num_q
     client.get(reverse("members:register"))  # warm the session
     with django_assert_max_num_queries(12):
         client.get(reverse("members:register"))
+
+
+@pytest.mark.django_db
+def test_windows_line_endings_and_quoted_separators_are_read() -> None:
+    text = 'member_number;first_name;last_name;status\r\n500001;"Anne; Marie";Dupont;member\r\n500002;Jo;Smet;user\r\n'
+    result = _import(text)
+    assert result.applied and result.created_count == 2
+    assert RegisterEntry.objects.get(member_number="500001").first_name == "Anne; Marie"
+
+
+def test_french_headers_with_accents_are_recognised() -> None:
+    text = "Numéro d'associé;Prénom;Nom;Statut\n600001;Zoé;Lefèvre;associé\n"
+    parsed = parse_register_csv(text.encode(), today=TODAY)
+    assert parsed.ok, parsed.file_errors
+    assert parsed.rows[0][1].first_name == "Zoé"
+
+
+@pytest.mark.django_db
+def test_a_header_without_rows_imports_nothing_and_says_so() -> None:
+    result = _import("member_number;first_name;last_name;status\n")
+    assert not result.applied
+    assert "header but no rows" in result.report[0]["errors"][0]
+
+
+@pytest.mark.django_db
+def test_a_column_given_twice_is_refused() -> None:
+    result = _import("member_number;first_name;last_name;status;email;e-mail\n1;A;B;member;a@x.org;b@x.org\n")
+    assert not result.applied
+    assert "appear twice: email" in result.report[0]["errors"][0]
+
+
+@pytest.mark.django_db
+def test_unknown_columns_are_named_in_the_report_and_ignored() -> None:
+    result = _import("member_number;first_name;last_name;status;geboorte_datum\n1;A;B;member;01/01/1980\n")
+    assert result.applied
+    notes = [row for row in result.report if row["action"] == "note"]
+    assert "geboorte_datum" in notes[0]["errors"][0]
+
+
+@pytest.mark.django_db
+def test_a_file_without_an_optional_column_keeps_what_the_register_knows() -> None:
+    _import(GOOD)
+    result = _import("member_number;first_name;last_name;status\n200001;Lotte;Peeters;member\n")
+    assert result.unchanged_count == 1
+    entry = RegisterEntry.objects.get(member_number="200001")
+    assert entry.email == "lotte@example.org"
+    assert entry.date_of_birth == date(1985, 3, 14)
+
+
+@pytest.mark.django_db
+def test_the_report_of_a_multi_line_row_names_the_line_where_it_ends() -> None:
+    text = 'member_number;first_name;last_name;status\n1;"Two\nlines";B;member\n2;C;D;retired\n'
+    result = _import(text)
+    rejected = next(row for row in result.report if row["action"] == "rejected")
+    assert rejected["line"] == 4
+
+
+@pytest.mark.django_db
+def test_the_report_page_lists_problems_not_the_unchanged_rows(staff: Any) -> None:
+    _import(GOOD)
+    result = _import(GOOD)
+    content = client_for(staff).get(reverse("members:import_detail", kwargs={"pk": result.pk})).content.decode()
+    assert "3 rows were already up to date" in content
+    assert 'class="row-unchanged"' not in content

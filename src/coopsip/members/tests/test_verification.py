@@ -47,14 +47,15 @@ def test_a_matching_date_of_birth_is_enough_when_the_email_differs(db: Any, entr
 def test_an_unknown_number_says_so_and_what_to_do(outsider: User, entry: RegisterEntry) -> None:
     response = client_for(outsider).post("/en/members/verify/", {"member_number": "999999"})
     assert response.status_code == 400
-    assert b"We find no one with member number 999999" in response.content
+    assert b"We could not match member number 999999" in response.content
     assert b"cooperatief.leven@example.org" in response.content
     assert b'value="999999"' in response.content
+    assert b'aria-invalid="true"' in response.content
 
 
 def test_an_unknown_number_is_explained_in_french(outsider: User, entry: RegisterEntry) -> None:
     response = client_for(outsider).post("/fr/members/verify/", {"member_number": "999999"})
-    assert "Nous ne trouvons personne" in response.content.decode()
+    assert "numéro d’associé 999999" in response.content.decode() or "numéro d'associé 999999" in response.content.decode()
 
 
 def test_a_number_with_neither_email_nor_birth_date_matching_is_refused(db: Any, entry: RegisterEntry) -> None:
@@ -108,12 +109,43 @@ def test_a_non_member_entry_links_as_a_user_not_a_member(db: Any) -> None:
     assert is_verified_person(person)
 
 
-def test_a_tampered_post_cannot_link_someone_else(outsider: User, member: User, entry: RegisterEntry) -> None:
-    # Lotte's account is linked to 100001; she cannot link Olivier's entry to her account either.
-    response = client_for(member).post(reverse("members:verify"), {"member_number": "400001", "user": outsider.pk})
-    assert response.status_code == 200  # she sees her own membership page
+def test_a_tampered_post_cannot_link_an_entry_to_someone_else(
+    outsider: User, nonmember: User, entry: RegisterEntry
+) -> None:
+    # Olivier posts his own details plus Julien's id: the entry is linked to Olivier, never to Julien.
+    response = client_for(outsider).post(reverse("members:verify"), {"member_number": "400001", "user": nonmember.pk})
+    assert response.status_code == 302
     entry.refresh_from_db()
-    assert entry.user is None
+    assert entry.user == outsider
+    assert RegisterEntry.objects.filter(user=nonmember).count() == 1
+
+
+def test_an_unknown_number_and_a_wrong_birth_date_get_the_same_answer(db: Any, entry: RegisterEntry) -> None:
+    person = make_person("someone@example.org")
+    with pytest.raises(VerificationFailed) as unknown:
+        verify_membership(user=person, member_number="999999")
+    with pytest.raises(VerificationFailed) as wrong_birth:
+        verify_membership(user=person, member_number="400001", date_of_birth=date(1990, 1, 1))
+    assert unknown.value.message.replace("999999", "N") == wrong_birth.value.message.replace("400001", "N")
+
+
+def test_guesses_on_one_number_are_limited_across_accounts(db: Any, entry: RegisterEntry, settings: Any) -> None:
+    for n in range(settings.COOPSIP_VERIFY_ATTEMPTS * 2):
+        guesser = make_person(f"guesser{n}@example.org")
+        with pytest.raises(VerificationFailed):
+            verify_membership(user=guesser, member_number="400001", date_of_birth=date(1900 + n, 1, 1))
+    last = make_person("last@example.org")
+    with pytest.raises(VerificationFailed) as failure:
+        verify_membership(user=last, member_number="400001", date_of_birth=date(1980, 6, 1))
+    assert failure.value.code == "rate_limited"
+
+
+def test_the_member_number_is_found_whatever_its_case(db: Any) -> None:
+    RegisterEntry.objects.create(
+        member_number="D00042", first_name="A", last_name="B", email="ab@example.org", status=MembershipStatus.MEMBER
+    )
+    person = make_person("ab@example.org")
+    assert verify_membership(user=person, member_number=" d00042 ").member_number == "D00042"
 
 
 def test_a_bad_date_keeps_what_was_typed(outsider: User, entry: RegisterEntry) -> None:
