@@ -8,14 +8,16 @@ again by nh3 (an allow-list sanitiser): no script, event handler, style or
 from __future__ import annotations
 
 import functools
+import re
 
 import nh3
 from markdown_it import MarkdownIt
 
 _ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
+_HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
 @functools.cache
@@ -24,9 +26,13 @@ def _parser() -> MarkdownIt:
 
 
 def render_markdown(text: str) -> str:
-    """Safe HTML for ``text``; headings start at h2 because the page has its own h1."""
+    """Safe HTML for ``text``.
+
+    Staff text always sits in a section of a page (h1 page title, h2 section),
+    so its headings start at h3: "# Title" becomes <h3>, "## Sub" <h4>.
+    """
     html = _parser().render(text or "")
-    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}>", html)
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

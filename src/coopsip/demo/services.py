@@ -1,7 +1,8 @@
-"""Demo data: offices, about 300 synthetic people and four demo accounts.
+"""Demo data: offices, about 300 synthetic people, four demo accounts and the editions of Smart in Progress.
 
-Everything here is made up (Faker, fixed seed) except the offices, which are
-real. Running it twice changes nothing the second time.
+The people are made up (Faker, fixed seed); the offices are real, and so are
+the past editions (see ``demo.editions``). Running it twice changes nothing
+the second time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from faker import Faker
 
 from coopsip.accounts.models import SPOKEN_LANGUAGES, User
 from coopsip.core.access import BOARD_GROUP, STAFF_GROUP
+from coopsip.demo.editions import load_editions
 from coopsip.members.models import MembershipStatus, RegisterEntry
 from coopsip.places.models import Municipality, Office
 from coopsip.places.services import load_municipalities
@@ -180,11 +182,13 @@ def load_demo(*, people: int = 300) -> dict[str, int]:
             entry.verified_at = user.date_joined
             entry.save(update_fields=["user", "verified_at"])
     _load_demo_accounts(offices)
+    edition_counts = load_editions()
     return {
         "offices": Office.objects.count(),
         "municipalities": Municipality.objects.count(),
         "register_entries": RegisterEntry.objects.count(),
         "accounts": User.objects.count(),
+        **edition_counts,
     }
 
 

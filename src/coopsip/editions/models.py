@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopsip.editions.phases import edition_status
-from coopsip.places.models import Country
+from coopsip.places.models import Country, Office
 
 
 class EditionStatus(models.TextChoices):
@@ -203,7 +203,7 @@ class Theme(models.Model):
         default=False,
         help_text=_("Copying this edition into a new one carries this theme over."),
     )
-    offices = models.ManyToManyField(
+    offices: models.ManyToManyField[Office, ThemeOffice] = models.ManyToManyField(
         "places.Office", through="ThemeOffice", verbose_name=_("offices"), related_name="themes", blank=True
     )
 
@@ -258,9 +258,7 @@ class Resource(models.Model):
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(_("link"), blank=True)
     file = models.FileField(_("file"), upload_to=resource_upload_path, blank=True)
-    language = models.CharField(
-        _("language of the resource"), max_length=5, choices=settings.LANGUAGES, blank=True
-    )
+    language = models.CharField(_("language of the resource"), max_length=5, choices=settings.LANGUAGES, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

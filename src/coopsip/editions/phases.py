@@ -47,9 +47,9 @@ def edition_status(edition: EditionDates, moment: datetime) -> Status:
     the registration window; running: after registration (or from the first
     day when there is no window) until the last day; closed: after the last day.
     """
+    day = brussels_day(moment)  # first: a naive moment is refused whatever the edition
     if edition.published_at is None or edition.published_at > moment:
         return "draft"
-    day = brussels_day(moment)
     if day > edition.ends_on:
         return "closed"
     opens, closes = edition.registration_opens_at, edition.registration_closes_at

@@ -1,40 +1,24 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
 from coopsip.accounts.models import User
 from coopsip.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
-from coopsip.members.models import RegisterEntry
-from coopsip.places.models import Municipality, Office
+from coopsip.demo.tests.conftest import DEMO_PEOPLE
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock():
-        counts = load_demo(people=60)
-    yield counts
-    # Loaded outside the per-test transaction: remove it all for the next modules.
-    with django_db_blocker.unblock():
-        RegisterEntry.objects.all().delete()
-        User.objects.all().delete()
-        Municipality.objects.all().delete()
-        Office.objects.filter(is_demo=True).delete()
-
-
 def test_it_loads_people_spread_over_the_offices(demo: dict[str, int]) -> None:
-    assert demo["register_entries"] == 60 + 3
+    assert demo["register_entries"] == DEMO_PEOPLE + 3
     offices = set(User.objects.exclude(office=None).values_list("office__slug", flat=True))
     assert len(offices) >= 10
     assert User.objects.exclude(municipality=None).count() > 30
 
 
 def test_loading_it_again_changes_nothing(demo: dict[str, int]) -> None:
-    assert load_demo(people=60) == demo
+    assert load_demo(people=DEMO_PEOPLE) == demo
 
 
 def test_the_demo_member_logs_in_and_is_a_member(demo: dict[str, int]) -> None:

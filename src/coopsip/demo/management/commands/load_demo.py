@@ -6,7 +6,10 @@ from coopsip.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (offices, municipalities, ~300 synthetic people, demo accounts). Idempotent."
+    help = (
+        "Load the demo data (offices, municipalities, ~300 synthetic people, demo accounts, the editions of "
+        "Smart in Progress). Idempotent."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=300)

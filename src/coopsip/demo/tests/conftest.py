@@ -1,0 +1,43 @@
+"""The demo data, loaded once for the tests of this package and removed afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from coopsip.accounts.models import User
+from coopsip.core.models import ChangeRecord
+from coopsip.demo.editions import EDITION_SLUGS
+from coopsip.demo.services import load_demo
+from coopsip.editions.models import Edition
+from coopsip.members.models import RegisterEntry
+from coopsip.places.models import Municipality, Office
+
+DEMO_PEOPLE = 60
+
+
+def remove_demo_data() -> None:
+    editions = Edition.objects.filter(slug__in=EDITION_SLUGS)
+    ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Edition),
+        object_id__in=list(editions.values_list("pk", flat=True)),
+    ).delete()
+    # Cascades to current editions, themes (and their offices), phases, sessions and questions.
+    editions.delete()
+    RegisterEntry.objects.all().delete()
+    User.objects.all().delete()
+    Municipality.objects.all().delete()
+    Office.objects.filter(is_demo=True).delete()
+
+
+@pytest.fixture(scope="package")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, int]]:
+    with django_db_blocker.unblock():
+        counts = load_demo(people=DEMO_PEOPLE)
+    yield counts
+    # Loaded outside the per-test transaction: remove it all for the next modules.
+    with django_db_blocker.unblock():
+        remove_demo_data()
