@@ -26,9 +26,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
-def record_change(
-    *, actor: Any, obj: models.Model, action: str, changes: dict[str, Any] | None = None
-) -> ChangeRecord:
+def record_change(*, actor: Any, obj: models.Model, action: str, changes: dict[str, Any] | None = None) -> ChangeRecord:
     """Write one line of history; call it inside the service's transaction."""
     return ChangeRecord.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -1,15 +1,118 @@
-"""Every change to editions and their parts. Each writes a line of history."""
+"""Every change to editions and their parts. Each writes a line of history.
+
+Creating and updating take ``values``: a mapping of field names (one of the
+``*_FIELDS`` lists below, translations included) to clean Python values, such
+as a form's ``cleaned_data``. Before saving, each service checks the rules
+that span fields or rows (``*_rule_errors``; the staff forms show the same
+messages next to their fields) and raises ``EditionRuleBroken`` when one is
+broken, so a script cannot save what a staff page would refuse.
+
+A part's creation and changes are recorded against the part; its deletion is
+recorded against its edition (the part is gone, the edition's history keeps
+the trace).
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+import copy
+import secrets
+import zipfile
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import IO, Any, TypeVar
 
-from django.db import transaction
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from coopsip.core.audit import record_change
-from coopsip.editions.models import CurrentEdition, Edition
+from coopsip.core.audit import diff, record_change
+from coopsip.editions.models import (
+    CurrentEdition,
+    Edition,
+    FaqItem,
+    Phase,
+    PublicSession,
+    Resource,
+    Theme,
+    ThemeOffice,
+)
+from coopsip.editions.validation import date_range_errors, extension_errors, phase_errors, registration_window_errors
+
+LANGUAGES = ("nl", "fr", "en")
+DEFAULT_LANGUAGE = "nl"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DEFAULT_LANGUAGE_MISSING = gettext_lazy(
+    "Write this in Dutch too: Dutch is the default language the site falls back to."
+)
+
+Errors = dict[str, str]
+M = TypeVar("M", bound=models.Model)
+
+
+def translated(*names: str) -> list[str]:
+    """The per-language field names of ``names``: title → title_nl, title_fr, title_en."""
+    return [f"{name}_{code}" for name in names for code in LANGUAGES]
+
+
+EDITION_FIELDS = [
+    "slug",
+    "sip_number",
+    *translated("title", "intro", "outcomes"),
+    "in_belgium",
+    "in_france",
+    "starts_on",
+    "ends_on",
+    "registration_opens_at",
+    "registration_closes_at",
+    "admits_clients",
+    "admits_partners",
+    "admits_employees",
+    "admits_permanent_staff",
+    "meetings_expected",
+    "meeting_hours",
+    "commitment_starts_on",
+    "commitment_ends_on",
+    "group_size_min",
+    "group_size_max",
+    "contact_email",
+]
+PHASE_FIELDS = [
+    "kind",
+    *translated("title"),
+    "starts_on",
+    "ends_on",
+    "meetings_min",
+    "meetings_max",
+    *translated("description"),
+]
+THEME_FIELDS = [
+    "slug",
+    "position",
+    *translated("title", "summary", "challenges"),
+    "in_belgium",
+    "in_france",
+    "extends",
+    "to_be_extended",
+]
+THEME_OFFICE_FIELDS = ["theme", "office", "first_meeting_at"]
+RESOURCE_FIELDS = [*translated("title"), "theme", "url", "file", "language", "position"]
+PUBLIC_SESSION_FIELDS = [
+    *translated("title"),
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_url",
+    *translated("description"),
+]
+FAQ_FIELDS = ["position", *translated("question", "answer")]
 
 # Fields carried from an edition into its copy (translations included).
 _COPIED_EDITION_FIELDS = [
@@ -34,6 +137,295 @@ class EditionRuleBroken(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(errors)
         self.errors = errors
+
+
+# --- Rules checked before every write -----------------------------------------
+
+
+def _raise_if(errors: Errors) -> None:
+    if errors:
+        raise EditionRuleBroken(errors)
+
+
+def _default_language_errors(obj: models.Model, *names: str) -> Errors:
+    return {
+        f"{name}_{DEFAULT_LANGUAGE}": str(DEFAULT_LANGUAGE_MISSING)
+        for name in names
+        if not (getattr(obj, f"{name}_{DEFAULT_LANGUAGE}") or "").strip()
+    }
+
+
+def _country_errors(obj: Edition | Theme) -> Errors:
+    if not (obj.in_belgium or obj.in_france):
+        return {"in_belgium": _("Choose Belgium, France or both.")}
+    return {}
+
+
+def edition_rule_errors(edition: Edition) -> Errors:
+    """What is wrong with ``edition`` (saved or not) as it stands in memory."""
+    errors = _default_language_errors(edition, "title")
+    errors |= _country_errors(edition)
+    errors |= date_range_errors(edition.starts_on, edition.ends_on)
+    errors |= registration_window_errors(edition.registration_opens_at, edition.registration_closes_at)
+    errors |= date_range_errors(
+        edition.commitment_starts_on, edition.commitment_ends_on, end_field="commitment_ends_on"
+    )
+    if edition.group_size_min is not None and edition.group_size_min < 2:
+        errors["group_size_min"] = _("A group has at least 2 people.")
+    elif edition.group_size_max is not None and edition.group_size_max < (edition.group_size_min or 0):
+        errors["group_size_max"] = _("The largest group is smaller than the smallest.")
+    if edition.pk and edition.starts_on and edition.ends_on and "ends_on" not in errors:
+        phases = Phase.objects.filter(edition_id=edition.pk)
+        if phases.filter(starts_on__lt=edition.starts_on).exists():
+            errors["starts_on"] = _("A phase of this edition starts before this date: move the phase first.")
+        if phases.filter(ends_on__gt=edition.ends_on).exists():
+            errors["ends_on"] = _("A phase of this edition ends after this date: move the phase first.")
+    return errors
+
+
+def copy_rule_errors(*, source: Edition, slug: str, title_nl: str, starts_on: date, ends_on: date) -> Errors:
+    """What is wrong with copying ``source`` into a new edition with these values."""
+    errors: Errors = {}
+    if Edition.objects.filter(slug=slug).exists():
+        errors["slug"] = _("Another edition already has this short name.")
+    if not title_nl.strip():
+        errors["title_nl"] = str(DEFAULT_LANGUAGE_MISSING)
+    errors |= date_range_errors(starts_on, ends_on)
+    if errors.get("ends_on"):
+        return errors
+    delta = starts_on - source.starts_on
+    for phase in source.phases.all():
+        if phase.ends_on + delta > ends_on:
+            errors["ends_on"] = _(
+                "Moved by the same number of days, the phase “%(phase)s” would end on %(date)s, after this date."
+            ) % {"phase": phase.display_title, "date": phase.ends_on + delta}
+            break
+    return errors
+
+
+def phase_rule_errors(phase: Phase, *, edition: Edition) -> Errors:
+    errors = phase_errors(edition, phase.starts_on, phase.ends_on)
+    if phase.meetings_min is not None and phase.meetings_max is not None and phase.meetings_max < phase.meetings_min:
+        errors["meetings_max"] = _("The most is smaller than the least.")
+    return errors
+
+
+def theme_rule_errors(theme: Theme, *, edition: Edition) -> Errors:
+    errors = _default_language_errors(theme, "title")
+    errors |= _country_errors(theme)
+    if theme.slug and Theme.objects.filter(edition=edition, slug=theme.slug).exclude(pk=theme.pk).exists():
+        errors["slug"] = _("Another theme of this edition already has this short name.")
+    extends = theme.extends
+    if extends is not None and theme.pk is not None and extends.pk == theme.pk:
+        errors["extends"] = _("A theme cannot continue itself.")
+    else:
+        errors |= extension_errors(edition, extends)
+    return errors
+
+
+def _theme_in_edition_errors(theme: Theme | None, edition: Edition) -> Errors:
+    if theme is not None and theme.edition_id != edition.pk:
+        return {"theme": _("Choose a theme of this edition.")}
+    return {}
+
+
+def theme_office_rule_errors(theme_office: ThemeOffice, *, edition: Edition) -> Errors:
+    theme = theme_office.theme if theme_office.theme_id else None
+    errors = _theme_in_edition_errors(theme, edition)
+    if theme is not None and theme_office.office_id:
+        taken = ThemeOffice.objects.filter(theme=theme, office_id=theme_office.office_id).exclude(pk=theme_office.pk)
+        if taken.exists():
+            errors["office"] = _("This office is already listed for this theme.")
+    return errors
+
+
+def resource_rule_errors(resource: Resource, *, edition: Edition) -> Errors:
+    errors = _default_language_errors(resource, "title")
+    errors |= _theme_in_edition_errors(resource.theme if resource.theme_id else None, edition)
+    has_file, has_link = bool(resource.file), bool(resource.url)
+    if has_file and has_link:
+        errors["url"] = _("Give a link or a file, not both.")
+    elif not (has_file or has_link):
+        errors["url"] = _("Give a link or choose a file.")
+    return errors
+
+
+def public_session_rule_errors(session: PublicSession, *, edition: Edition) -> Errors:
+    errors = _default_language_errors(session, "title")
+    if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
+        errors["ends_at"] = _("The end comes before the start.")
+    return errors
+
+
+def faq_rule_errors(item: FaqItem, *, edition: Edition) -> Errors:
+    return _default_language_errors(item, "question", "answer")
+
+
+# --- Uploads ------------------------------------------------------------------
+
+ALLOWED_UPLOAD_EXTENSIONS = (".pdf", ".odt", ".ods", ".docx", ".xlsx", ".png", ".jpg", ".jpeg", ".txt", ".csv")
+_SIGNATURES = {
+    ".pdf": b"%PDF-",
+    ".png": b"\x89PNG\r\n\x1a\n",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".odt": b"PK\x03\x04",
+    ".ods": b"PK\x03\x04",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+}
+_OPEN_DOCUMENT_TYPES = {
+    ".odt": b"application/vnd.oasis.opendocument.text",
+    ".ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+_OFFICE_OPEN_XML_FOLDERS = {".docx": "word/", ".xlsx": "xl/"}
+
+
+def _zip_matches(upload: IO[bytes], extension: str) -> bool:
+    """An OpenDocument or Office Open XML file is a zip with a known entry inside."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            if extension in _OPEN_DOCUMENT_TYPES:
+                with archive.open("mimetype") as entry:
+                    return entry.read(100).strip() == _OPEN_DOCUMENT_TYPES[extension]
+            names = archive.namelist()
+            folder = _OFFICE_OPEN_XML_FOLDERS[extension]
+            return "[Content_Types].xml" in names and any(name.startswith(folder) for name in names)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+
+
+def upload_error(upload: File[bytes]) -> str | None:
+    """Why ``upload`` is refused, or None: an allowed extension, at most 20 MB, content that matches the extension."""
+    extension = PurePosixPath(upload.name or "").suffix.lower()
+    if extension not in ALLOWED_UPLOAD_EXTENSIONS:
+        return _("Choose a PDF, ODT, DOCX, XLSX, ODS, PNG, JPEG, TXT or CSV file.")
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
+        return _("The file is larger than 20 MB.")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if extension in (".txt", ".csv"):
+        matches = b"\x00" not in head
+    else:
+        matches = head.startswith(_SIGNATURES[extension])
+        if matches and extension in (*_OPEN_DOCUMENT_TYPES, *_OFFICE_OPEN_XML_FOLDERS):
+            matches = _zip_matches(upload, extension)
+            upload.seek(0)
+    if not matches:
+        return _("The content of this file does not match its extension (%(extension)s).") % {"extension": extension}
+    return None
+
+
+def safe_file_name(name: str) -> str:
+    """A name that is safe on any disk and in any address: slug of the name, random suffix, same extension."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    stem = slugify(path.stem)[:60] or "file"
+    return f"{stem}-{secrets.token_hex(4)}{path.suffix.lower()}"
+
+
+def _delete_file_on_commit(file: FieldFile) -> None:
+    """Remove a stored file once the change that dropped it is committed (never if it is rolled back)."""
+    name, storage = file.name, file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Generic steps shared by the services below -------------------------------
+
+
+def _assign(obj: models.Model, values: Mapping[str, Any], allowed: list[str]) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"Unknown fields for {type(obj).__name__}: {sorted(unknown)}")
+    for name, value in values.items():
+        setattr(obj, name, value)
+
+
+def _snapshot(obj: models.Model, fields: list[str]) -> dict[str, str]:
+    """Like ``audit.snapshot``, with times in Brussels as staff type them, and NULL the same as ""."""
+    values: dict[str, str] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if isinstance(value, datetime):
+            value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, Decimal):
+            value = format(value.normalize(), "f")  # 3.0 from the database and 3 from a form are the same
+        elif isinstance(value, models.Model):
+            value = value.pk
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+def _save_created(*, actor: Any, obj: M, fields: list[str]) -> M:
+    obj.save()
+    after = {name: value for name, value in _snapshot(obj, fields).items() if value}
+    record_change(actor=actor, obj=obj, action="created", changes=diff({}, after))
+    return obj
+
+
+def _save_changed(*, actor: Any, obj: M, fields: list[str], before: dict[str, Any]) -> M:
+    obj.save()
+    changes = diff(before, _snapshot(obj, fields))
+    if changes:
+        record_change(actor=actor, obj=obj, action="changed", changes=changes)
+    return obj
+
+
+def _locked(obj: M) -> M:
+    """A fresh copy of ``obj`` from the database, locked until the transaction ends."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def _create_part(
+    *,
+    actor: Any,
+    edition: Edition,
+    part: M,
+    values: Mapping[str, Any],
+    fields: list[str],
+    rules: Callable[..., Errors],
+) -> M:
+    _assign(part, values, fields)
+    _raise_if(rules(part, edition=edition))
+    return _save_created(actor=actor, obj=part, fields=fields)
+
+
+def _update_part(
+    *, actor: Any, edition: Edition, part: M, values: Mapping[str, Any], fields: list[str], rules: Callable[..., Errors]
+) -> M:
+    part = _locked(part)
+    before = _snapshot(part, fields)
+    _assign(part, values, fields)
+    _raise_if(rules(part, edition=edition))
+    return _save_changed(actor=actor, obj=part, fields=fields, before=before)
+
+
+def _delete_part(*, actor: Any, edition: Edition, part: models.Model, label: str | Promise) -> None:
+    record_change(actor=actor, obj=edition, action="part_deleted", changes={str(label): [str(part), None]})
+    part.delete()
+
+
+# --- Editions -----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_edition(*, actor: Any, values: Mapping[str, Any]) -> Edition:
+    """A new draft edition from ``values`` (names from ``EDITION_FIELDS``)."""
+    edition = Edition()
+    _assign(edition, values, EDITION_FIELDS)
+    _raise_if(edition_rule_errors(edition))
+    return _save_created(actor=actor, obj=edition, fields=EDITION_FIELDS)
+
+
+@transaction.atomic
+def update_edition(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -> Edition:
+    """Change the settings of ``edition``; its phases must still fit between its dates."""
+    edition = _locked(edition)
+    before = _snapshot(edition, EDITION_FIELDS)
+    _assign(edition, values, EDITION_FIELDS)
+    _raise_if(edition_rule_errors(edition))
+    return _save_changed(actor=actor, obj=edition, fields=EDITION_FIELDS, before=before)
 
 
 @transaction.atomic
@@ -77,13 +469,14 @@ def copy_edition(
     """A new draft edition from ``source``.
 
     It takes over the settings, the FAQ and the phases (moved by as many days
-    as the new start is after the old one), and a copy of every theme marked
-    *extend into the next edition*, each pointing to the theme it continues.
-    Public sessions, resources and the registration window are not copied:
-    they change every year.
+    as the new start is after the old one; they must still fit before the new
+    end), and a copy of every theme marked *extend into the next edition*,
+    each pointing to the theme it continues. Public sessions, resources and
+    the registration window are not copied: they change every year.
     """
-    if ends_on < starts_on:
-        raise EditionRuleBroken({"ends_on": "end before start"})
+    _raise_if(
+        copy_rule_errors(source=source, slug=slug, title_nl=titles.get("nl", ""), starts_on=starts_on, ends_on=ends_on)
+    )
     delta = starts_on - source.starts_on
     edition = Edition(slug=slug, starts_on=starts_on, ends_on=ends_on)
     for name in _COPIED_EDITION_FIELDS:
@@ -114,3 +507,212 @@ def copy_edition(
     record_change(actor=actor, obj=edition, action="created", changes={"copied_from": source.slug})
     return edition
 
+
+# --- Phases -------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_phase(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -> Phase:
+    """A phase of ``edition``, within its dates (phases may overlap each other)."""
+    return _create_part(
+        actor=actor,
+        edition=edition,
+        part=Phase(edition=edition),
+        values=values,
+        fields=PHASE_FIELDS,
+        rules=phase_rule_errors,
+    )
+
+
+@transaction.atomic
+def update_phase(*, actor: Any, phase: Phase, values: Mapping[str, Any]) -> Phase:
+    return _update_part(
+        actor=actor, edition=phase.edition, part=phase, values=values, fields=PHASE_FIELDS, rules=phase_rule_errors
+    )
+
+
+@transaction.atomic
+def delete_phase(*, actor: Any, phase: Phase) -> None:
+    _delete_part(actor=actor, edition=phase.edition, part=phase, label=_("phase"))
+
+
+# --- Themes and their offices -------------------------------------------------
+
+
+@transaction.atomic
+def create_theme(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -> Theme:
+    """A theme of ``edition``; it may continue a theme of an earlier edition."""
+    return _create_part(
+        actor=actor,
+        edition=edition,
+        part=Theme(edition=edition),
+        values=values,
+        fields=THEME_FIELDS,
+        rules=theme_rule_errors,
+    )
+
+
+@transaction.atomic
+def update_theme(*, actor: Any, theme: Theme, values: Mapping[str, Any]) -> Theme:
+    return _update_part(
+        actor=actor, edition=theme.edition, part=theme, values=values, fields=THEME_FIELDS, rules=theme_rule_errors
+    )
+
+
+@transaction.atomic
+def delete_theme(*, actor: Any, theme: Theme) -> None:
+    """Delete ``theme`` with its offices and resources (and their files); later themes stop continuing it."""
+    for resource in theme.resources.exclude(file=""):
+        _delete_file_on_commit(resource.file)
+    _delete_part(actor=actor, edition=theme.edition, part=theme, label=_("theme"))
+
+
+@transaction.atomic
+def create_theme_office(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -> ThemeOffice:
+    """An office that runs a group on a theme of ``edition``, with its first meeting if known."""
+    return _create_part(
+        actor=actor,
+        edition=edition,
+        part=ThemeOffice(),
+        values=values,
+        fields=THEME_OFFICE_FIELDS,
+        rules=theme_office_rule_errors,
+    )
+
+
+@transaction.atomic
+def update_theme_office(*, actor: Any, theme_office: ThemeOffice, values: Mapping[str, Any]) -> ThemeOffice:
+    return _update_part(
+        actor=actor,
+        edition=theme_office.theme.edition,
+        part=theme_office,
+        values=values,
+        fields=THEME_OFFICE_FIELDS,
+        rules=theme_office_rule_errors,
+    )
+
+
+@transaction.atomic
+def delete_theme_office(*, actor: Any, theme_office: ThemeOffice) -> None:
+    _delete_part(actor=actor, edition=theme_office.theme.edition, part=theme_office, label=_("office of a theme"))
+
+
+# --- Resources ----------------------------------------------------------------
+
+
+def edition_of_resource(resource: Resource) -> Edition:
+    return resource.edition if resource.edition_id else resource.theme.edition  # type: ignore[return-value,union-attr]
+
+
+def _resource_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a new upload and give it a safe name; a cleared file becomes empty."""
+    values = dict(values)
+    upload = values.get("file")
+    if upload is False or upload is None:
+        values["file"] = ""
+    elif isinstance(upload, UploadedFile):
+        error = upload_error(upload)
+        if error:
+            raise EditionRuleBroken({"file": error})
+        upload.name = safe_file_name(upload.name or "file")
+    return values
+
+
+def _attach(resource: Resource, edition: Edition) -> None:
+    # A resource belongs to one theme of the edition, or else to the edition itself.
+    resource.edition = None if resource.theme_id else edition
+
+
+@transaction.atomic
+def create_resource(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -> Resource:
+    """A link or an uploaded file for ``edition`` or, when ``values["theme"]`` is set, for that theme.
+
+    An uploaded file must pass ``upload_error`` and is stored under a safe generated name.
+    """
+    values = _resource_values(values)
+    resource = Resource(edition=edition)
+    _assign(resource, values, RESOURCE_FIELDS)
+    _attach(resource, edition)
+    _raise_if(resource_rule_errors(resource, edition=edition))
+    return _save_created(actor=actor, obj=resource, fields=RESOURCE_FIELDS)
+
+
+@transaction.atomic
+def update_resource(*, actor: Any, resource: Resource, values: Mapping[str, Any]) -> Resource:
+    """Change ``resource``; a replaced or cleared file is removed from storage once the change is committed."""
+    values = _resource_values(values)
+    resource = _locked(resource)
+    edition = edition_of_resource(resource)
+    old_file = copy.copy(resource.file)
+    before = _snapshot(resource, RESOURCE_FIELDS)
+    _assign(resource, values, RESOURCE_FIELDS)
+    _attach(resource, edition)
+    _raise_if(resource_rule_errors(resource, edition=edition))
+    _save_changed(actor=actor, obj=resource, fields=RESOURCE_FIELDS, before=before)
+    if old_file.name and old_file.name != resource.file.name:
+        _delete_file_on_commit(old_file)
+    return resource
+
+
+@transaction.atomic
+def delete_resource(*, actor: Any, resource: Resource) -> None:
+    _delete_file_on_commit(resource.file)
+    _delete_part(actor=actor, edition=edition_of_resource(resource), part=resource, label=_("resource"))
+
+
+# --- Public sessions and FAQ --------------------------------------------------
+
+
+@transaction.atomic
+def create_public_session(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -> PublicSession:
+    """A public date of ``edition``, such as an online info session."""
+    return _create_part(
+        actor=actor,
+        edition=edition,
+        part=PublicSession(edition=edition),
+        values=values,
+        fields=PUBLIC_SESSION_FIELDS,
+        rules=public_session_rule_errors,
+    )
+
+
+@transaction.atomic
+def update_public_session(*, actor: Any, session: PublicSession, values: Mapping[str, Any]) -> PublicSession:
+    return _update_part(
+        actor=actor,
+        edition=session.edition,
+        part=session,
+        values=values,
+        fields=PUBLIC_SESSION_FIELDS,
+        rules=public_session_rule_errors,
+    )
+
+
+@transaction.atomic
+def delete_public_session(*, actor: Any, session: PublicSession) -> None:
+    _delete_part(actor=actor, edition=session.edition, part=session, label=_("public session"))
+
+
+@transaction.atomic
+def create_faq_item(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -> FaqItem:
+    """A question and its answer in the FAQ of ``edition``."""
+    return _create_part(
+        actor=actor,
+        edition=edition,
+        part=FaqItem(edition=edition),
+        values=values,
+        fields=FAQ_FIELDS,
+        rules=faq_rule_errors,
+    )
+
+
+@transaction.atomic
+def update_faq_item(*, actor: Any, item: FaqItem, values: Mapping[str, Any]) -> FaqItem:
+    return _update_part(
+        actor=actor, edition=item.edition, part=item, values=values, fields=FAQ_FIELDS, rules=faq_rule_errors
+    )
+
+
+@transaction.atomic
+def delete_faq_item(*, actor: Any, item: FaqItem) -> None:
+    _delete_part(actor=actor, edition=item.edition, part=item, label=_("question and answer"))

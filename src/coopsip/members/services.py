@@ -66,7 +66,9 @@ def import_register(*, data: bytes, file_name: str, imported_by: Any, dry_run: b
     synced = [
         name
         for name in _SYNCED_FIELDS
-        if not any(name in fields and column not in parsed.columns for column, fields in _FIELDS_OF_OPTIONAL_COLUMN.items())
+        if not any(
+            name in fields and column not in parsed.columns for column, fields in _FIELDS_OF_OPTIONAL_COLUMN.items()
+        )
     ]
     report: list[dict[str, Any]] = [{"line": None, "action": "rejected", "errors": [e]} for e in parsed.file_errors]
     report += [{"line": None, "action": "note", "errors": [note]} for note in parsed.notes]
@@ -109,7 +111,9 @@ def import_register(*, data: bytes, file_name: str, imported_by: Any, dry_run: b
             except IntegrityError:
                 # Another import created some of these member numbers meanwhile.
                 applied = False
-                message = _("Another import changed the register at the same time. Nothing was imported: import the file again.")
+                message = _(
+                    "Another import changed the register at the same time. Nothing was imported: import the file again."
+                )
                 report.append({"line": None, "action": "rejected", "errors": [message]})
         report.sort(key=lambda item: (item["line"] is not None, item["line"] or 0))
         return RegisterImport.objects.create(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -117,7 +118,9 @@ def test_deletion_needs_the_email_typed_and_keeps_everything_otherwise(member: U
 
 
 def test_a_deleted_person_cannot_log_in(member: User) -> None:
-    logged_in_with_password("lotte@example.org").post(reverse("accounts:delete"), {"confirm_email": "lotte@example.org"})
+    logged_in_with_password("lotte@example.org").post(
+        reverse("accounts:delete"), {"confirm_email": "lotte@example.org"}
+    )
     response = Client().post("/en/accounts/login/", {"login": "lotte@example.org", "password": PASSWORD})
     assert response.status_code == 200
     assert Client().get(reverse("accounts:profile")).status_code == 302

@@ -158,7 +158,9 @@ def test_an_email_being_sent_right_now_is_left_alone(on_commit: Any) -> None:
 
     with on_commit():
         email = queue_email(key="k1", to_email="a@example.org", subject="S", body_text="B")
-    OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.SENDING, last_attempt_at=timezone.now())
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.SENDING, last_attempt_at=timezone.now()
+    )
     mail.outbox.clear()
     assert requeue_pending_emails() == 0
     assert mail.outbox == []

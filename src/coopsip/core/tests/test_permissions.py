@@ -27,10 +27,30 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("members:verify", {}, LOGGED_IN),
     ("members:register", {}, {"staff", "board"}),
     ("members:import", {}, {"staff"}),
+    ("editions:archive", {}, EVERYONE),
+    ("editions_staff:list", {}, {"staff"}),
+    ("editions_staff:create", {}, {"staff"}),
 ]
 # Pages that only answer POST, and pages that need an object.
 POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete"]
-OBJECT_PAGES = ["members:import_detail"]
+# Pages of one object: their role tests live with the app
+# (members: below; editions: editions/tests/test_public_pages.py and test_staff_access.py).
+OBJECT_PAGES = [
+    "members:import_detail",
+    "editions:detail",
+    "editions:theme",
+    "editions:faq",
+    "editions:calendar",
+    "editions_staff:dashboard",
+    "editions_staff:edit",
+    "editions_staff:copy",
+    "editions_staff:publish",
+    "editions_staff:unpublish",
+    "editions_staff:history",
+    "editions_staff:part_add",
+    "editions_staff:part_edit",
+    "editions_staff:part_delete",
+]
 PUBLIC_HELPERS = ["accounts:places"]
 
 

@@ -369,7 +369,7 @@ def test_a_text_missing_in_the_language_of_the_reader_says_so(edition: Edition) 
         client_for(None).get(url("editions:theme", slug=edition.slug, theme_slug="gendergelijkheid")).content.decode()
     )
     assert "This text is not available in your language." in html
-    assert '<div class="prose" lang="nl"><h2>Uitdagingen</h2>' in html
+    assert '<div class="prose" lang="nl"><h4>Uitdagingen</h4>' in html
 
 
 def test_a_text_in_the_language_of_the_reader_has_no_note(edition: Edition) -> None:

@@ -55,7 +55,9 @@ def test_an_unknown_number_says_so_and_what_to_do(outsider: User, entry: Registe
 
 def test_an_unknown_number_is_explained_in_french(outsider: User, entry: RegisterEntry) -> None:
     response = client_for(outsider).post("/fr/members/verify/", {"member_number": "999999"})
-    assert "numéro d’associé 999999" in response.content.decode() or "numéro d'associé 999999" in response.content.decode()
+    assert (
+        "numéro d’associé 999999" in response.content.decode() or "numéro d'associé 999999" in response.content.decode()
+    )
 
 
 def test_a_number_with_neither_email_nor_birth_date_matching_is_refused(db: Any, entry: RegisterEntry) -> None:
