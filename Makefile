@@ -13,7 +13,7 @@ PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test setup setup-test messages check-messages lint typecheck ci-checks worker clean
+.PHONY: run test setup setup-test messages check-messages lint typecheck worker demo-code clean
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "coopsip needs Python 3.11, 3.12 or 3.13 (python3.1x on the PATH)."; exit 1; }
@@ -38,6 +38,10 @@ setup-test: $(UV)
 ## test: set up and run every test (browser tests included)
 test: setup-test
 	$(PY) -m pytest
+
+## demo-code: the current two-factor code of the demo staff and board accounts
+demo-code:
+	$(PY) manage.py demo_totp_code
 
 ## worker: run background tasks (when TASKS_BACKEND=database)
 worker:

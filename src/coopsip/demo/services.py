@@ -8,6 +8,7 @@ the second time.
 from __future__ import annotations
 
 import functools
+import time
 import math
 import random
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -28,6 +31,8 @@ from coopsip.places.models import Municipality, Office
 from coopsip.places.services import load_municipalities
 
 DEMO_PASSWORD = "coopsip-demo-2026"
+# Public on purpose, like the password: for the demo accounts only (base32).
+DEMO_TOTP_SECRET = "COOPSIPDEMOCOOPSIPDEMOCOOPSIP234"
 SEED = 2026
 
 # French offices for the demo only: the seeds say the cooperative is in
@@ -209,6 +214,10 @@ def _load_demo_accounts(offices: list[Office]) -> None:
         )
         if account.role in groups:
             user.groups.add(groups[account.role])
+            # Staff and board must use a second factor; the demo gives them a
+            # known secret so that `manage.py demo_totp_code` can show the code.
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
         if account.role in {"member", "user", "board"}:
             RegisterEntry.objects.get_or_create(
                 member_number=f"DEMO{index}",
@@ -222,3 +231,9 @@ def _load_demo_accounts(offices: list[Office]) -> None:
                     "verified_at": user.date_joined,
                 },
             )
+
+
+def demo_totp_code(*, at: float | None = None) -> str:
+    """The current code of the demo accounts' authenticator, as a phone app would show it."""
+    moment = time.time() if at is None else at
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(moment) // 30))

@@ -34,3 +34,14 @@ def test_the_demo_staff_member_is_on_the_cooperative_life_team(demo: dict[str, i
     user = User.objects.get(email="staff@demo.coopsip.org")
     assert user.has_perm("members.import_register")
     assert not User.objects.get(email="bestuur@demo.coopsip.org").has_perm("members.import_register")
+
+
+def test_the_demo_staff_member_logs_in_with_the_printed_code(demo: dict[str, int]) -> None:
+    from coopsip.demo.services import demo_totp_code
+
+    client = Client()
+    response = client.post("/en/accounts/login/", {"login": "staff@demo.coopsip.org", "password": DEMO_PASSWORD})
+    assert "/accounts/2fa/authenticate/" in response["Location"]
+    response = client.post(response["Location"], {"code": demo_totp_code()})
+    assert response.status_code == 302
+    assert client.get("/en/members/register/import/").status_code == 200

@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coopsip.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
@@ -13,16 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, default=300)
+        parser.add_argument("--force", action="store_true", help="Load even when DEBUG is off.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            # Demo accounts have a published password: never by accident in production.
+            raise CommandError("DEBUG is off: this looks like production. Use --force to load the demo anyway.")
         counts = load_demo(people=options["people"])
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for account in DEMO_ACCOUNTS:
-            note = (
-                " (asks you to set up an authenticator app on first login)"
-                if account.role in {"staff", "board"}
-                else ""
-            )
+            note = " (then the code of: manage.py demo_totp_code)" if account.role in {"staff", "board"} else ""
             self.stdout.write(f"  {account.role:<7} {account.email}{note}")
