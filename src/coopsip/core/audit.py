@@ -17,7 +17,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     for name in fields:
         value = getattr(obj, name)
         if isinstance(value, models.Model):
-            value = value.pk
+            value = f"{value} (#{value.pk})"  # readable in the history, and unambiguous
         values[name] = None if value is None else str(value)
     return values
 

@@ -8,9 +8,9 @@ the second time.
 from __future__ import annotations
 
 import functools
-import time
 import math
 import random
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal

@@ -58,7 +58,7 @@ def edition_status(edition: EditionDates, moment: datetime) -> Status:
             return "announced"
         if moment < closes:
             return "registration_open"
-        return "running"
+        return "running" if day >= edition.starts_on else "announced"
     return "announced" if day < edition.starts_on else "running"
 
 

@@ -18,7 +18,7 @@ import copy
 import secrets
 import zipfile
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import IO, Any, TypeVar
@@ -28,6 +28,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -180,6 +181,18 @@ def edition_rule_errors(edition: Edition) -> Errors:
             errors["starts_on"] = _("A phase of this edition starts before this date: move the phase first.")
         if phases.filter(ends_on__gt=edition.ends_on).exists():
             errors["ends_on"] = _("A phase of this edition ends after this date: move the phase first.")
+    if edition.pk and edition.starts_on and "starts_on" not in errors:
+        # Continuations must keep pointing from a later edition to an earlier one.
+        continues_later = Theme.objects.filter(
+            edition_id=edition.pk, extends__edition__starts_on__gte=edition.starts_on
+        )
+        continued_by_earlier = Theme.objects.filter(
+            extends__edition_id=edition.pk, edition__starts_on__lte=edition.starts_on
+        ).exclude(edition_id=edition.pk)
+        if continues_later.exists() or continued_by_earlier.exists():
+            errors["starts_on"] = _(
+                "With this start, a theme would continue a theme of a later edition. Change the continued theme first."
+            )
     return errors
 
 
@@ -193,12 +206,12 @@ def copy_rule_errors(*, source: Edition, slug: str, title_nl: str, starts_on: da
     errors |= date_range_errors(starts_on, ends_on)
     if errors.get("ends_on"):
         return errors
-    delta = starts_on - source.starts_on
+    move = date_mover(old_start=source.starts_on, new_start=starts_on)
     for phase in source.phases.all():
-        if phase.ends_on + delta > ends_on:
+        if move(phase.ends_on) > ends_on:
             errors["ends_on"] = _(
-                "Moved by the same number of days, the phase “%(phase)s” would end on %(date)s, after this date."
-            ) % {"phase": phase.display_title, "date": phase.ends_on + delta}
+                "Moved to the new dates, the phase “%(phase)s” would end on %(date)s, after this date."
+            ) % {"phase": phase.display_title, "date": date_format(move(phase.ends_on))}
             break
     return errors
 
@@ -213,6 +226,10 @@ def phase_rule_errors(phase: Phase, *, edition: Edition) -> Errors:
 def theme_rule_errors(theme: Theme, *, edition: Edition) -> Errors:
     errors = _default_language_errors(theme, "title")
     errors |= _country_errors(theme)
+    if theme.in_belgium and not edition.in_belgium:
+        errors["in_belgium"] = _("This edition does not run in Belgium.")
+    if theme.in_france and not edition.in_france:
+        errors["in_france"] = _("This edition does not run in France.")
     if theme.slug and Theme.objects.filter(edition=edition, slug=theme.slug).exclude(pk=theme.pk).exists():
         errors["slug"] = _("Another theme of this edition already has this short name.")
     extends = theme.extends
@@ -425,6 +442,8 @@ def update_edition(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -
     before = _snapshot(edition, EDITION_FIELDS)
     _assign(edition, values, EDITION_FIELDS)
     _raise_if(edition_rule_errors(edition))
+    # An edition no longer run in a country stops being that country's current edition.
+    CurrentEdition.objects.filter(edition=edition).exclude(country__in=edition.countries).delete()
     return _save_changed(actor=actor, obj=edition, fields=EDITION_FIELDS, before=before)
 
 
@@ -452,8 +471,25 @@ def unpublish_edition(*, actor: Any, edition: Edition) -> Edition:
     return edition
 
 
-def _shift(day: date | None, delta: timedelta) -> date | None:
-    return None if day is None else day + delta
+def date_mover(*, old_start: date, new_start: date) -> Callable[[date], date]:
+    """How the dates of a copied edition move: by whole years when the new one starts in
+    another year (1 March stays 1 March across a 29 February), else by days."""
+    years = new_start.year - old_start.year
+    if years == 0:
+        delta = new_start - old_start
+        return lambda day: day + delta
+
+    def by_years(day: date) -> date:
+        try:
+            return day.replace(year=day.year + years)
+        except ValueError:  # 29 February in a year without one
+            return day.replace(year=day.year + years, day=28)
+
+    return by_years
+
+
+def _shift(day: date | None, move: Callable[[date], date]) -> date | None:
+    return None if day is None else move(day)
 
 
 @transaction.atomic
@@ -477,20 +513,20 @@ def copy_edition(
     _raise_if(
         copy_rule_errors(source=source, slug=slug, title_nl=titles.get("nl", ""), starts_on=starts_on, ends_on=ends_on)
     )
-    delta = starts_on - source.starts_on
+    move = date_mover(old_start=source.starts_on, new_start=starts_on)
     edition = Edition(slug=slug, starts_on=starts_on, ends_on=ends_on)
     for name in _COPIED_EDITION_FIELDS:
         setattr(edition, name, getattr(source, name))
     for code, title in titles.items():
         setattr(edition, f"title_{code}", title)
-    edition.commitment_starts_on = _shift(source.commitment_starts_on, delta)
-    edition.commitment_ends_on = _shift(source.commitment_ends_on, delta)
+    edition.commitment_starts_on = _shift(source.commitment_starts_on, move)
+    edition.commitment_ends_on = _shift(source.commitment_ends_on, move)
     edition.save()
     for phase in source.phases.all():
         phase.pk = None
         phase.edition = edition
-        phase.starts_on = phase.starts_on + delta
-        phase.ends_on = phase.ends_on + delta
+        phase.starts_on = move(phase.starts_on)
+        phase.ends_on = move(phase.ends_on)
         phase.save()
     for item in source.faq.all():
         item.pk = None

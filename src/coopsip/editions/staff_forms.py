@@ -150,7 +150,7 @@ class EditionForm(StaffModelForm):
 
 
 class CopyEditionForm(FieldsetsMixin, forms.Form):
-    slug = forms.SlugField(label=_("Short name in the address"), help_text=_("For example 2021-2022."))
+    slug = forms.SlugField(label=_("Short name in the address"), max_length=50, help_text=_("For example 2021-2022."))
     title_nl = forms.CharField(max_length=200)
     title_fr = forms.CharField(max_length=200, required=False)
     title_en = forms.CharField(max_length=200, required=False)

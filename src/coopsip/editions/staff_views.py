@@ -27,6 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from coopsip.core.access import require
 from coopsip.core.http import AuthenticatedRequest
@@ -181,6 +182,7 @@ def _preview_url(edition: Edition) -> str:
 
 
 @login_required
+@require_safe
 def edition_list(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "editions.manage")
     editions = list(Edition.objects.annotate(theme_count=Count("themes")).order_by("-starts_on", "-pk"))
@@ -192,6 +194,7 @@ def edition_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edition_create(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "editions.manage")
     form = EditionForm(request.POST or None)
@@ -204,6 +207,7 @@ def edition_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edition_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     form = EditionForm(request.POST or None, instance=edition, edition=edition)
@@ -232,6 +236,7 @@ def _next_slug(slug: str) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def edition_copy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     source = _edition_for(request, pk)
     initial = {
@@ -279,6 +284,7 @@ def _missing_languages(obj: models.Model, *names: str) -> list[str]:
 
 
 @login_required
+@require_safe
 def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     themes = (
@@ -301,6 +307,7 @@ def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     if request.method == "POST":
@@ -328,6 +335,7 @@ def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def unpublish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     if request.method == "POST":
@@ -408,6 +416,7 @@ def _history_row(record: ChangeRecord) -> dict[str, Any]:
 
 
 @login_required
+@require_safe
 def history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     records = ChangeRecord.objects.filter(_history_filter(edition)).select_related("actor", "content_type")
@@ -419,6 +428,7 @@ def history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def part_add(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
     edition = _edition_for(request, pk)
     part_kind = _part_kind(kind)
@@ -433,6 +443,7 @@ def part_add(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def part_edit(request: AuthenticatedRequest, pk: int, kind: str, part_pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     part_kind = _part_kind(kind)
@@ -457,6 +468,7 @@ def part_edit(request: AuthenticatedRequest, pk: int, kind: str, part_pk: int) -
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def part_delete(request: AuthenticatedRequest, pk: int, kind: str, part_pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     part_kind = _part_kind(kind)

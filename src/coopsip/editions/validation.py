@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coopsip.editions.models import Edition, Theme
@@ -33,9 +34,11 @@ def phase_errors(edition: Edition, starts_on: date | None, ends_on: date | None)
     if errors:
         return errors
     if starts_on and starts_on < edition.starts_on:
-        errors["starts_on"] = _("The phase starts before the edition (%(date)s).") % {"date": edition.starts_on}
+        errors["starts_on"] = _("The phase starts before the edition (%(date)s).") % {
+            "date": date_format(edition.starts_on)
+        }
     if ends_on and ends_on > edition.ends_on:
-        errors["ends_on"] = _("The phase ends after the edition (%(date)s).") % {"date": edition.ends_on}
+        errors["ends_on"] = _("The phase ends after the edition (%(date)s).") % {"date": date_format(edition.ends_on)}
     return errors
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -53,8 +55,16 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "timeline": timeline_rows(phases=list(edition.phases.all()), moment=now),
         "next_date": next_public_date(edition=edition, moment=now),
         "admitted": [STAKEHOLDER_LABELS[name] for name in edition.admitted_stakeholder_types],
+        "registration_state": _registration_state(edition, now),
     }
     return render(request, "editions/detail.html", context)
+
+
+def _registration_state(edition: Edition, now: datetime) -> str:
+    opens, closes = edition.registration_opens_at, edition.registration_closes_at
+    if opens is None or closes is None:
+        return ""
+    return "upcoming" if now < opens else "open" if now < closes else "closed"
 
 
 @require_GET

@@ -227,3 +227,28 @@ def test_the_edition_model_derives_its_status_from_the_same_rules() -> None:
     edition = Edition(**{name: getattr(Dates(), name) for name in Dates.__dataclass_fields__})
     assert edition.status_at(utc(2020, 12, 16, 9)) == EditionStatus.REGISTRATION_OPEN
     assert edition.status_at(utc(2021, 4, 15, 22, 0)) == EditionStatus.CLOSED
+
+
+def test_an_edition_whose_registration_closed_before_its_first_day_is_announced_until_then() -> None:
+    from dataclasses import dataclass
+    from datetime import date, datetime, timezone
+
+    from coopsip.editions.phases import edition_status
+
+    @dataclass
+    class Dates:
+        published_at: datetime | None
+        starts_on: date
+        ends_on: date
+        registration_opens_at: datetime | None
+        registration_closes_at: datetime | None
+
+    edition = Dates(
+        published_at=datetime(2026, 9, 1, tzinfo=timezone.utc),
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2027, 4, 30),
+        registration_opens_at=datetime(2026, 9, 15, tzinfo=timezone.utc),
+        registration_closes_at=datetime(2026, 10, 10, tzinfo=timezone.utc),
+    )
+    assert edition_status(edition, datetime(2026, 10, 15, tzinfo=timezone.utc)) == "announced"
+    assert edition_status(edition, datetime(2026, 11, 2, tzinfo=timezone.utc)) == "running"

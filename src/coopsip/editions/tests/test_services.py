@@ -155,6 +155,49 @@ def test_a_second_edition_published_for_a_country_replaces_the_first_there(staff
     assert CurrentEdition.objects.count() == 2
 
 
+def test_copying_moves_dates_by_whole_years_across_a_29_february(staff: Any) -> None:
+    source = make_edition("2023-2024", year=2023, ends_on=date(2024, 4, 30))
+    Phase.objects.create(edition=source, kind=PhaseKind.STUDY, starts_on=date(2024, 2, 29), ends_on=date(2024, 4, 30))
+    copy = services.copy_edition(
+        actor=staff,
+        source=source,
+        slug="2024-2025",
+        titles={"nl": "Smart in Progress 2024-2025"},
+        starts_on=date(2024, 11, 1),
+        ends_on=date(2025, 4, 30),
+    )
+    phase = copy.phases.get()
+    assert (phase.starts_on, phase.ends_on) == (date(2025, 2, 28), date(2025, 4, 30))
+
+
+def test_an_edition_no_longer_in_a_country_stops_being_current_there(staff: Any) -> None:
+    edition = services.publish_edition(actor=staff, edition=make_edition(in_france=True))
+    services.update_edition(actor=staff, edition=edition, values={"in_france": False})
+    assert set(CurrentEdition.objects.values_list("country", flat=True)) == {"BE"}
+
+
+def test_a_theme_cannot_run_in_a_country_its_edition_does_not(staff: Any) -> None:
+    edition = make_edition()  # Belgium only
+    with pytest.raises(EditionRuleBroken) as broken:
+        services.create_theme(
+            actor=staff, edition=edition, values={"slug": "t", "title_nl": "T", "in_belgium": True, "in_france": True}
+        )
+    assert "in_france" in broken.value.errors
+    assert not Theme.objects.exists()
+
+
+def test_moving_an_edition_before_the_one_it_continues_is_refused(staff: Any) -> None:
+    earlier = make_edition("2019-2020", year=2019)
+    later = make_edition()
+    old = Theme.objects.create(edition=earlier, slug="g", title_nl="G")
+    Theme.objects.create(edition=later, slug="g", title_nl="G", extends=old)
+    with pytest.raises(EditionRuleBroken) as broken:
+        services.update_edition(
+            actor=staff, edition=earlier, values={"starts_on": date(2021, 1, 1), "ends_on": date(2021, 6, 30)}
+        )
+    assert "starts_on" in broken.value.errors
+
+
 # --- Parts ------------------------------------------------------------------------------------------------
 
 

@@ -134,7 +134,8 @@ def test_other_roles_cannot_post_anything(personas: dict[str, Any], full_edition
     before = _state()
     for url in staff_pages(full_edition):
         response = client.post(url, {"slug": "hacked", "title_nl": "Gehackt", "kind": "study"})
-        assert response.status_code == 403, f"{role} must not post to {url}"
+        # Pages that only show something answer a POST with 405 before anything else.
+        assert response.status_code in {403, 405}, f"{role} must not post to {url}"
     assert _state() == before
 
 
