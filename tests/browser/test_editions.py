@@ -323,9 +323,9 @@ def test_a_staff_member_copies_the_last_edition_into_a_new_one_and_publishes_it(
     page.get_by_role("button", name="Create the new edition").click()
 
     # The new draft's dashboard: the carried theme is there, continuing the old one.
+    expect(page.get_by_role("status")).to_contain_text("The new edition is created, as a draft.")
     new = Edition.objects.get(slug=slug)
     expect(page).to_have_url(f"{base}/en/staff/editions/{new.pk}/")
-    expect(page.get_by_role("status")).to_contain_text("The new edition is created, as a draft.")
     expect(page.get_by_role("heading", level=1)).to_contain_text(title.en)
     expect(page.get_by_role("main")).to_contain_text("not published")
     themes = page.get_by_role("region", name="Themes")

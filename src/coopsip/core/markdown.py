@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 
 _ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre",
-    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
@@ -25,14 +25,15 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, top_level: int = 3) -> str:
     """Safe HTML for ``text``.
 
-    Staff text always sits in a section of a page (h1 page title, h2 section),
-    so its headings start at h3: "# Title" becomes <h3>, "## Sub" <h4>.
+    Staff text sits somewhere in a page's outline, so its headings start at
+    ``top_level``: under a section's h2, "# Title" becomes <h3>, "## Sub" <h4>.
     """
     html = _parser().render(text or "")
-    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}>", html)
+    shift = max(2, min(top_level, 6)) - 1
+    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}>", html)
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

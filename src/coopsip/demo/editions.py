@@ -117,7 +117,7 @@ class SessionData:
     description: T
     starts_at: datetime
     ends_at: datetime
-    location: str = "Online"
+    location: str = ""  # online: the place is not a word to translate
 
 
 @dataclass(frozen=True)

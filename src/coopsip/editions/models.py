@@ -7,8 +7,10 @@ dates (see ``editions.phases``), so it can never disagree with them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -46,8 +48,16 @@ class Edition(models.Model):
     admits_employees = models.BooleanField(_("employees may take part"), default=False)
     admits_permanent_staff = models.BooleanField(_("permanent staff may take part"), default=False)
     # The commitment asked of a participant.
-    meetings_expected = models.PositiveSmallIntegerField(_("number of meetings"), default=5)
-    meeting_hours = models.DecimalField(_("hours per meeting"), max_digits=3, decimal_places=1, default=3)
+    meetings_expected = models.PositiveSmallIntegerField(
+        _("number of meetings"), default=5, validators=[MinValueValidator(1)]
+    )
+    meeting_hours = models.DecimalField(
+        _("hours per meeting"),
+        max_digits=3,
+        decimal_places=1,
+        default=3,
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
     commitment_starts_on = models.DateField(_("meetings from"), null=True, blank=True)
     commitment_ends_on = models.DateField(_("meetings until"), null=True, blank=True)
     group_size_min = models.PositiveSmallIntegerField(_("smallest group"), default=6)
@@ -70,6 +80,9 @@ class Edition(models.Model):
                 name="edition_registration_closes_after_opening",
             ),
             models.CheckConstraint(condition=Q(in_belgium=True) | Q(in_france=True), name="edition_has_a_country"),
+            models.CheckConstraint(
+                condition=Q(meetings_expected__gte=1) & Q(meeting_hours__gt=0), name="edition_commitment_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(group_size_min__gte=2) & Q(group_size_max__gte=F("group_size_min")),
                 name="edition_group_sizes",

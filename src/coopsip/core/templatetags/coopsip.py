@@ -7,6 +7,6 @@ register = template.Library()
 
 
 @register.filter(name="markdown")
-def markdown_filter(text: str) -> SafeString:
-    """Render staff-written Markdown; the output is sanitised, hence safe to mark."""
-    return mark_safe(render_markdown(text))  # noqa: S308 (sanitised by nh3 in render_markdown)
+def markdown_filter(text: str, top_level: int = 3) -> SafeString:
+    """Render staff-written Markdown (``|markdown:2`` under an h1); sanitised, hence safe to mark."""
+    return mark_safe(render_markdown(text, top_level=int(top_level)))  # noqa: S308 (sanitised by nh3)

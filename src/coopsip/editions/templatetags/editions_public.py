@@ -29,13 +29,14 @@ def shown_language(obj: models.Model, field: str) -> str | None:
 
 
 @register.inclusion_tag("editions/_translated.html")
-def translated(obj: models.Model, field: str, markdown: bool = False) -> dict[str, Any]:
+def translated(obj: models.Model, field: str, markdown: bool = False, level: int = 3) -> dict[str, Any]:
     """``obj.<field>`` in the reader's language, or in another one with a note saying so."""
     code = shown_language(obj, field)
     return {
         "value": getattr(obj, field),
         "fallback_language": code if code and code != get_language() else None,
         "markdown": markdown,
+        "level": level,
     }
 
 

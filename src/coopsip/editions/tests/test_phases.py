@@ -231,7 +231,7 @@ def test_the_edition_model_derives_its_status_from_the_same_rules() -> None:
 
 def test_an_edition_whose_registration_closed_before_its_first_day_is_announced_until_then() -> None:
     from dataclasses import dataclass
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from coopsip.editions.phases import edition_status
 
@@ -244,11 +244,11 @@ def test_an_edition_whose_registration_closed_before_its_first_day_is_announced_
         registration_closes_at: datetime | None
 
     edition = Dates(
-        published_at=datetime(2026, 9, 1, tzinfo=timezone.utc),
+        published_at=datetime(2026, 9, 1, tzinfo=UTC),
         starts_on=date(2026, 11, 1),
         ends_on=date(2027, 4, 30),
-        registration_opens_at=datetime(2026, 9, 15, tzinfo=timezone.utc),
-        registration_closes_at=datetime(2026, 10, 10, tzinfo=timezone.utc),
+        registration_opens_at=datetime(2026, 9, 15, tzinfo=UTC),
+        registration_closes_at=datetime(2026, 10, 10, tzinfo=UTC),
     )
-    assert edition_status(edition, datetime(2026, 10, 15, tzinfo=timezone.utc)) == "announced"
-    assert edition_status(edition, datetime(2026, 11, 2, tzinfo=timezone.utc)) == "running"
+    assert edition_status(edition, datetime(2026, 10, 15, tzinfo=UTC)) == "announced"
+    assert edition_status(edition, datetime(2026, 11, 2, tzinfo=UTC)) == "running"
