@@ -60,9 +60,9 @@ class Edition(models.Model):
     )
     commitment_starts_on = models.DateField(_("meetings from"), null=True, blank=True)
     commitment_ends_on = models.DateField(_("meetings until"), null=True, blank=True)
-    group_size_min = models.PositiveSmallIntegerField(_("smallest group"), default=6)
-    group_size_max = models.PositiveSmallIntegerField(_("largest group"), default=12)
-    contact_email = models.EmailField(_("contact address"), blank=True)
+    group_size_min = models.PositiveSmallIntegerField(_("minimum group size"), default=6)
+    group_size_max = models.PositiveSmallIntegerField(_("maximum group size"), default=12)
+    contact_email = models.EmailField(_("contact email address"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -165,8 +165,8 @@ class Phase(models.Model):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    meetings_min = models.PositiveSmallIntegerField(_("meetings, at least"), null=True, blank=True)
-    meetings_max = models.PositiveSmallIntegerField(_("meetings, at most"), null=True, blank=True)
+    meetings_min = models.PositiveSmallIntegerField(_("minimum number of meetings"), null=True, blank=True)
+    meetings_max = models.PositiveSmallIntegerField(_("maximum number of meetings"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phase")

@@ -172,9 +172,9 @@ def edition_rule_errors(edition: Edition) -> Errors:
         edition.commitment_starts_on, edition.commitment_ends_on, end_field="commitment_ends_on"
     )
     if edition.group_size_min is not None and edition.group_size_min < 2:
-        errors["group_size_min"] = _("A group has at least 2 people.")
+        errors["group_size_min"] = _("A group must have at least 2 people.")
     elif edition.group_size_max is not None and edition.group_size_max < (edition.group_size_min or 0):
-        errors["group_size_max"] = _("The largest group is smaller than the smallest.")
+        errors["group_size_max"] = _("The maximum group size is smaller than the minimum.")
     if edition.pk and edition.starts_on and edition.ends_on and "ends_on" not in errors:
         phases = Phase.objects.filter(edition_id=edition.pk)
         if phases.filter(starts_on__lt=edition.starts_on).exists():
@@ -219,7 +219,7 @@ def copy_rule_errors(*, source: Edition, slug: str, title_nl: str, starts_on: da
 def phase_rule_errors(phase: Phase, *, edition: Edition) -> Errors:
     errors = phase_errors(edition, phase.starts_on, phase.ends_on)
     if phase.meetings_min is not None and phase.meetings_max is not None and phase.meetings_max < phase.meetings_min:
-        errors["meetings_max"] = _("The most is smaller than the least.")
+        errors["meetings_max"] = _("The maximum number of meetings is smaller than the minimum.")
     return errors
 
 

@@ -129,7 +129,7 @@ class EditionForm(StaffModelForm):
         Fieldset(
             _("Who may take part"),
             ["admits_clients", "admits_partners", "admits_employees", "admits_permanent_staff"],
-            _("Members (vennoten) may always take part. Tick the other stakeholder types this edition admits."),
+            _("Members may always take part. Tick the other stakeholder types this edition admits."),
         ),
         Fieldset(_("Commitment"), ["meetings_expected", "meeting_hours", "commitment_starts_on", "commitment_ends_on"]),
         Fieldset(

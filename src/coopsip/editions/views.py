@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_safe
 
 from coopsip.editions.ical import edition_calendar
@@ -26,7 +27,7 @@ STAKEHOLDER_LABELS = {
     "client": _("clients"),
     "partner": _("partners"),
     "employee": _("employees"),
-    "permanent_staff": _("permanent staff"),
+    "permanent_staff": pgettext_lazy("people admitted to an edition", "permanent staff"),
 }
 
 

@@ -398,7 +398,7 @@ def test_the_edition_page_shows_who_may_take_part_and_the_commitment(edition: Ed
 def test_the_edition_page_lists_the_stakeholder_types_admitted(edition: Edition) -> None:
     Edition.objects.filter(pk=edition.pk).update(admits_clients=True, admits_partners=True)
     html = client_for(None).get(url("editions:detail", slug=edition.slug)).content.decode()
-    assert "Members (vennoten) of the cooperative, and also: clients, partners." in html
+    assert "Members of the cooperative, and also: clients, partners." in html
 
 
 def test_the_faq_shows_questions_as_headings_and_the_contact_address(edition: Edition) -> None:

@@ -88,10 +88,10 @@ BAD_EDITIONS = [
     pytest.param(
         {"group_size_max": "4"},
         "group_size_max",
-        "The largest group is smaller than the smallest.",
+        "The maximum group size is smaller than the minimum.",
         id="groups-upside-down",
     ),
-    pytest.param({"group_size_min": "1"}, "group_size_min", "A group has at least 2 people.", id="group-of-one"),
+    pytest.param({"group_size_min": "1"}, "group_size_min", "A group must have at least 2 people.", id="group-of-one"),
     pytest.param({"starts_on": "1 November"}, "starts_on", "Enter a valid date.", id="not-a-date"),
 ]
 

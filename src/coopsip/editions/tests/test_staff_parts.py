@@ -78,7 +78,12 @@ BAD_PHASES = [
     pytest.param({"ends_on": "2020-12-31"}, "ends_on", "The end comes before the start.", id="end-before-start"),
     pytest.param({"starts_on": "2020-10-01"}, "starts_on", "The phase starts before the edition", id="before-edition"),
     pytest.param({"ends_on": "2021-05-01"}, "ends_on", "The phase ends after the edition", id="after-edition"),
-    pytest.param({"meetings_max": "0"}, "meetings_max", "The most is smaller than the least.", id="meetings"),
+    pytest.param(
+        {"meetings_max": "0"},
+        "meetings_max",
+        "The maximum number of meetings is smaller than the minimum.",
+        id="meetings",
+    ),
     pytest.param({"kind": "holiday"}, "kind", "Select a valid choice.", id="unknown-kind"),
 ]
 
