@@ -342,7 +342,11 @@ def test_a_staff_member_copies_the_last_edition_into_a_new_one_and_publishes_it(
     expect(carried).to_contain_text(f"{built.carried_title.en} ({built.title.en})")
     expect(themes).not_to_contain_text(built.other_title.en)
     # The phases came along, moved by a year.
-    expect(page.get_by_role("table", name=re.compile("^Phases")).get_by_role("row")).to_have_count(1 + 3)
+    phases = page.get_by_role("table", name=re.compile("^Phases"))
+    expect(phases.get_by_role("row")).to_have_count(1 + 3)
+    expect(phases.get_by_role("row", name=re.compile(f"^{SIGNING_UP.en}"))).to_contain_text(
+        f"{starts_on.day} {starts_on:%b} {starts_on.year} –"
+    )
     assert_accessible(page)
 
     page.get_by_role("link", name="Publish…").click()

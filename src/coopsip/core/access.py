@@ -71,6 +71,18 @@ rules.add_perm("accounts.delete_account", is_authenticated)
 # Staff area
 rules.add_perm("core.view_staff_area", is_staff_member)
 
+@rules.predicate
+def is_own(user: Any, obj: Any) -> bool:
+    """The object (a registration, an invitation) belongs to ``user``."""
+    return obj is not None and user.is_authenticated and getattr(obj, "user_id", None) == user.pk
+
+
+# Registrations: a person sees and changes their own; staff see all.
+rules.add_perm("registrations.view_registration", is_own | is_staff_member)
+rules.add_perm("registrations.change_registration", is_own)
+rules.add_perm("registrations.manage", is_staff_member)
+rules.add_perm("registrations.answer_invitation", is_own)
+
 # Editions, phases, themes: staff manage them, and only staff see drafts.
 rules.add_perm("editions.manage", is_staff_member)
 rules.add_perm("editions.preview", is_staff_member)

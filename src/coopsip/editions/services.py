@@ -419,8 +419,15 @@ def _update_part(
 
 
 def _delete_part(*, actor: Any, edition: Edition, part: models.Model, label: str | Promise) -> None:
+    try:
+        with transaction.atomic():
+            part.delete()
+    except models.ProtectedError:
+        # e.g. a theme that people chose when they registered
+        raise EditionRuleBroken(
+            {"__all__": _("People already chose or use this; it cannot be deleted. Change it instead.")}
+        ) from None
     record_change(actor=actor, obj=edition, action="part_deleted", changes={str(label): [str(part), None]})
-    part.delete()
 
 
 # --- Editions -----------------------------------------------------------------

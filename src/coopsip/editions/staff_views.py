@@ -474,7 +474,12 @@ def part_delete(request: AuthenticatedRequest, pk: int, kind: str, part_pk: int)
     part_kind = _part_kind(kind)
     part = get_object_or_404(part_kind.scope(edition), pk=part_pk)
     if request.method == "POST":
-        part_kind.delete(request.user, part)
+        try:
+            part_kind.delete(request.user, part)
+        except EditionRuleBroken as broken:
+            for message in broken.errors.values():
+                messages.error(request, message)
+            return redirect(_dashboard_url(edition, kind))
         messages.success(request, _("Deleted."))
         return redirect(_dashboard_url(edition, kind))
     notes = [_("This cannot be undone. The history keeps a trace of it.")]

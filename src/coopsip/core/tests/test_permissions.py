@@ -13,7 +13,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import client_for
 
-OUR_NAMESPACES = {"home", "core", "accounts", "members", "editions", "editions_staff"}
+OUR_NAMESPACES = {
+    "home",
+    "core",
+    "accounts",
+    "members",
+    "editions",
+    "editions_staff",
+    "registrations",
+    "invitations",
+    "registrations_staff",
+}
 ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"visitor"}

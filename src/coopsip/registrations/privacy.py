@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from coopsip.core import privacy
+from coopsip.registrations.models import Registration, RoleInvitation
+
+
+def _export(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "edition": str(r.edition),
+            "status": r.status,
+            "themes": [str(p.theme) for p in r.preferences.all()],
+            "mode": r.mode,
+            "office": str(r.office) if r.office else None,
+            "municipality": str(r.municipality) if r.municipality else None,
+            "languages": r.languages,
+            "slots": [str(s) for s in r.slots.all()],
+            "volunteers_as_moderator": r.volunteers_as_moderator,
+            "volunteers_as_secretary": r.volunteers_as_secretary,
+            "volunteer_experience": r.volunteer_experience,
+            "stakeholder_type": r.stakeholder_type,
+            "gender": r.gender,
+            "notes": r.notes,
+            "commitments": [{"text": c.text, "accepted_at": c.accepted_at.isoformat()} for c in r.commitments.all()],
+            "withdrawal_reason": r.withdrawal_reason,
+            "registered_at": r.created_at.isoformat(),
+        }
+        for r in Registration.objects.filter(user=user).select_related("edition", "office", "municipality")
+    ]
+
+
+def _erase(user: Any) -> None:
+    Registration.objects.filter(user=user).delete()
+    RoleInvitation.objects.filter(user=user).delete()
+
+
+privacy.register(
+    "registrations",
+    export=_export,
+    erase=_erase,
+    models=("registrations.Registration", "registrations.RoleInvitation"),
+)
+# Invitations a staff member sent stay, pointing to the anonymous account.
+privacy.register(
+    "invitations_sent",
+    export=lambda user: [{"to": str(i.user), "role": i.role} for i in user.role_invitations_sent.all()],
+    erase=lambda user: None,
+    models=(),
+    kept_models=("registrations.RoleInvitation",),
+)

@@ -1,0 +1,230 @@
+"""Registering for an edition, changing the registration, withdrawing.
+
+The form view and the CSV import both go through ``submit_registration``:
+one set of rules, one place that writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from coopsip.core.mail import queue_email
+from coopsip.editions.models import Edition, Theme
+from coopsip.places.models import Municipality, Office
+from coopsip.registrations.commitments import commitment_texts
+from coopsip.registrations.eligibility import Refusal, refusal
+from coopsip.registrations.models import (
+    MAX_PREFERENCES,
+    AvailabilitySlot,
+    CommitmentAcceptance,
+    CommitmentKind,
+    DayPart,
+    MeetingMode,
+    Registration,
+    RegistrationStatus,
+    ThemePreference,
+    Weekday,
+)
+
+SPOKEN = {code for code, _name in settings.LANGUAGES} | {"de", "es", "it", "pt", "ar", "tr", "pl", "ro"}
+
+
+@dataclass(frozen=True)
+class RegistrationInput:
+    """What a person answers on the registration form (or a row of an import)."""
+
+    theme_ids: Sequence[int]  # ranked: the first is the first choice
+    mode: str
+    office: Office | None
+    municipality: Municipality | None
+    languages: Sequence[str]
+    slots: Sequence[tuple[int, str]]  # (weekday 0-6, "morning" | "afternoon" | "evening")
+    volunteers_as_moderator: bool = False
+    volunteers_as_secretary: bool = False
+    volunteer_experience: str = ""
+    accepted: frozenset[str] = field(default_factory=frozenset)
+    stakeholder_type: str = ""
+    gender: str = ""
+    notes: str = ""
+
+
+class RegistrationRefused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.reason)
+        self.refusal = refusal
+
+
+class RegistrationInvalid(Exception):
+    """``errors`` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def person_country(*, municipality: Municipality | None) -> str:
+    return municipality.country if municipality is not None else "BE"
+
+
+def registration_errors(*, edition: Edition, data: RegistrationInput) -> dict[str, str]:
+    """Every problem with ``data`` for ``edition``, by form field."""
+    errors: dict[str, str] = {}
+    ids = list(data.theme_ids)
+    if not ids:
+        errors["themes"] = _("Choose at least one theme.")
+    elif len(ids) > MAX_PREFERENCES:
+        errors["themes"] = _("Choose at most three themes.")
+    elif len(set(ids)) != len(ids):
+        errors["themes"] = _("You chose the same theme twice.")
+    else:
+        themes = {t.pk: t for t in Theme.objects.filter(pk__in=ids, edition=edition)}
+        country = person_country(municipality=data.municipality)
+        if len(themes) != len(ids):
+            errors["themes"] = _("One of the themes is not a theme of this edition.")
+        elif any(country not in themes[pk].countries for pk in ids):
+            errors["themes"] = _("One of the themes does not run in the country where you live.")
+    if data.mode not in MeetingMode.values:
+        errors["mode"] = _("Say how you want to meet.")
+    if not data.languages:
+        errors["languages"] = _("Choose at least one language you can work in.")
+    elif not set(data.languages) <= SPOKEN:
+        errors["languages"] = _("One of the languages is unknown.")
+    if not data.slots:
+        errors["slots"] = _("Tick at least one time slot when you can meet.")
+    elif any(day not in Weekday.values or part not in DayPart.values for day, part in data.slots):
+        errors["slots"] = _("One of the time slots is unknown.")
+    missing = set(CommitmentKind.values) - set(data.accepted)
+    if missing:
+        errors["commitments"] = _("To take part, accept each commitment.")
+    if (data.volunteers_as_moderator or data.volunteers_as_secretary) and len(data.volunteer_experience) > 500:
+        errors["volunteer_experience"] = _("Keep it to 500 characters.")
+    return errors
+
+
+def submit_registration(
+    *, user: Any, edition: Edition, data: RegistrationInput, moment: datetime | None = None, check_window: bool = True
+) -> Registration:
+    """Register ``user`` for ``edition``, or change their registration; returns it.
+
+    Refuses (RegistrationRefused) a person who may not take part or a
+    moment outside the registration window; refuses (RegistrationInvalid)
+    bad answers. A repeated or simultaneous submission updates the same
+    registration: there is one per person per edition. A confirmation email
+    with a summary goes out in the person's language once saved.
+    """
+    moment = moment or timezone.now()
+    refused = refusal(edition, user, moment)
+    if refused is not None and (check_window or refused.code not in {"not_open", "closed"}):
+        raise RegistrationRefused(refused)
+    errors = registration_errors(edition=edition, data=data)
+    if errors:
+        raise RegistrationInvalid(errors)
+    try:
+        with transaction.atomic():
+            registration, created = Registration.objects.select_for_update().get_or_create(
+                edition=edition, user=user, defaults=_fields(data)
+            )
+            _write(registration, data, created=created)
+    except IntegrityError:
+        # The same person submitted twice at the same moment: the first one won; apply this on top.
+        with transaction.atomic():
+            registration = Registration.objects.select_for_update().get(edition=edition, user=user)
+            _write(registration, data, created=False)
+    return registration
+
+
+def _fields(data: RegistrationInput) -> dict[str, Any]:
+    return {
+        "mode": data.mode,
+        "office": data.office,
+        "municipality": data.municipality,
+        "languages": sorted(set(data.languages)),
+        "volunteers_as_moderator": data.volunteers_as_moderator,
+        "volunteers_as_secretary": data.volunteers_as_secretary,
+        "volunteer_experience": data.volunteer_experience.strip()
+        if data.volunteers_as_moderator or data.volunteers_as_secretary
+        else "",
+        "stakeholder_type": data.stakeholder_type,
+        "gender": data.gender,
+        "notes": data.notes.strip(),
+    }
+
+
+def _write(registration: Registration, data: RegistrationInput, *, created: bool) -> None:
+    if not created:
+        for name, value in _fields(data).items():
+            setattr(registration, name, value)
+        registration.status = RegistrationStatus.SUBMITTED
+        registration.withdrawn_at = None
+        registration.withdrawal_reason = ""
+        registration.save()
+    registration.preferences.all().delete()
+    ThemePreference.objects.bulk_create(
+        ThemePreference(registration=registration, theme_id=theme_id, rank=rank)
+        for rank, theme_id in enumerate(data.theme_ids, start=1)
+    )
+    registration.slots.all().delete()
+    AvailabilitySlot.objects.bulk_create(
+        AvailabilitySlot(registration=registration, weekday=day, part=part) for day, part in sorted(set(data.slots))
+    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    texts = commitment_texts(registration.edition)
+    now = timezone.now()
+    kept = {c.kind: c for c in registration.commitments.all()}
+    for kind in data.accepted:
+        if kind in kept and kept[kind].text == texts[kind]:
+            continue  # accepted before, in the same words
+        CommitmentAcceptance.objects.update_or_create(
+            registration=registration,
+            kind=kind,
+            defaults={"text": texts[kind], "language": language, "accepted_at": now},
+        )
+    _send_confirmation(registration, created=created)
+
+
+def _send_confirmation(registration: Registration, *, created: bool) -> None:
+    user = registration.user
+    with translation.override(user.preferred_language):
+        context = {"registration": registration, "user": user, "created": created, "site_url": settings.SITE_URL}
+        subject = render_to_string("registrations/email/confirmation_subject.txt", context).strip()
+        body = render_to_string("registrations/email/confirmation.txt", context)
+    queue_email(
+        key=f"registration:{registration.pk}:{registration.updated_at.isoformat()}",
+        to_email=user.email,
+        subject=subject,
+        body_text=body,
+        user=user,
+    )
+
+
+@transaction.atomic
+def withdraw_registration(*, registration: Registration, reason: str = "") -> Registration:
+    """Withdraw at any time; the Cooperative Life team is told, with the reason if given."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == RegistrationStatus.WITHDRAWN:
+        return registration
+    registration.status = RegistrationStatus.WITHDRAWN
+    registration.withdrawn_at = timezone.now()
+    registration.withdrawal_reason = reason.strip()[:2000]
+    registration.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+    edition = registration.edition
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"registration": registration, "site_url": settings.SITE_URL}
+        subject = render_to_string("registrations/email/withdrawn_staff_subject.txt", context).strip()
+        body = render_to_string("registrations/email/withdrawn_staff.txt", context)
+    queue_email(
+        key=f"registration-withdrawn:{registration.pk}:{registration.withdrawn_at.isoformat()}",
+        to_email=edition.contact_email or settings.COOPSIP_CONTACT_EMAIL,
+        subject=subject,
+        body_text=body,
+    )
+    return registration
