@@ -208,6 +208,11 @@ def copy_rule_errors(*, source: Edition, slug: str, title_nl: str, starts_on: da
         return errors
     move = date_mover(old_start=source.starts_on, new_start=starts_on)
     for phase in source.phases.all():
+        if move(phase.starts_on) < starts_on:
+            errors["starts_on"] = _(
+                "Moved to the new dates, the phase “%(phase)s” would start on %(date)s, before this date."
+            ) % {"phase": phase.display_title, "date": date_format(move(phase.starts_on))}
+            break
         if move(phase.ends_on) > ends_on:
             errors["ends_on"] = _(
                 "Moved to the new dates, the phase “%(phase)s” would end on %(date)s, after this date."

@@ -111,7 +111,13 @@ def registration_errors(*, edition: Edition, data: RegistrationInput) -> dict[st
 
 
 def submit_registration(
-    *, user: Any, edition: Edition, data: RegistrationInput, moment: datetime | None = None, check_window: bool = True
+    *,
+    user: Any,
+    edition: Edition,
+    data: RegistrationInput,
+    moment: datetime | None = None,
+    check_window: bool = True,
+    notify: bool = True,
 ) -> Registration:
     """Register ``user`` for ``edition``, or change their registration; returns it.
 
@@ -119,7 +125,8 @@ def submit_registration(
     moment outside the registration window; refuses (RegistrationInvalid)
     bad answers. A repeated or simultaneous submission updates the same
     registration: there is one per person per edition. A confirmation email
-    with a summary goes out in the person's language once saved.
+    with a summary goes out in the person's language once saved (unless
+    ``notify`` is false: demo data).
     """
     moment = moment or timezone.now()
     refused = refusal(edition, user, moment)
@@ -133,12 +140,12 @@ def submit_registration(
             registration, created = Registration.objects.select_for_update().get_or_create(
                 edition=edition, user=user, defaults=_fields(data)
             )
-            _write(registration, data, created=created)
+            _write(registration, data, created=created, notify=notify)
     except IntegrityError:
         # The same person submitted twice at the same moment: the first one won; apply this on top.
         with transaction.atomic():
             registration = Registration.objects.select_for_update().get(edition=edition, user=user)
-            _write(registration, data, created=False)
+            _write(registration, data, created=False, notify=notify)
     return registration
 
 
@@ -159,7 +166,7 @@ def _fields(data: RegistrationInput) -> dict[str, Any]:
     }
 
 
-def _write(registration: Registration, data: RegistrationInput, *, created: bool) -> None:
+def _write(registration: Registration, data: RegistrationInput, *, created: bool, notify: bool) -> None:
     if not created:
         for name, value in _fields(data).items():
             setattr(registration, name, value)
@@ -188,7 +195,8 @@ def _write(registration: Registration, data: RegistrationInput, *, created: bool
             kind=kind,
             defaults={"text": texts[kind], "language": language, "accepted_at": now},
         )
-    _send_confirmation(registration, created=created)
+    if notify:
+        _send_confirmation(registration, created=created)
 
 
 def _send_confirmation(registration: Registration, *, created: bool) -> None:
@@ -207,7 +215,7 @@ def _send_confirmation(registration: Registration, *, created: bool) -> None:
 
 
 @transaction.atomic
-def withdraw_registration(*, registration: Registration, reason: str = "") -> Registration:
+def withdraw_registration(*, registration: Registration, reason: str = "", notify: bool = True) -> Registration:
     """Withdraw at any time; the Cooperative Life team is told, with the reason if given."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == RegistrationStatus.WITHDRAWN:
@@ -216,6 +224,8 @@ def withdraw_registration(*, registration: Registration, reason: str = "") -> Re
     registration.withdrawn_at = timezone.now()
     registration.withdrawal_reason = reason.strip()[:2000]
     registration.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+    if not notify:
+        return registration
     edition = registration.edition
     with translation.override(settings.LANGUAGE_CODE):
         context = {"registration": registration, "site_url": settings.SITE_URL}

@@ -170,6 +170,22 @@ def test_copying_moves_dates_by_whole_years_across_a_29_february(staff: Any) -> 
     assert (phase.starts_on, phase.ends_on) == (date(2025, 2, 28), date(2025, 4, 30))
 
 
+def test_copying_refuses_a_start_after_where_the_first_phase_would_land(staff: Any) -> None:
+    source = make_edition("2026-2027", year=2026)
+    Phase.objects.create(edition=source, kind=PhaseKind.STUDY, starts_on=date(2026, 11, 1), ends_on=date(2027, 1, 31))
+    with pytest.raises(EditionRuleBroken) as broken:
+        services.copy_edition(
+            actor=staff,
+            source=source,
+            slug="2027-2028",
+            titles={"nl": "Smart in Progress 2027-2028"},
+            starts_on=date(2027, 11, 8),
+            ends_on=date(2028, 5, 7),
+        )
+    assert "starts_on" in broken.value.errors
+    assert not Edition.objects.filter(slug="2027-2028").exists()
+
+
 def test_an_edition_no_longer_in_a_country_stops_being_current_there(staff: Any) -> None:
     edition = services.publish_edition(actor=staff, edition=make_edition(in_france=True))
     services.update_edition(actor=staff, edition=edition, values={"in_france": False})
