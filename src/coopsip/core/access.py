@@ -71,6 +71,7 @@ rules.add_perm("accounts.delete_account", is_authenticated)
 # Staff area
 rules.add_perm("core.view_staff_area", is_staff_member)
 
+
 @rules.predicate
 def is_own(user: Any, obj: Any) -> bool:
     """The object (a registration, an invitation) belongs to ``user``."""

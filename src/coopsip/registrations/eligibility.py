@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from coopsip.editions.models import Edition
 
+
 @dataclass(frozen=True)
 class Refusal:
     code: str
@@ -91,7 +92,9 @@ def person_refusal(edition: Edition, user: Any) -> Refusal | None:
         )
     return Refusal(
         "not_admitted",
-        _("This edition is open to members and to some stakeholders, and the register does not list you as one of them."),
+        _(
+            "This edition is open to members and to some stakeholders, and the register does not list you as one of them."
+        ),
         _("If the register is wrong, write to %(contact)s.") % {"contact": contact},
     )
 

@@ -56,9 +56,7 @@ class Registration(models.Model):
     volunteers_as_moderator = models.BooleanField(_("volunteers as moderator"), default=False)
     volunteers_as_secretary = models.BooleanField(_("volunteers as secretary"), default=False)
     volunteer_experience = models.CharField(_("experience as moderator or secretary"), max_length=500, blank=True)
-    stakeholder_type = models.CharField(
-        _("stakeholder type"), max_length=20, choices=StakeholderType, blank=True
-    )
+    stakeholder_type = models.CharField(_("stakeholder type"), max_length=20, choices=StakeholderType, blank=True)
     gender = models.CharField(_("gender"), max_length=20, choices=Gender, blank=True)
     notes = models.TextField(_("anything we should know"), blank=True, max_length=2000)
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.ONLINE)
@@ -101,7 +99,9 @@ class ThemePreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["registration", "rank"], name="preference_rank_unique"),
             models.UniqueConstraint(fields=["registration", "theme"], name="preference_theme_unique"),
-            models.CheckConstraint(condition=Q(rank__gte=1) & Q(rank__lte=MAX_PREFERENCES), name="preference_rank_range"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1) & Q(rank__lte=MAX_PREFERENCES), name="preference_rank_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,9 +201,7 @@ class RoleInvitation(models.Model):
     )
     message = models.TextField(_("message"), blank=True, max_length=2000)
     token = models.CharField(_("token"), max_length=64, unique=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=InvitationStatus, default=InvitationStatus.PENDING
-    )
+    status = models.CharField(_("status"), max_length=10, choices=InvitationStatus, default=InvitationStatus.PENDING)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),
