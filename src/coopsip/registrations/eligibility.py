@@ -93,7 +93,8 @@ def person_refusal(edition: Edition, user: Any) -> Refusal | None:
     return Refusal(
         "not_admitted",
         _(
-            "This edition is open to members and to some stakeholders, and the register does not list you as one of them."
+            "This edition is open to members and to some stakeholders, "
+            "and the register does not list you as one of them."
         ),
         _("If the register is wrong, write to %(contact)s.") % {"contact": contact},
     )
