@@ -1,8 +1,9 @@
-"""Demo data: offices, about 300 synthetic people, four demo accounts and the editions of Smart in Progress.
+"""Demo data: offices, about 500 synthetic people, four demo accounts, the editions of Smart in Progress
+and the registrations for the current demo edition.
 
 The people are made up (Faker, fixed seed); the offices are real, and so are
-the past editions (see ``demo.editions``). Running it twice changes nothing
-the second time.
+the past editions (see ``demo.editions``); the registrations are made up too
+(see ``demo.registrations``). Running it twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from faker import Faker
 from coopsip.accounts.models import SPOKEN_LANGUAGES, User
 from coopsip.core.access import BOARD_GROUP, STAFF_GROUP
 from coopsip.demo.editions import load_editions
+from coopsip.demo.registrations import load_registrations
 from coopsip.members.models import MembershipStatus, RegisterEntry
 from coopsip.places.models import Municipality, Office
 from coopsip.places.services import load_municipalities
@@ -34,6 +36,27 @@ DEMO_PASSWORD = "coopsip-demo-2026"
 # Public on purpose, like the password: for the demo accounts only (base32).
 DEMO_TOTP_SECRET = "COOPSIPDEMOCOOPSIPDEMOCOOPSIP234"
 SEED = 2026
+# Enough people for a few hundred registrations: about 85 % are members and
+# two in three have an account; most of those register for the demo edition.
+DEFAULT_PEOPLE = 500
+# How the synthetic people spread over the offices (relative weights; an office
+# not listed gets 2): Brussels is the largest, the French demo offices are small.
+OFFICE_WEIGHTS = {
+    "brussel": 24,
+    "antwerpen": 12,
+    "gent": 11,
+    "luik": 9,
+    "charleroi": 6,
+    "namen": 6,
+    "bergen": 5,
+    "louvain-la-neuve": 5,
+    "paris": 8,
+    "lille": 6,
+    "lyon": 5,
+    "nantes": 3,
+}
+# In Brussels, the share of people who speak French first (the others Dutch).
+BRUSSELS_FRENCH_SHARE = 0.6
 
 # French offices for the demo only: the seeds say the cooperative is in
 # France too, not where its French offices are.
@@ -96,11 +119,14 @@ def _ensure_demo_offices() -> None:
         )
 
 
-def _faker_for(office: Office) -> Faker:
+def _locales_for(office: Office) -> tuple[str, ...]:
+    """The Faker locales of the people of ``office``: one, or two in bilingual Brussels (Dutch first)."""
     if office.country == "FR":
-        return Faker("fr_FR")
-    # Flanders and Brussels lean Dutch, Wallonia French.
-    return Faker("nl_BE") if office.slug in {"antwerpen", "gent", "brussel"} else Faker("fr_BE")
+        return ("fr_FR",)
+    if office.slug == "brussel":
+        return ("nl_BE", "fr_BE")
+    # Flanders speaks Dutch, Wallonia French.
+    return ("nl_BE",) if office.slug in {"antwerpen", "gent"} else ("fr_BE",)
 
 
 @functools.cache
@@ -117,6 +143,7 @@ def _ensure_account(
     language: str,
     office: Office | None,
     municipality: Municipality | None,
+    languages_spoken: list[str] | None = None,
 ) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -128,25 +155,40 @@ def _ensure_account(
             preferred_language=language,
             office=office,
             municipality=municipality,
+            languages_spoken=languages_spoken or [],
         )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+    if languages_spoken is not None and user.languages_spoken != languages_spoken:
+        user.languages_spoken = languages_spoken
+        user.save(update_fields=["languages_spoken"])
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
 
 @transaction.atomic
-def load_demo(*, people: int = 300) -> dict[str, int]:
+def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     """Load the demo data; returns counts of what exists afterwards."""
     load_municipalities()
     _ensure_demo_offices()
     offices = list(Office.objects.order_by("slug"))
     nearby = {office.pk: _nearby_municipalities(office) for office in offices}
     Faker.seed(SEED)
-    fakers = {office.pk: _faker_for(office) for office in offices}
+    fakers: dict[tuple[int, str], Faker] = {}
     for office in offices:
-        fakers[office.pk].seed_instance(SEED + office.pk)
+        for index, locale in enumerate(_locales_for(office)):
+            fakers[office.pk, locale] = Faker(locale)
+            fakers[office.pk, locale].seed_instance(SEED + office.pk + 1000 * index)
+    # One query for the people loaded before, rather than one per person.
+    entries = {entry.member_number: entry for entry in RegisterEntry.objects.filter(member_number__startswith="D")}
+    office_weights = [OFFICE_WEIGHTS.get(office.slug, 2) for office in offices]
     for number in range(1, people + 1):
-        office = offices[(number - 1) % len(offices)]
-        fake = fakers[office.pk]
+        # Where the person works, and in Brussels their first language, from a generator of its own.
+        where = random.Random(f"{SEED}-office-{number}")  # noqa: S311 (demo data, not security)
+        (office,) = where.choices(offices, weights=office_weights)
+        locales = _locales_for(office)
+        locale = locales[-1] if len(locales) > 1 and where.random() < BRUSSELS_FRENCH_SHARE else locales[0]
+        fake = fakers[office.pk, locale]
         # One generator per person: a rerun draws the same values for everyone.
         rng = random.Random(SEED * 100_000 + number)  # noqa: S311 (demo data, not security)
         first_name, last_name = fake.first_name(), fake.last_name()
@@ -155,45 +197,52 @@ def load_demo(*, people: int = 300) -> dict[str, int]:
         is_member = rng.random() < 0.85
         birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 365 * 50))
         since = date(2008, 1, 1) + timedelta(days=rng.randrange(0, 365 * 17))
-        entry, _created = RegisterEntry.objects.get_or_create(
-            member_number=member_number,
-            defaults={
-                "first_name": first_name,
-                "last_name": last_name,
-                "email": email,
-                "date_of_birth": birth,
-                "status": MembershipStatus.MEMBER if is_member else MembershipStatus.USER,
-                "is_client": not is_member or rng.random() < 0.1,
-                "is_employee": rng.random() < 0.7,
-                "member_since": since if is_member else None,
-            },
-        )
+        values = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "date_of_birth": birth,
+            "status": MembershipStatus.MEMBER if is_member else MembershipStatus.USER,
+            "is_client": not is_member or rng.random() < 0.1,
+            "is_employee": rng.random() < 0.7,
+            "member_since": since if is_member else None,
+        }
         # Two people in three have an account, linked to their entry.
         has_account = rng.random() < 2 / 3
-        if has_account and entry.user_id is None:
+        entry = entries.get(member_number)
+        if entry is not None and (not has_account or entry.user_id is not None):
+            continue  # loaded before
+        user = None
+        if has_account:
             places = nearby[office.pk]
             language = "nl" if fake.locales[0] == "nl_BE" else "fr"
+            municipality = rng.choice(places) if places else None
             user = _ensure_account(
                 email=email,
                 first_name=first_name,
                 last_name=last_name,
                 language=language,
                 office=office,
-                municipality=rng.choice(places) if places else None,
+                municipality=municipality,
+                languages_spoken=sorted({language, rng.choice([code for code, _name in SPOKEN_LANGUAGES[:3]])}),
             )
-            user.languages_spoken = sorted({language, rng.choice([code for code, _name in SPOKEN_LANGUAGES[:3]])})
-            user.save(update_fields=["languages_spoken"])
+        verified_at = user.date_joined if user is not None else None
+        if entry is None:
+            RegisterEntry.objects.create(member_number=member_number, **values, user=user, verified_at=verified_at)
+        else:  # on the register before, and has an account now
             entry.user = user
-            entry.verified_at = user.date_joined
+            entry.verified_at = verified_at
             entry.save(update_fields=["user", "verified_at"])
     _load_demo_accounts(offices)
     edition_counts = load_editions()
+    registration_counts = load_registrations()
     return {
         "offices": Office.objects.count(),
         "municipalities": Municipality.objects.count(),
         "register_entries": RegisterEntry.objects.count(),
         "accounts": User.objects.count(),
         **edition_counts,
+        **registration_counts,
     }
 
 

@@ -9,18 +9,22 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from coopsip.accounts.models import User
-from coopsip.core.models import ChangeRecord
+from coopsip.core.models import ChangeRecord, OutgoingEmail
 from coopsip.demo.editions import EDITION_SLUGS
-from coopsip.demo.services import load_demo
+from coopsip.demo.services import DEFAULT_PEOPLE, load_demo
 from coopsip.editions.models import Edition
 from coopsip.members.models import RegisterEntry
 from coopsip.places.models import Municipality, Office
+from coopsip.registrations.models import Registration
 
-DEMO_PEOPLE = 60
+# As many as `make run` loads: the registrations need a few hundred members.
+DEMO_PEOPLE = DEFAULT_PEOPLE
 
 
 def remove_demo_data() -> None:
     editions = Edition.objects.filter(slug__in=EDITION_SLUGS)
+    # Registrations protect their edition and themes: first them (with their preferences, slots and commitments).
+    Registration.objects.filter(edition__in=editions).delete()
     ChangeRecord.objects.filter(
         content_type=ContentType.objects.get_for_model(Edition),
         object_id__in=list(editions.values_list("pk", flat=True)),
@@ -29,6 +33,8 @@ def remove_demo_data() -> None:
     editions.delete()
     RegisterEntry.objects.all().delete()
     User.objects.all().delete()
+    # The confirmations and the notices of withdrawal queued by the registrations.
+    OutgoingEmail.objects.all().delete()
     Municipality.objects.all().delete()
     Office.objects.filter(is_demo=True).delete()
 

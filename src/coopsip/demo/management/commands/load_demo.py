@@ -3,17 +3,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coopsip.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from coopsip.demo.services import DEFAULT_PEOPLE, DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (offices, municipalities, ~300 synthetic people, demo accounts, the editions of "
-        "Smart in Progress). Idempotent."
+        "Load the demo data (offices, municipalities, synthetic people, demo accounts, the editions of "
+        "Smart in Progress, registrations for the current demo edition). Idempotent."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--people", type=int, default=300)
+        parser.add_argument("--people", type=int, default=DEFAULT_PEOPLE)
         parser.add_argument("--force", action="store_true", help="Load even when DEBUG is off.")
 
     def handle(self, *args: Any, **options: Any) -> None:
