@@ -11,14 +11,16 @@ from coopsip.places.models import Country, Municipality, Office
 from coopsip.places.selectors import places_for_postcode
 
 
-class ProfileForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    preferred_language = forms.ChoiceField(
-        label=_("Language"),
-        choices=settings.LANGUAGES,
-        help_text=_("We use it for the pages you see and the emails we send you."),
-    )
+class WorkAndHomeForm(forms.Form):
+    """Office, country, postcode and place, resolved to ``self.municipality``.
+
+    Shared by the profile and the registration form, so that both check a
+    postcode and its place the same way.
+    """
+
+    # The registration form needs a place (groups meet near where people live); the profile does not.
+    postcode_required = False
+
     office: forms.ModelChoiceField[Office] = forms.ModelChoiceField(
         label=_("Office"), queryset=Office.objects.all(), required=False, empty_label=_("No office")
     )
@@ -35,6 +37,73 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Needed when several places share the postcode."),
         widget=forms.TextInput(attrs={"autocomplete": "address-level2", "list": "places-for-postcode"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per form, so that offices sort by their name in the page's language.
+        self.fields["office"].queryset = Office.objects.order_by("name")  # type: ignore[attr-defined]
+        self.municipality: Municipality | None = None
+
+    @staticmethod
+    def initial_place(municipality: Municipality | None) -> dict[str, Any]:
+        return {
+            "country": municipality.country if municipality else Country.BELGIUM,
+            "postcode": municipality.postcode if municipality else "",
+            "place": municipality.name if municipality else "",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        postcode = (data.get("postcode") or "").strip()
+        place = (data.get("place") or "").strip()
+        country = data.get("country")
+        if not postcode:
+            if place or self.postcode_required:
+                self.add_error("postcode", _("Enter your postcode."))
+            return data
+        places = list(places_for_postcode(country=country or "", postcode=postcode))
+        if not places:
+            self.add_error("postcode", _("We do not know this postcode in the country you chose."))
+        elif place:
+            matches = [p for p in places if p.name.casefold() == place.casefold()]
+            if matches:
+                self.municipality = matches[0]
+            else:
+                names = ", ".join(p.name for p in places)
+                self.add_error(
+                    "place", _("This place does not have that postcode. Choose one of: %(names)s.") % {"names": names}
+                )
+        elif len(places) == 1:
+            self.municipality = places[0]
+        else:
+            names = ", ".join(p.name for p in places)
+            self.add_error(
+                "place", _("Several places have this postcode. Choose one of: %(names)s.") % {"names": names}
+            )
+        return data
+
+
+class ProfileForm(WorkAndHomeForm):
+    field_order = [
+        "first_name",
+        "last_name",
+        "preferred_language",
+        "office",
+        "country",
+        "postcode",
+        "place",
+        "languages_spoken",
+        "gender",
+        "stakeholder_type",
+    ]
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("We use it for the pages you see and the emails we send you."),
     )
     languages_spoken = forms.MultipleChoiceField(
         label=_("Languages you speak"),
@@ -61,57 +130,18 @@ class ProfileForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Built per form, so that offices sort by their name in the page's language.
-        self.fields["office"].queryset = Office.objects.order_by("name")  # type: ignore[attr-defined]
-        self.municipality: Municipality | None = None
-
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:
-        municipality = user.municipality
         return {
             "first_name": user.first_name,
             "last_name": user.last_name,
             "preferred_language": user.preferred_language,
             "office": user.office,
-            "country": municipality.country if municipality else Country.BELGIUM,
-            "postcode": municipality.postcode if municipality else "",
-            "place": municipality.name if municipality else "",
+            **cls.initial_place(user.municipality),
             "languages_spoken": user.languages_spoken,
             "gender": user.gender,
             "stakeholder_type": user.stakeholder_type,
         }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        postcode = (data.get("postcode") or "").strip()
-        place = (data.get("place") or "").strip()
-        country = data.get("country")
-        if not postcode:
-            if place:
-                self.add_error("postcode", _("Enter your postcode."))
-            return data
-        places = list(places_for_postcode(country=country or "", postcode=postcode))
-        if not places:
-            self.add_error("postcode", _("We do not know this postcode in the country you chose."))
-        elif place:
-            matches = [p for p in places if p.name.casefold() == place.casefold()]
-            if matches:
-                self.municipality = matches[0]
-            else:
-                names = ", ".join(p.name for p in places)
-                self.add_error(
-                    "place", _("This place does not have that postcode. Choose one of: %(names)s.") % {"names": names}
-                )
-        elif len(places) == 1:
-            self.municipality = places[0]
-        else:
-            names = ", ".join(p.name for p in places)
-            self.add_error(
-                "place", _("Several places have this postcode. Choose one of: %(names)s.") % {"names": names}
-            )
-        return data
 
 
 class DeleteAccountForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,7 +15,8 @@ def commitment_texts(edition: Edition) -> dict[str, str]:
     """{kind: sentence} in the active language, as shown on the form and stored when accepted."""
     start = edition.commitment_starts_on or edition.starts_on
     end = edition.commitment_ends_on or edition.ends_on
-    hours = f"{edition.meeting_hours:g}"
+    # As the edition pages write it: "3", "2.5" (or "2,5" in French), never "3.0".
+    hours = floatformat(edition.meeting_hours, -1)
     whole_period = ngettext(
         "I take part for the whole period: %(count)s meeting of about %(hours)s hours between %(start)s and "
         "%(end)s. Taking part now and then is not possible.",

@@ -25,7 +25,9 @@ class Refusal:
 
 
 def _when(moment: datetime) -> str:
-    return date_format(localtime(moment), "DATETIME_FORMAT")
+    # As the edition pages write it, in Brussels time: "12 January 2026, 09:00" (DATETIME_FORMAT gives
+    # "Jan. 12, 2026, 9 a.m." in English, which ends the sentence with two dots).
+    return date_format(localtime(moment), "j F Y, H:i")
 
 
 def window_refusal(edition: Edition, moment: datetime) -> Refusal | None:

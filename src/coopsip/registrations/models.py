@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coopsip.accounts.models import Gender, StakeholderType
+from coopsip.accounts.models import SPOKEN_LANGUAGES, Gender, StakeholderType
 
 MAX_PREFERENCES = 3
 
@@ -83,6 +83,17 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.WITHDRAWN
+
+    @property
+    def language_names(self) -> list[str]:
+        names = dict(SPOKEN_LANGUAGES)
+        return [str(names.get(code, code)) for code in self.languages]
+
+    @property
+    def ordered_slots(self) -> list[AvailabilitySlot]:
+        """Monday morning first, Sunday evening last (the database sorts parts by name)."""
+        order = {part: index for index, part in enumerate(DayPart.values)}
+        return sorted(self.slots.all(), key=lambda slot: (slot.weekday, order[slot.part]))
 
 
 class ThemePreference(models.Model):

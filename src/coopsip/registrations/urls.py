@@ -1,4 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from coopsip.registrations import views
 
 app_name = "registrations"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<slug:slug>/", views.register, name="register"),
+    path("<slug:slug>/mine/", views.mine, name="mine"),
+    path("<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
+]
