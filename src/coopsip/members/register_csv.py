@@ -9,17 +9,15 @@ in one go.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+from coopsip.core.csvfiles import lookup, read_csv_table
 
 REQUIRED_COLUMNS = ("member_number", "first_name", "last_name", "status")
 OPTIONAL_COLUMNS = ("email", "date_of_birth", "stakeholder_types", "member_since")
@@ -87,20 +85,6 @@ class ParsedFile:
         return not self.file_errors and not self.row_errors
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents: "Prénom" and "prenom" name the same column."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().strip("\ufeff").lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _normalise_header(name: str) -> str:
-    name = _fold(name).replace(" ", "_").replace("'", "_")
-    for canonical, aliases in _HEADER_ALIASES.items():
-        if name in aliases:
-            return canonical
-    return name
-
-
 def _parse_date(value: str) -> date:
     for fmt in _DATE_FORMATS:
         try:
@@ -110,86 +94,13 @@ def _parse_date(value: str) -> date:
     raise ValueError(value)
 
 
-def _lookup(value: str, aliases: dict[str, set[str]]) -> str | None:
-    value = value.strip().lower()
-    for canonical, names in aliases.items():
-        if value in names:
-            return canonical
-    return None
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ValueError(line) from error
-
-
 def parse_register_csv(data: bytes, *, today: date) -> ParsedFile:
     """Parse and validate a whole file; never raises on bad content."""
-    result = ParsedFile()
-    try:
-        text = _decode(data)
-    except ValueError as error:
-        result.file_errors.append(
-            _(
-                "The file is not in UTF-8 (first unreadable character on line %(line)s). "
-                "Save it again as “CSV UTF-8” and import it again."
-            )
-            % {"line": error.args[0]}
-        )
-        return result
-    if not text.strip():
-        result.file_errors.append(_("The file is empty."))
-        return result
-    first_line = text.splitlines()[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers = [_normalise_header(h) for h in next(reader)]
-    duplicates = sorted({h for h in headers if headers.count(h) > 1 and h})
-    if duplicates:
-        result.file_errors.append(
-            _("These columns appear twice: %(columns)s. Keep one of each.") % {"columns": ", ".join(duplicates)}
-        )
-        return result
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    unknown = [h for h in headers if h and h not in known]
-    if unknown:
-        result.notes.append(
-            _("These columns are not used and were ignored: %(columns)s.") % {"columns": ", ".join(unknown)}
-        )
-    result.columns = frozenset(h for h in headers if h in known)
-    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
-    if missing:
-        result.file_errors.append(
-            _("These required columns are missing: %(columns)s. The first line must name the columns.")
-            % {"columns": ", ".join(missing)}
-        )
-        return result
+    table = read_csv_table(data, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, aliases=_HEADER_ALIASES)
+    result = ParsedFile(file_errors=table.file_errors, columns=table.columns, notes=table.notes)
+    result.row_errors = [RowError(line, "", [why]) for line, why in table.bad_lines]
     seen: dict[str, int] = {}
-    for values in reader:
-        # The line where the row ends: right even after a quoted field that spans lines.
-        line_number = reader.line_num
-        if not any(v.strip() for v in values):
-            continue  # blank lines are common at the end of exports
-        if len(values) != len(headers):
-            result.row_errors.append(
-                RowError(
-                    line_number,
-                    "",
-                    [
-                        ngettext(
-                            "This line has %(found)s field, but the header has %(expected)s.",
-                            "This line has %(found)s fields, but the header has %(expected)s.",
-                            len(values),
-                        )
-                        % {"found": len(values), "expected": len(headers)}
-                    ],
-                )
-            )
-            continue
-        raw = {header: value.strip() for header, value in zip(headers, values, strict=True)}
+    for line_number, raw in table.rows:
         row, errors = _validate_row(raw, today=today)
         number = raw.get("member_number", "")
         if number and number in seen:
@@ -202,8 +113,7 @@ def parse_register_csv(data: bytes, *, today: date) -> ParsedFile:
             result.row_errors.append(RowError(line_number, number, errors))
         else:
             result.rows.append((line_number, row))
-    if not result.rows and not result.row_errors:
-        result.file_errors.append(_("The file has a header but no rows."))
+    result.row_errors.sort(key=lambda error: error.line)
     return result
 
 
@@ -230,7 +140,7 @@ def _validate_row(raw: dict[str, str], *, today: date) -> tuple[RegisterRow | No
             validate_email(email)
         except ValidationError:
             errors.append(_("“%(value)s” is not a valid email address.") % {"value": raw["email"]})
-    status = _lookup(raw.get("status", ""), _STATUS_ALIASES)
+    status = lookup(raw.get("status", ""), _STATUS_ALIASES)
     if status is None:
         errors.append(
             _("The status “%(value)s” is unknown; use “member” or “user”.") % {"value": raw.get("status", "")}
@@ -239,7 +149,7 @@ def _validate_row(raw: dict[str, str], *, today: date) -> tuple[RegisterRow | No
     for part in re.split(r"[|,/]", raw.get("stakeholder_types", "")):
         if not part.strip():
             continue
-        kind = _lookup(part, _STAKEHOLDER_ALIASES)
+        kind = lookup(part, _STAKEHOLDER_ALIASES)
         if kind is None:
             errors.append(
                 _("The stakeholder type “%(value)s” is unknown; use client, partner, employee or permanent_staff.")

@@ -21,7 +21,7 @@ from coopsip.core.mail import queue_email
 from coopsip.editions.models import Edition, Theme
 from coopsip.places.models import Municipality, Office
 from coopsip.registrations.commitments import commitment_texts
-from coopsip.registrations.eligibility import Refusal, refusal
+from coopsip.registrations.eligibility import Refusal, person_refusal, refusal
 from coopsip.registrations.models import (
     MAX_PREFERENCES,
     AvailabilitySlot,
@@ -129,8 +129,10 @@ def submit_registration(
     ``notify`` is false: demo data).
     """
     moment = moment or timezone.now()
-    refused = refusal(edition, user, moment)
-    if refused is not None and (check_window or refused.code not in {"not_open", "closed"}):
+    # Staff importing paper forms may pass check_window=False: the dates are
+    # then theirs to judge, but who may take part never is.
+    refused = refusal(edition, user, moment) if check_window else person_refusal(edition, user)
+    if refused is not None:
         raise RegistrationRefused(refused)
     errors = registration_errors(edition=edition, data=data)
     if errors:

@@ -40,6 +40,7 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("editions:archive", {}, EVERYONE),
     ("editions_staff:list", {}, {"staff"}),
     ("editions_staff:create", {}, {"staff"}),
+    ("registrations_staff:editions", {}, {"staff"}),
 ]
 # Pages that only answer POST, and pages that need an object.
 POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete"]
@@ -60,6 +61,19 @@ OBJECT_PAGES = [
     "editions_staff:part_add",
     "editions_staff:part_edit",
     "editions_staff:part_delete",
+    # registrations/tests/test_staff_access.py and test_invitations.py
+    "registrations_staff:list",
+    "registrations_staff:detail",
+    "registrations_staff:demand",
+    "registrations_staff:export",
+    "registrations_staff:import",
+    "registrations_staff:pool",
+    "registrations_staff:invite",
+    "invitations:detail",
+    # registrations/tests/test_register.py and test_withdraw.py (a person's own registration)
+    "registrations:register",
+    "registrations:mine",
+    "registrations:withdraw",
 ]
 PUBLIC_HELPERS = ["accounts:places"]
 

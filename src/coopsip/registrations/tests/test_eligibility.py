@@ -197,3 +197,26 @@ def test_the_refusal_is_written_in_the_pages_language(member: User, edition: Edi
     html = client_for(member).get(register_url(edition, "fr")).content.decode()
     assert '<html lang="fr">' in html
     assert day in html
+
+
+def test_staff_bypassing_the_dates_still_cannot_register_someone_who_may_not_take_part(
+    nonmember: User, edition: Edition
+) -> None:
+    from coopsip.registrations.models import CommitmentKind
+    from coopsip.registrations.services import RegistrationInput, RegistrationRefused, submit_registration
+
+    now = timezone.now()
+    _close(edition, opens=now - timedelta(days=30), closes=now - timedelta(days=1))
+    data = RegistrationInput(
+        theme_ids=[edition.themes.first().pk],
+        mode="either",
+        office=None,
+        municipality=None,
+        languages=["fr"],
+        slots=[(0, "evening")],
+        accepted=frozenset(CommitmentKind.values),
+    )
+    with pytest.raises(RegistrationRefused) as refused:
+        submit_registration(user=nonmember, edition=edition, data=data, check_window=False)
+    assert refused.value.refusal.code == "members_only"
+    assert not Registration.objects.exists()
