@@ -91,6 +91,8 @@ def person_refusal(edition: Edition, user: Any) -> Refusal | None:
             "members_only",
             _("This edition is open to members (shareholders) of the cooperative only."),
             _("Become a member of the cooperative to take part; ask %(contact)s how.") % {"contact": contact},
+            f"mailto:{contact}",
+            _("Ask how to become a member"),
         )
     return Refusal(
         "not_admitted",
@@ -99,6 +101,8 @@ def person_refusal(edition: Edition, user: Any) -> Refusal | None:
             "and the register does not list you as one of them."
         ),
         _("If the register is wrong, write to %(contact)s.") % {"contact": contact},
+        f"mailto:{contact}",
+        _("Write to the Cooperative Life team"),
     )
 
 
