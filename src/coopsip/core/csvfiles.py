@@ -20,6 +20,11 @@ from django.utils.translation import ngettext
 
 Aliases = Mapping[str, Collection[str]]
 
+# A big cooperative's export stays well under this; more is a mistake or an abuse.
+MAX_ROWS = 200_000
+# Free-text columns where a line break inside quotes is legitimate.
+MULTILINE_COLUMNS = frozenset({"notes", "experience", "message"})
+
 
 @dataclass
 class CsvTable:
@@ -87,10 +92,20 @@ def read_csv_table(data: bytes, *, required: Sequence[str], optional: Sequence[s
     if not text.strip():
         result.file_errors.append(_("The file is empty."))
         return result
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        result.file_errors.append(
+            _("Line %(line)s holds a null character: this is not a text file. Export it again as CSV.") % {"line": line}
+        )
+        return result
     first_line = text.splitlines()[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers = [normalise_header(h, aliases) for h in next(reader)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        headers = [normalise_header(h, aliases) for h in next(reader)]
+    except csv.Error:
+        result.file_errors.append(_("The first line cannot be read as CSV."))
+        return result
     duplicates = sorted({h for h in headers if headers.count(h) > 1 and h})
     if duplicates:
         result.file_errors.append(
@@ -111,9 +126,25 @@ def read_csv_table(data: bytes, *, required: Sequence[str], optional: Sequence[s
             % {"columns": ", ".join(missing)}
         )
         return result
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            result.file_errors.append(
+                _(
+                    'The file cannot be read after line %(line)s: a quote (") is probably not closed, '
+                    "or a cell is far too long. Nothing was imported."
+                )
+                % {"line": reader.line_num}
+            )
+            return result
         # The line where the row ends: right even after a quoted field that spans lines.
         line_number = reader.line_num
+        if len(result.rows) + len(result.bad_lines) >= MAX_ROWS:
+            result.file_errors.append(_("The file has more than %(count)s rows: split it.") % {"count": MAX_ROWS})
+            return result
         if not any(v.strip() for v in values):
             continue  # blank lines are common at the end of exports
         if len(values) != len(headers):
@@ -124,7 +155,16 @@ def read_csv_table(data: bytes, *, required: Sequence[str], optional: Sequence[s
             ) % {"found": len(values), "expected": len(headers)}
             result.bad_lines.append((line_number, why))
             continue
-        result.rows.append((line_number, {h: v.strip() for h, v in zip(headers, values, strict=True)}))
+        row = {h: v.strip() for h, v in zip(headers, values, strict=True)}
+        spilled = [h for h, v in row.items() if "\n" in v and h not in MULTILINE_COLUMNS]
+        if spilled:
+            why = _(
+                'A cell of this row runs over several lines (column %(column)s): a quote (") is probably '
+                "not closed, and the next rows would be swallowed."
+            ) % {"column": spilled[0]}
+            result.bad_lines.append((line_number, why))
+            continue
+        result.rows.append((line_number, row))
     if not result.rows and not result.bad_lines:
         result.file_errors.append(_("The file has a header but no rows."))
     return result

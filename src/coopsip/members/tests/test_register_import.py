@@ -253,8 +253,10 @@ def test_a_file_without_an_optional_column_keeps_what_the_register_knows() -> No
 def test_the_report_of_a_multi_line_row_names_the_line_where_it_ends() -> None:
     text = 'member_number;first_name;last_name;status\n1;"Two\nlines";B;member\n2;C;D;retired\n'
     result = _import(text)
-    rejected = next(row for row in result.report if row["action"] == "rejected")
-    assert rejected["line"] == 4
+    rejected = [row for row in result.report if row["action"] == "rejected"]
+    # A name over two lines is refused (an unclosed quote would swallow rows), named where it ends.
+    assert rejected[0]["line"] == 3 and "several lines" in rejected[0]["errors"][0]
+    assert rejected[1]["line"] == 4
 
 
 @pytest.mark.django_db
@@ -264,3 +266,27 @@ def test_the_report_page_lists_problems_not_the_unchanged_rows(staff: Any) -> No
     content = client_for(staff).get(reverse("members:import_detail", kwargs={"pk": result.pk})).content.decode()
     assert "3 rows were already up to date" in content
     assert 'class="row-unchanged"' not in content
+
+
+@pytest.mark.django_db
+def test_an_unclosed_quote_imports_nothing_instead_of_swallowing_rows() -> None:
+    text = 'member_number;first_name;last_name;status\n1;"Anne;B;member\n2;C;D;member\n3;E;F;member\n'
+    result = _import(text)
+    assert not result.applied
+    assert RegisterEntry.objects.count() == 0
+    assert any("quote" in " ".join(row.get("errors", [])) for row in result.report)
+
+
+@pytest.mark.django_db
+def test_a_cell_far_too_long_is_refused_without_a_server_error() -> None:
+    text = 'member_number;first_name;last_name;status\n1;"' + "x" * 200_000 + "\n"
+    result = _import(text)
+    assert not result.applied
+    assert "cannot be read after line" in result.report[0]["errors"][0]
+
+
+@pytest.mark.django_db
+def test_a_null_character_is_refused() -> None:
+    result = _import("member_number;first_name;last_name;status\n1;A\x00;B;member\n")
+    assert not result.applied
+    assert "null character" in result.report[0]["errors"][0]
