@@ -26,8 +26,8 @@ def commitment_texts(edition: Edition) -> dict[str, str]:
     ) % {
         "count": edition.meetings_expected,
         "hours": hours,
-        "start": date_format(start, "MONTH_DAY_FORMAT") + " " + str(start.year),
-        "end": date_format(end, "MONTH_DAY_FORMAT") + " " + str(end.year),
+        "start": date_format(start, "j F Y"),
+        "end": date_format(end, "j F Y"),
     }
     return {
         CommitmentKind.WHOLE_PERIOD: whole_period,

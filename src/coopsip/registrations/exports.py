@@ -59,7 +59,8 @@ def escape_cell(value: str) -> str:
     A plain number ("-4.35") cannot be a formula and stays as it is, so that
     negative coordinates remain numbers.
     """
-    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
+    stripped = value.lstrip(" \n")
+    if (stripped.startswith(FORMULA_STARTS) or value[:1] in {"|", "\n"}) and not _PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 

@@ -347,6 +347,10 @@ def _yes(raw: Mapping[str, str], column: str, default: bool, errors: list[str]) 
 def _input(raw: Mapping[str, str], user: Any, found: _Lookups, errors: list[str]) -> RegistrationInput | None:
     """The answers of a row, as the form would give them; a column missing from the file keeps what was there."""
     existing = found.existing.get(user.pk)
+    if existing is not None and existing.status == RegistrationStatus.WITHDRAWN:
+        # Their choice stands: an import never registers someone who withdrew.
+        errors.append(_("This person withdrew their registration; only they can register again."))
+        return None
     municipality = existing.municipality if existing else user.municipality
     country = person_country(municipality=municipality)
     themes = _themes(raw, found, country, errors)

@@ -92,6 +92,8 @@ def registration_errors(*, edition: Edition, data: RegistrationInput) -> dict[st
             errors["themes"] = _("One of the themes is not a theme of this edition.")
         elif any(country not in themes[pk].countries for pk in ids):
             errors["themes"] = _("One of the themes does not run in the country where you live.")
+    if data.municipality is None:
+        errors["postcode"] = _("Give the postcode and place where you live: groups are formed by where people live.")
     if data.mode not in MeetingMode.values:
         errors["mode"] = _("Say how you want to meet.")
     if not data.languages:

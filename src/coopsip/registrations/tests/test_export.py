@@ -126,6 +126,9 @@ def test_cells_that_excel_could_run_are_escaped(staff: User, edition: Edition) -
         ("\tTAB", "'\tTAB"),
         ("\r=1", "'\r=1"),
         ("-4.35", "-4.35"),  # a negative number cannot run: it stays a number
+        (" =1+1", "' =1+1"),  # spaces before the formula do not hide it
+        ("\n=1+1", "'\n=1+1"),
+        ("|cmd", "'|cmd"),
         ("Anna", "Anna"),
         ("a=b", "a=b"),
         ("", ""),

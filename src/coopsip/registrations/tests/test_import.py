@@ -18,7 +18,7 @@ from coopsip.editions.models import Edition
 from coopsip.members.models import MembershipStatus, RegisterEntry
 from coopsip.registrations.imports import ImportReport, import_registrations
 from coopsip.registrations.models import Registration, RegistrationStatus, Source
-from coopsip.registrations.tests.test_staff_access import make_member, make_open_edition, office, register, theme
+from coopsip.registrations.tests.test_staff_access import ghent, make_member, make_open_edition, office, register, theme
 
 GOOD = (
     "email;member_number;theme_1;theme_2;theme_3;mode;languages;slots;moderator;secretary;experience;notes\n"
@@ -36,7 +36,12 @@ def edition(db: Any) -> Edition:
 @pytest.fixture
 def people(member: User) -> dict[str, User]:
     """Lotte (member, by email), Aline (member, French, by member number), Koen (member, by email)."""
-    aline = make_person("aline@example.org", first_name="Aline", last_name="Lambert", preferred_language="fr")
+    # Every one of them has a place in their profile: the import takes it from there.
+    member.municipality = ghent()
+    member.save(update_fields=["municipality"])
+    aline = make_person(
+        "aline@example.org", first_name="Aline", last_name="Lambert", preferred_language="fr", municipality=ghent()
+    )
     link_to_register(aline, number="200002", status=MembershipStatus.MEMBER)
     koen = make_member("koen@example.org", number="200003", first_name="Koen")
     return {"lotte": member, "aline": aline, "koen": koen}
@@ -299,3 +304,23 @@ def test_the_theme_lookup_uses_slugs_and_titles_in_every_language(edition: Editi
         theme(edition, "zorg"),
         theme(edition, "digitaal"),
     ]
+
+
+def test_an_import_never_registers_again_someone_who_withdrew(edition: Edition, people: dict[str, User]) -> None:
+    from coopsip.registrations.services import withdraw_registration
+
+    registration = register(people["koen"], edition)
+    withdraw_registration(registration=registration, reason="no time", notify=False)
+    report = import_registrations(
+        edition=edition,
+        data=(
+            "email;theme_1;mode;languages;slots\n"
+            f"koen@example.org;{theme(edition, 'wonen').slug};either;nl;mon-evening\n"
+        ).encode(),
+        file_name="papier.csv",
+        imported_by=None,
+    )
+    assert not report.applied
+    assert "withdrew" in " ".join(report.rows[0].messages)
+    registration.refresh_from_db()
+    assert registration.status == "withdrawn"

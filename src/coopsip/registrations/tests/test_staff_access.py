@@ -23,7 +23,7 @@ from coopsip.accounts.models import User
 from coopsip.core.models import OutgoingEmail
 from coopsip.editions.models import Edition, Theme
 from coopsip.members.models import MembershipStatus
-from coopsip.places.models import Office
+from coopsip.places.models import Municipality, Office
 from coopsip.registrations.models import Registration, RoleInvitation
 from coopsip.registrations.services import RegistrationInput, submit_registration
 
@@ -75,7 +75,16 @@ def theme(edition: Edition, slug: str) -> Theme:
     return Theme.objects.get(edition=edition, slug=slug)
 
 
+def ghent() -> Municipality:
+    place, _created = Municipality.objects.get_or_create(
+        country="BE", postcode="9000", name="Gent", defaults={"latitude": 51.05, "longitude": 3.72}
+    )
+    return place
+
+
 def make_member(email: str, *, number: str, first_name: str = "Anna", last_name: str = "Test", **extra: Any) -> User:
+    # Groups are formed by where people live: every registrant has a place.
+    extra.setdefault("municipality", ghent())
     user = make_person(email, first_name=first_name, last_name=last_name, **extra)
     link_to_register(user, number=number, status=MembershipStatus.MEMBER)
     return user
@@ -98,7 +107,7 @@ def register(
         theme_ids=[theme(edition, slug).pk for slug in themes or ("wonen",)],
         mode=mode,
         office=office(office_slug) if office_slug else None,
-        municipality=None,
+        municipality=extra.pop("municipality", None) or user.municipality or ghent(),
         languages=languages,
         slots=slots,
         volunteers_as_moderator=moderator,
