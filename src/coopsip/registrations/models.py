@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from coopsip.accounts.models import SPOKEN_LANGUAGES, Gender, StakeholderType
 
@@ -154,7 +154,11 @@ class AvailabilitySlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.get_part_display()}"
+        # The same words as the checkbox of the form ("maandagavond", "lundi soir").
+        return pgettext("a weekly time slot", "%(day)s %(part)s") % {
+            "day": self.get_weekday_display(),
+            "part": self.get_part_display(),
+        }
 
 
 class CommitmentKind(models.TextChoices):
