@@ -65,6 +65,10 @@ class WorkAndHomeForm(forms.Form):
         places = list(places_for_postcode(country=country or "", postcode=postcode))
         if not places:
             self.add_error("postcode", _("We do not know this postcode in the country you chose."))
+        elif len(places) == 1:
+            # One place for the postcode: whatever name was typed ("Brussel" for
+            # "Bruxelles", "Luik" for "Liège"), the postcode says where it is.
+            self.municipality = places[0]
         elif place:
             matches = [p for p in places if p.name.casefold() == place.casefold()]
             if matches:

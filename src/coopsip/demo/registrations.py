@@ -20,10 +20,8 @@ something real-looking to work on:
   with a line about their experience; a few withdraw, with a reason.
 
 Registrations go through ``submit_registration`` and ``withdraw_registration``,
-so the rules are the real ones — and so are their emails: each new
-registration queues a confirmation to its (made-up) demo address, each
-withdrawal a notice to the Cooperative Life team. With the console email
-backend of ``make run`` they are printed once, on the first load.
+so the rules are the real ones; with ``notify=False``, so that no email goes
+to the made-up people or to the cooperative's real contact address.
 """
 
 from __future__ import annotations

@@ -44,6 +44,8 @@ from coopsip.registrations.services import (
     RegistrationInput,
     RegistrationInvalid,
     RegistrationRefused,
+    answers_in,
+    answers_of,
     person_country,
     registration_errors,
     submit_registration,
@@ -402,46 +404,16 @@ def _change_labels() -> dict[str, str]:
         "themes": _("themes"),
         "mode": _("how to meet"),
         "office": _("office"),
+        "municipality": _("home municipality"),
         "languages": _("languages"),
         "slots": _("time slots"),
         "moderator": _("volunteers as moderator"),
         "secretary": _("volunteers as secretary"),
         "experience": _("experience"),
+        "stakeholder_type": _("stakeholder type"),
+        "gender": _("gender"),
         "notes": _("notes"),
         "commitments": _("commitments"),
-    }
-
-
-def _answers_of(registration: Registration) -> dict[str, Any]:
-    return {
-        "status": registration.status,
-        "themes": [p.theme_id for p in registration.preferences.all()],
-        "mode": registration.mode,
-        "office": registration.office_id,
-        "languages": sorted(registration.languages),
-        "slots": sorted((s.weekday, s.part) for s in registration.slots.all()),
-        "moderator": registration.volunteers_as_moderator,
-        "secretary": registration.volunteers_as_secretary,
-        "experience": registration.volunteer_experience,
-        "notes": registration.notes,
-        "commitments": sorted(c.kind for c in registration.commitments.all()),
-    }
-
-
-def _answers(data: RegistrationInput) -> dict[str, Any]:
-    volunteers = data.volunteers_as_moderator or data.volunteers_as_secretary
-    return {
-        "status": RegistrationStatus.SUBMITTED,
-        "themes": list(data.theme_ids),
-        "mode": data.mode,
-        "office": data.office.pk if data.office else None,
-        "languages": sorted(set(data.languages)),
-        "slots": sorted(set(data.slots)),
-        "moderator": data.volunteers_as_moderator,
-        "secretary": data.volunteers_as_secretary,
-        "experience": data.volunteer_experience.strip() if volunteers else "",
-        "notes": data.notes.strip(),
-        "commitments": sorted(data.accepted),
     }
 
 
@@ -481,7 +453,7 @@ def _check_rows(edition: Edition, rows: list[tuple[int, dict[str, str]]], report
         if existing is None:
             action, changed = "created", []
         else:
-            before, after = _answers_of(existing), _answers(data)
+            before, after = answers_of(existing), answers_in(data)
             changed = [name for name in after if before[name] != after[name]]
             action = "updated" if changed else "unchanged"
         plans.append(_Plan(line, who, user, data, existing, action, changed))

@@ -128,6 +128,8 @@ def answer_invitation(*, invitation: RoleInvitation, user: Any, accept: bool) ->
             raise InvitationRefused({"": _("This invitation is for someone else.")})
         if invitation.status != InvitationStatus.PENDING:
             raise InvitationRefused({"": _("You already answered this invitation.")})
+        if invitation.edition.status == "closed":
+            raise InvitationRefused({"": _("This edition is over: the invitation can no longer be answered.")})
         now = timezone.now()
         invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
         invitation.answered_at = now

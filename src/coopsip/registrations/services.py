@@ -144,13 +144,57 @@ def submit_registration(
             registration, created = Registration.objects.select_for_update().get_or_create(
                 edition=edition, user=user, defaults=_fields(data)
             )
-            _write(registration, data, created=created, notify=notify)
+            # A resubmitted form with the same answers (a double click) changes nothing and sends nothing.
+            if created or answers_of(registration) != answers_in(data):
+                _write(registration, data, created=created, notify=notify)
     except IntegrityError:
         # The same person submitted twice at the same moment: the first one won; apply this on top.
         with transaction.atomic():
             registration = Registration.objects.select_for_update().get(edition=edition, user=user)
-            _write(registration, data, created=False, notify=notify)
+            if answers_of(registration) != answers_in(data):
+                _write(registration, data, created=False, notify=notify)
     return registration
+
+
+def answers_of(registration: Registration) -> dict[str, Any]:
+    """What a registration says, in a form comparable with ``answers_in``."""
+    return {
+        "status": registration.status,
+        "themes": [p.theme_id for p in registration.preferences.all()],
+        "mode": registration.mode,
+        "office": registration.office_id,
+        "municipality": registration.municipality_id,
+        "languages": sorted(registration.languages),
+        "slots": sorted((s.weekday, s.part) for s in registration.slots.all()),
+        "moderator": registration.volunteers_as_moderator,
+        "secretary": registration.volunteers_as_secretary,
+        "experience": registration.volunteer_experience,
+        "stakeholder_type": registration.stakeholder_type,
+        "gender": registration.gender,
+        "notes": registration.notes,
+        "commitments": sorted(c.kind for c in registration.commitments.all()),
+    }
+
+
+def answers_in(data: RegistrationInput) -> dict[str, Any]:
+    """What ``data`` would make a registration say (see ``answers_of``)."""
+    volunteers = data.volunteers_as_moderator or data.volunteers_as_secretary
+    return {
+        "status": RegistrationStatus.SUBMITTED,
+        "themes": list(data.theme_ids),
+        "mode": data.mode,
+        "office": data.office.pk if data.office else None,
+        "municipality": data.municipality.pk if data.municipality else None,
+        "languages": sorted(set(data.languages)),
+        "slots": sorted(set(data.slots)),
+        "moderator": data.volunteers_as_moderator,
+        "secretary": data.volunteers_as_secretary,
+        "experience": data.volunteer_experience.strip() if volunteers else "",
+        "stakeholder_type": data.stakeholder_type,
+        "gender": data.gender,
+        "notes": data.notes.strip(),
+        "commitments": sorted(data.accepted),
+    }
 
 
 def _fields(data: RegistrationInput) -> dict[str, Any]:

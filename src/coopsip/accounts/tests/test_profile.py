@@ -133,3 +133,11 @@ def test_offices_are_listed_in_the_order_of_the_pages_language(member: User) -> 
     content = client_for(member).get("/nl/me/profile/").content.decode()
     dutch = [content.index(name) for name in ("Antwerpen", "Bergen", "Brussel", "Charleroi", "Gent", "Luik")]
     assert dutch == sorted(dutch)
+
+
+def test_the_dutch_name_of_a_place_with_one_postcode_is_accepted(member: User, places: None) -> None:
+    # The dataset names 9000 "Gent"; a French speaker may type "Gand".
+    response = client_for(member).post("/en/me/profile/", _profile_data(postcode="9000", place="Gand"))
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.municipality is not None and member.municipality.name == "Gent"

@@ -480,3 +480,15 @@ def test_the_edition_page_and_the_home_page_invite_to_register_while_registratio
     Edition.objects.filter(pk=edition.pk).update(registration_closes_at=timezone.now() - timedelta(minutes=1))
     assert link not in client_for(None).get(f"/en/editions/{edition.slug}/").content.decode()
     assert link not in client_for(None).get("/en/").content.decode()
+
+
+def test_the_same_answers_sent_again_change_nothing_and_send_no_second_email(
+    member: Any, edition: Edition, on_commit: Any
+) -> None:
+    with on_commit():
+        first = register_with_service(member, edition)
+    stamp = Registration.objects.get(pk=first.pk).updated_at
+    with on_commit():
+        register_with_service(member, edition)
+    assert len(mail.outbox) == 1
+    assert Registration.objects.get(pk=first.pk).updated_at == stamp

@@ -20,6 +20,7 @@ from coopsip.registrations.tests.test_register import (
     make_places,
     mine_url,
     register_url,
+    register_with_service,
 )
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,13 @@ def test_a_person_who_withdrew_may_register_again_while_registration_is_open(
     assert registered.status == RegistrationStatus.SUBMITTED and registered.withdrawn_at is None
     assert "You are registered again." in client.get(response["Location"]).content.decode()
     assert Registration.objects.filter(user=member).count() == 1
+
+
+def test_after_closing_the_edition_page_still_leads_to_my_registration(member: User, edition: Edition) -> None:
+    register_with_service(member, edition)
+    now = timezone.now()
+    Edition.objects.filter(pk=edition.pk).update(
+        registration_opens_at=now - timedelta(days=40), registration_closes_at=now - timedelta(days=1)
+    )
+    page = client_for(member).get(f"/en/editions/{edition.slug}/").content.decode()
+    assert f"/en/registrations/{edition.slug}/mine/" in page
