@@ -6,7 +6,26 @@ from coopsip.core import privacy
 from coopsip.registrations.models import Registration, RoleInvitation
 
 
-def _export(user: Any) -> list[dict[str, Any]]:
+def _export(user: Any) -> dict[str, Any]:
+    return {"registrations": _registrations(user), "invitations": _invitations(user)}
+
+
+def _invitations(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "edition": str(i.edition),
+            "role": i.role,
+            "theme": str(i.theme) if i.theme else None,
+            "office": str(i.office) if i.office else None,
+            "message": i.message,
+            "status": i.status,
+            "invited_at": i.created_at.isoformat(),
+        }
+        for i in RoleInvitation.objects.filter(user=user).select_related("edition", "theme", "office")
+    ]
+
+
+def _registrations(user: Any) -> list[dict[str, Any]]:
     return [
         {
             "edition": str(r.edition),
@@ -27,7 +46,9 @@ def _export(user: Any) -> list[dict[str, Any]]:
             "withdrawal_reason": r.withdrawal_reason,
             "registered_at": r.created_at.isoformat(),
         }
-        for r in Registration.objects.filter(user=user).select_related("edition", "office", "municipality")
+        for r in Registration.objects.filter(user=user)
+        .select_related("edition", "office", "municipality")
+        .prefetch_related("preferences__theme", "slots", "commitments")
     ]
 
 
