@@ -236,6 +236,7 @@ class PoolPerson:
     rank: int | None = None  # the rank of the theme in their registration, when they volunteered there
     volunteered: bool = False
     invited: bool = False
+    registered: bool = True  # False: accepted an invitation but has not registered (no slots, place...)
 
 
 @dataclass
@@ -261,7 +262,7 @@ class Pool:
 
 
 def volunteer_pool(*, edition: Edition) -> Pool:
-    """Moderators and secretaries per theme and office: volunteers and accepted invitations; four queries.
+    """Moderators and secretaries per theme and office: volunteers and accepted invitations; five queries.
 
     A volunteer appears under each theme they chose, in the office of their
     registration. A person who accepted an invitation appears under its
@@ -282,6 +283,11 @@ def volunteer_pool(*, edition: Edition) -> Pool:
         .order_by("-created_at", "-pk")
     )
     themes = list(Theme.objects.filter(edition=edition).order_by("position", "pk"))
+    registered = set(
+        Registration.objects.filter(edition=edition)
+        .exclude(status=RegistrationStatus.WITHDRAWN)
+        .values_list("user_id", flat=True)
+    )
     office_of_registration = {r.user_id: r.office for r in registrations}
     places: dict[tuple[int | None, int | None], PoolPlace] = {}
     theme_by_id = {t.pk: t for t in themes}
@@ -314,7 +320,8 @@ def volunteer_pool(*, edition: Edition) -> Pool:
             continue
         office = invitation.office or office_of_registration.get(invitation.user_id) or invitation.user.office
         theme = theme_by_id.get(invitation.theme_id) if invitation.theme_id else None
-        person(theme, office, invitation.role, invitation.user).invited = True
+        entry = person(theme, office, invitation.role, invitation.user)
+        entry.invited, entry.registered = True, invitation.user_id in registered
 
     theme_order = {t.pk: i for i, t in enumerate(themes)}
 

@@ -274,5 +274,18 @@ def test_the_pool_keeps_a_fixed_number_of_queries(
         client.get(url)
         # Session, user, the team's second-factor check (2), groups, edition, volunteers, their
         # preferences, invitations, themes.
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             client.get(url)
+
+
+def test_the_pool_marks_who_accepted_without_registering(staff: Any) -> None:
+    from coopsip.registrations.invitations import answer_invitation, invite_to_role
+    from coopsip.registrations.selectors import volunteer_pool
+    from coopsip.registrations.tests.test_staff_access import make_member, make_open_edition
+
+    edition = make_open_edition()
+    guest = make_member("moderatrice@example.org", number="900001")
+    invitation = invite_to_role(edition=edition, user=guest, role="moderator", invited_by=staff)
+    answer_invitation(invitation=invitation, user=guest, accept=True)
+    people = [p for place in volunteer_pool(edition=edition).places for p in place.moderators]
+    assert [(p.user, p.registered) for p in people] == [(guest, False)]

@@ -25,5 +25,5 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for account in DEMO_ACCOUNTS:
-            note = " (then the code of: manage.py demo_totp_code)" if account.role in {"staff", "board"} else ""
+            note = " (then the code that `make demo-code` prints)" if account.role in {"staff", "board"} else ""
             self.stdout.write(f"  {account.role:<7} {account.email}{note}")
