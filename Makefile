@@ -1,5 +1,5 @@
 # coopsip: `make run` for the app with demo data, `make test` for every test.
-# Needs only Python 3.11+ and make: the rest is installed from uv.lock.
+# Needs only Python 3.11-3.13 and make: the rest is installed from uv.lock.
 
 # The first Python between 3.11 and 3.13 found on the PATH (override: make run PYTHON=/path/to/python).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \

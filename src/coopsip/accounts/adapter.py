@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
@@ -15,12 +17,23 @@ from coopsip.accounts.models import User
 from coopsip.core.mail import queue_email
 
 
+@dataclass(frozen=True)
+class SiteName:
+    name: str
+    domain: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         language = getattr(user, "preferred_language", None) or translation.get_language() or settings.LANGUAGE_CODE
+        # allauth's own send_mail adds the site to the context; its templates greet "from {{ site }}".
+        site = SiteName(name="coopsip", domain=urlsplit(settings.SITE_URL).netloc)
         with translation.override(language):
-            message = self.render_mail(template_prefix, email, {"email": email, **context})
+            message = self.render_mail(template_prefix, email, {"email": email, "current_site": site, **context})
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
         text = str(message.body)
         # Each call is a new email (two reset requests send two); delivery of

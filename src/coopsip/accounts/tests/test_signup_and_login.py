@@ -205,3 +205,9 @@ def test_staff_with_an_authenticator_but_no_second_factor_yet_cannot_pass_the_lo
     client.post("/en/accounts/login/", {"login": "sara@example.org", "password": PASSWORD})
     assert client.get("/admin/").status_code == 302
     assert client.get(reverse("members:import")).status_code == 302
+
+
+def test_the_confirmation_email_names_the_site(signup: Any) -> None:
+    signup(Client(), "nieuw@example.org", language="en")
+    assert "coopsip" in mail.outbox[0].body
+    assert "from !" not in mail.outbox[0].body.replace("\n", " ")
