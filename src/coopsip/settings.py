@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "coopsip.members",
     "coopsip.editions",
     "coopsip.registrations",
+    "coopsip.events",
     "coopsip.home",
     "coopsip.demo",
 ]

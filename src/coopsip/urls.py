@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("registrations/", include("coopsip.registrations.urls")),
     path("invitations/", include("coopsip.registrations.invitation_urls")),
     path("staff/registrations/", include("coopsip.registrations.staff_urls")),
+    path("events/organise/", include("coopsip.events.organise_urls")),
+    path("events/", include("coopsip.events.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("coopsip.accounts.urls")),
     path("members/", include("coopsip.members.urls")),

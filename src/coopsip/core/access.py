@@ -89,6 +89,72 @@ rules.add_perm("editions.manage", is_staff_member)
 rules.add_perm("editions.preview", is_staff_member)
 
 
+# Events and meetings. ``obj`` is an events.Event (or a Circle for the group rules).
+def _circle_role(user: Any, circle_id: int | None) -> str | None:
+    if circle_id is None or not user.is_authenticated:
+        return None
+    from coopsip.events.models import CircleMember
+
+    return CircleMember.objects.filter(circle_id=circle_id, user=user).values_list("role", flat=True).first()
+
+
+def _holds_seat(user: Any, event: Any) -> bool:
+    from coopsip.events.models import SEATED
+
+    return user.is_authenticated and event.signups.filter(user=user, status__in=SEATED).exists()
+
+
+@rules.predicate
+def organises_event(user: Any, event: Any) -> bool:
+    """The event's organiser, or the moderator or secretary of its group."""
+    if event is None or not user.is_authenticated:
+        return False
+    if event.organiser_id == user.pk:
+        return True
+    return _circle_role(user, event.circle_id) in ("moderator", "secretary")
+
+
+@rules.predicate
+def may_see_event(user: Any, event: Any) -> bool:
+    """Public events: everyone. Members' events: members and those signed up. Group meetings: the group."""
+    if event is None:
+        return False
+    if event.audience == "public":
+        return True
+    if not user.is_authenticated:
+        return False
+    if event.audience == "members" and is_member(user):
+        return True
+    if event.audience == "circle" and _circle_role(user, event.circle_id) is not None:
+        return True
+    return event.signups.filter(user=user).exists()
+
+
+@rules.predicate
+def holds_seat(user: Any, event: Any) -> bool:
+    return event is not None and _holds_seat(user, event)
+
+
+@rules.predicate
+def in_events_circle(user: Any, event: Any) -> bool:
+    return event is not None and _circle_role(user, event.circle_id) is not None
+
+
+@rules.predicate
+def officer_of_circle(user: Any, circle: Any) -> bool:
+    return circle is not None and _circle_role(user, circle.pk) in ("moderator", "secretary")
+
+
+rules.add_perm("events.create", is_staff_member)
+rules.add_perm("events.view_event", is_staff_member | organises_event | may_see_event)
+rules.add_perm("events.organise", is_staff_member | organises_event)
+rules.add_perm("events.view_video_link", is_staff_member | organises_event | holds_seat)
+# Minutes of a group's meeting: the group and staff; of another event: those who held a seat.
+rules.add_perm("events.view_minutes", is_staff_member | organises_event | in_events_circle | holds_seat)
+rules.add_perm("events.view_attendance", is_staff_member | officer_of_circle)
+rules.add_perm("events.view_own_events", is_authenticated)
+
+
 def require(user: Any, perm: str, obj: object | None = None) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` has ``perm`` on ``obj``."""
     if not user.has_perm(perm, obj):

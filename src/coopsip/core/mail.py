@@ -24,6 +24,7 @@ def queue_email(
     subject: str,
     body_text: str,
     body_html: str = "",
+    calendar: str = "",
     user: Any = None,
 ) -> OutgoingEmail:
     """Record an email and deliver it once the current transaction commits.
@@ -39,6 +40,7 @@ def queue_email(
                 "subject": subject.replace("\n", " ").strip(),
                 "body_text": body_text,
                 "body_html": body_html,
+                "calendar": calendar,
                 "user": user if user is not None and user.pk else None,
             },
         )
@@ -78,13 +80,20 @@ def deliver_email(email_id: int) -> str:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.calendar:
+        message.attach("invite.ics", email.calendar, "text/calendar")
     try:
         message.send()
     except Exception as error:  # any failure of the mail server is retried
         return _record_failure(email, error)
     # The body is no longer needed once sent; it may hold a password-reset link.
     OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), body_text="", body_html="", last_error=""
+        status=OutgoingEmail.Status.SENT,
+        sent_at=timezone.now(),
+        body_text="",
+        body_html="",
+        calendar="",
+        last_error="",
     )
     return "sent"
 

@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 from icalendar.enums import TRANSP
 
 from coopsip.core.models import ChangeRecord
@@ -135,7 +135,7 @@ def edition_calendar(*, edition: Edition, page_url: str = "") -> bytes:
         url=page_url or None,
         refresh_interval=timedelta(hours=12),
     )
-    calendar.add("x-published-ttl", timedelta(hours=12))  # REFRESH-INTERVAL for older clients
+    calendar.add("x-published-ttl", vDuration(timedelta(hours=12)))  # REFRESH-INTERVAL for older clients
     for phase in phases:
         calendar.add_component(_phase_event(phase, edition, versions.of(phase), page_url))
     for session in sessions:

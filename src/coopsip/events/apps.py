@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "coopsip.events"
+    label = "events"
+    verbose_name = _("Events and meetings")
+
+    def ready(self) -> None:
+        from coopsip.events import privacy  # noqa: F401  (registers its personal data)

@@ -1,0 +1,183 @@
+"""Reads about events: what a person may see, seats left, waiting positions, attendance over time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from coopsip.core.access import is_member, is_staff_member
+from coopsip.events.models import SEATED, Circle, Event, Series, SignUp, SignUpStatus
+
+
+def with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Each event with ``seated_count`` and ``waiting_count``, in the same query."""
+    return events.annotate(
+        seated_count=Count("signups", filter=Q(signups__status__in=SEATED)),
+        waiting_count=Count("signups", filter=Q(signups__status=SignUpStatus.WAITING)),
+    )
+
+
+def visible_events(*, user: Any) -> QuerySet[Event]:
+    """Events ``user`` may see listed: public ones, members' ones for members, their groups' meetings."""
+    events = Event.objects.all()
+    if is_staff_member(user):
+        return events
+    wanted = Q(audience="public")
+    if user.is_authenticated:
+        if is_member(user):
+            wanted |= Q(audience="members")
+        wanted |= Q(circle__memberships__user=user) | Q(organiser=user) | Q(signups__user=user)
+    return events.filter(wanted).distinct()
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    kind: str = ""
+    format: str = ""
+    sector: str = ""
+    theme_id: int | None = None
+    place_id: int | None = None
+    attendance: str = ""
+
+
+def upcoming_events(*, user: Any, now: datetime, filters: EventFilters = EventFilters()) -> QuerySet[Event]:
+    """Coming events ``user`` may see, soonest first, filtered, with seat counts."""
+    events = visible_events(user=user).filter(ends_at__gt=now, cancelled_at__isnull=True)
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
+    if filters.format:
+        events = events.filter(format=filters.format)
+    if filters.sector:
+        events = events.filter(sector__icontains=filters.sector)
+    if filters.theme_id:
+        events = events.filter(theme_id=filters.theme_id)
+    if filters.place_id:
+        events = events.filter(place_id=filters.place_id)
+    if filters.attendance:
+        events = events.filter(attendance=filters.attendance)
+    ids = events.values("pk")
+    return with_counts(Event.objects.filter(pk__in=ids)).select_related("place", "theme", "series").order_by(
+        "starts_at", "pk"
+    )
+
+
+def signup_of(*, event: Event, user: Any) -> SignUp | None:
+    """The person's sign-up for ``event`` (in any status), or None."""
+    if not user.is_authenticated:
+        return None
+    return SignUp.objects.filter(event=event, user=user).first()
+
+
+def waiting_position(signup: SignUp) -> int | None:
+    """1 for the first person waiting; None unless ``signup`` is waiting."""
+    if signup.status != SignUpStatus.WAITING:
+        return None
+    ahead = SignUp.objects.filter(event_id=signup.event_id, status=SignUpStatus.WAITING).filter(
+        Q(queued_at__lt=signup.queued_at) | Q(queued_at=signup.queued_at, pk__lt=signup.pk)
+    )
+    return ahead.count() + 1
+
+
+def attendees(event: Event) -> QuerySet[SignUp]:
+    """Everyone on the event's list (seated first, then waiting in order, then cancelled)."""
+    return event.signups.select_related("user", "invited_by").order_by("queued_at", "pk")
+
+
+def my_signups(*, user: Any, now: datetime) -> QuerySet[SignUp]:
+    """The person's coming sign-ups (seated or waiting), soonest first."""
+    return (
+        SignUp.objects.filter(
+            user=user, status__in=(*SEATED, SignUpStatus.WAITING), event__ends_at__gt=now
+        )
+        .select_related("event", "event__place")
+        .order_by("event__starts_at")
+    )
+
+
+# ---------------------------------------------------------------------------
+# Attendance over time
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    name: str
+    email: str
+    marks: tuple[str, ...]  # per meeting: "attended", "absent", "excused" (cancelled), "" (not expected)
+    expected: int
+    attended: int
+    missed_two_in_a_row: bool
+
+
+@dataclass(frozen=True)
+class AttendanceTable:
+    events: tuple[Event, ...]
+    rows: tuple[AttendanceRow, ...]
+
+
+def _attendance_table(events: Sequence[Event]) -> AttendanceTable:
+    signups = (
+        SignUp.objects.filter(event__in=events)
+        .exclude(status=SignUpStatus.WAITING)
+        .exclude(status=SignUpStatus.CONFIRMED)  # meetings whose attendance is not recorded yet
+        .select_related("user")
+    )
+    by_person: dict[str, dict[int, SignUp]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for signup in signups:
+        key = f"u{signup.user_id}" if signup.user_id else f"e{signup.email.lower()}"
+        by_person.setdefault(key, {})[signup.event_id] = signup
+        names[key] = (signup.name, signup.email)
+    rows = []
+    for key, marks_by_event in by_person.items():
+        marks = []
+        for event in events:
+            signup = marks_by_event.get(event.pk)
+            if signup is None:
+                marks.append("")
+            elif signup.status == SignUpStatus.ATTENDED:
+                marks.append("attended")
+            elif signup.status == SignUpStatus.ABSENT:
+                marks.append("absent")
+            else:
+                marks.append("excused")
+        expected = [mark for mark in marks if mark]
+        missed = [mark != "attended" for mark in expected]
+        rows.append(
+            AttendanceRow(
+                name=names[key][0],
+                email=names[key][1],
+                marks=tuple(marks),
+                expected=len(expected),
+                attended=sum(1 for mark in expected if mark == "attended"),
+                missed_two_in_a_row=any(a and b for a, b in zip(missed, missed[1:], strict=False)),
+            )
+        )
+    rows.sort(key=lambda row: (not row.missed_two_in_a_row, row.attended - row.expected, row.name.lower()))
+    return AttendanceTable(events=tuple(events), rows=tuple(rows))
+
+
+def recorded_events(events: QuerySet[Event], *, now: datetime) -> list[Event]:
+    """Past, not cancelled events whose attendance was recorded, oldest first."""
+    return list(
+        events.filter(starts_at__lte=now, cancelled_at__isnull=True)
+        .filter(signups__status__in=(SignUpStatus.ATTENDED, SignUpStatus.ABSENT))
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
+
+
+def series_attendance(*, series: Series, now: datetime) -> AttendanceTable:
+    """Who came to how many of the occurrences they signed up for, and who missed two in a row.
+
+    A cancellation before the meeting counts as "excused": still a missed meeting.
+    """
+    return _attendance_table(recorded_events(series.events.all(), now=now))
+
+
+def circle_attendance(*, circle: Circle, now: datetime) -> AttendanceTable:
+    """The same for a group's meetings: every member is expected at each meeting after joining."""
+    return _attendance_table(recorded_events(circle.events.all(), now=now))

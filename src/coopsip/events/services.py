@@ -1,0 +1,684 @@
+"""Every change to events: creating them, signing up, cancelling, the waiting list, attendance, minutes.
+
+Seats are handed out under a lock on the event row: ``sign_up``,
+``cancel_sign_up``, ``change_capacity`` and ``update_event`` each run in one
+durable transaction that first takes ``SELECT … FOR UPDATE`` on the event
+(on SQLite the whole database is written by one transaction at a time, which
+gives the same guarantee). Counting the seats and writing the sign-up happen
+inside that lock, so no number of simultaneous requests seats more people
+than there are seats. A request that waits too long for the lock gets
+``EventBusy`` ("try again in a moment") instead of an error page.
+
+Emails are queued on commit, with keys that make them idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from dateutil.rrule import rrule, rrulestr
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator, validate_email
+from django.db import OperationalError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from coopsip.core.access import is_member, is_staff_member
+from coopsip.core.audit import record_change
+from coopsip.editions.models import Edition, Theme
+from coopsip.editions.phases import BRUSSELS
+from coopsip.events import notifications
+from coopsip.events.models import (
+    SEATED,
+    Attendance,
+    Audience,
+    CalendarFeed,
+    Circle,
+    CircleMember,
+    CircleRole,
+    Event,
+    EventFormat,
+    EventKind,
+    MinutesAttachment,
+    Place,
+    Series,
+    SignUp,
+    SignUpStatus,
+    new_token,
+)
+
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+# A series is materialised occurrence by occurrence: it must end, and not too far away.
+MAX_OCCURRENCES = 104
+MAX_SERIES_DAYS = 731
+# How long a sign-up waits for the event's lock before the person is asked to try again.
+LOCK_TIMEOUT_MS = 5000
+
+
+class EventInvalid(Exception):
+    """``errors`` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class SignUpRefused(Exception):
+    """The person may not sign up (or cancel) now; ``message`` says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EventBusy(Exception):
+    """The event was locked by other sign-ups for too long: nothing changed, try again."""
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """What an organiser fills in for an event (or the first occurrence of a series)."""
+
+    titles: Mapping[str, str]  # language code → title; at least one
+    starts_at: datetime
+    ends_at: datetime
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    kind: str = EventKind.NETWORKING
+    format: str = EventFormat.MEETING
+    sector: str = ""
+    theme: Theme | None = None
+    edition: Edition | None = None
+    language: str = ""
+    attendance: str = Attendance.IN_PERSON
+    place: Place | None = None
+    address: str = ""
+    video_url: str = ""
+    capacity: int | None = None
+    signup_deadline: datetime | None = None
+    audience: str = Audience.MEMBERS
+    circle: Circle | None = None
+    agenda: str = ""
+
+
+# ---------------------------------------------------------------------------
+# Validation
+
+
+def event_errors(*, data: EventInput, event: Event | None = None) -> dict[str, str]:
+    """Every problem with ``data``, by form field; ``event`` is the event being changed, if any."""
+    errors: dict[str, str] = {}
+    if not any(title.strip() for title in data.titles.values()):
+        errors["title_nl"] = _("Give the event a title in at least one language.")
+    for moment_field in ("starts_at", "ends_at", "signup_deadline"):
+        moment = getattr(data, moment_field)
+        if moment is not None and timezone.is_naive(moment):
+            errors[moment_field] = _("Give a date and time.")
+    if errors.keys() & {"starts_at", "ends_at", "signup_deadline"}:
+        return errors
+    if data.ends_at <= data.starts_at:
+        errors["ends_at"] = _("The event must end after it starts.")
+    elif data.ends_at - data.starts_at > timedelta(days=14):
+        errors["ends_at"] = _("An event lasts at most two weeks; for a repeated gathering, create a series.")
+    if data.signup_deadline is not None and data.signup_deadline > data.starts_at:
+        errors["signup_deadline"] = _("The sign-up deadline must be at the latest when the event starts.")
+    if data.attendance in (Attendance.ONLINE, Attendance.HYBRID):
+        if not data.video_url:
+            errors["video_url"] = _("Give the video link: people who sign up need it to join.")
+        elif not _is_web_link(data.video_url):
+            errors["video_url"] = _("Give a full web address starting with https://, such as https://meet.example.org/sip.")
+    elif data.video_url and not _is_web_link(data.video_url):
+        errors["video_url"] = _("Give a full web address starting with https://, such as https://meet.example.org/sip.")
+    if data.attendance in (Attendance.IN_PERSON, Attendance.HYBRID) and data.place is None and not data.address.strip():
+        errors["place"] = _("Choose a place or give an address.")
+    if data.capacity is not None:
+        if data.capacity < 1:
+            errors["capacity"] = _("Give at least one seat, or leave the field empty for no limit.")
+        elif event is not None:
+            error = capacity_error(event=event, capacity=data.capacity)
+            if error:
+                errors["capacity"] = error
+    if data.audience == Audience.CIRCLE and data.circle is None:
+        errors["circle"] = _("Choose the group whose members may come.")
+    if data.language and data.language not in LANGUAGES:
+        errors["language"] = _("Choose Dutch, French or English, or leave it empty.")
+    return errors
+
+
+def _is_web_link(url: str) -> bool:
+    try:
+        URLValidator(schemes=["https", "http"])(url)
+    except ValidationError:
+        return False
+    return True
+
+
+def capacity_error(*, event: Event, capacity: int | None) -> str | None:
+    """Why ``capacity`` cannot be set on ``event`` now, or None."""
+    if capacity is None:
+        return None
+    seated = event.signups.filter(status__in=SEATED).count()
+    if capacity < seated:
+        return ngettext(
+            "%(seated)d person already has a seat: keep at least %(seated)d seat, "
+            "or cancel sign-ups on the attendee list first.",
+            "%(seated)d people already have a seat: keep at least %(seated)d seats, "
+            "or cancel sign-ups on the attendee list first.",
+            seated,
+        ) % {"seated": seated}
+    return None
+
+
+def signup_refusal(*, event: Event, user: Any, now: datetime) -> str | None:
+    """Why ``user`` (None: a visitor without an account) may not sign up for ``event`` now, or None."""
+    if event.is_cancelled:
+        return _("This event was cancelled.")
+    deadline = event.signup_deadline or event.starts_at
+    if now >= deadline:
+        return _("Sign-up for this event is closed.")
+    if event.audience == Audience.PUBLIC:
+        return None
+    if user is None or not user.is_authenticated:
+        return _("Log in to sign up: this event is for members of the cooperative.")
+    if event.audience == Audience.MEMBERS:
+        if is_member(user) or is_staff_member(user) or event.organiser_id == user.pk:
+            return None
+        return _("This event is for members (vennoten) of the cooperative. Link your account to your membership first.")
+    if event.organiser_id == user.pk or CircleMember.objects.filter(circle_id=event.circle_id, user=user).exists():
+        return None
+    return _("This meeting is for the members of its group only.")
+
+
+# ---------------------------------------------------------------------------
+# Locking
+
+
+def _lock_event(event_id: int) -> Event:
+    """Take the event's row lock (inside the caller's transaction), waiting at most LOCK_TIMEOUT_MS."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+    return Event.objects.select_for_update(of=("self",)).select_related("place", "circle").get(pk=event_id)
+
+
+def _seated_count(event: Event) -> int:
+    return event.signups.filter(status__in=SEATED).count()
+
+
+def _promote_waiting(event: Event, *, now: datetime) -> list[SignUp]:
+    """Give free seats to the first people waiting, in order; call with the event locked."""
+    if event.capacity is None:
+        free = None
+    else:
+        free = event.capacity - _seated_count(event)
+        if free <= 0:
+            return []
+    waiting = event.signups.filter(status=SignUpStatus.WAITING).order_by("queued_at", "pk")
+    promoted = list(waiting if free is None else waiting[:free])
+    for signup in promoted:
+        signup.status = SignUpStatus.CONFIRMED
+        signup.promoted_at = now
+        signup.save(update_fields=["status", "promoted_at", "updated_at"])
+        notifications.on_commit_promoted(signup)
+    return promoted
+
+
+def _remind_at(starts_at: datetime) -> datetime:
+    """The same time of day in Brussels, one calendar day before (23 or 25 hours across a clock change)."""
+    local = starts_at.astimezone(BRUSSELS)
+    day_before = (local.replace(tzinfo=None) - timedelta(days=1)).replace(tzinfo=BRUSSELS)
+    return day_before.astimezone(UTC)
+
+
+# ---------------------------------------------------------------------------
+# Organising
+
+
+def _apply(event: Event, data: EventInput) -> None:
+    for language in LANGUAGES:
+        setattr(event, f"title_{language}", data.titles.get(language, "").strip())
+        setattr(event, f"description_{language}", data.descriptions.get(language, "").strip())
+    # The untranslated column mirrors the first title given (admin lists, __str__ without a language).
+    event.title = next(title.strip() for title in (data.titles.get(code, "") for code in LANGUAGES) if title.strip())
+    for name in ("kind", "format", "language", "attendance", "audience", "capacity", "signup_deadline"):
+        setattr(event, name, getattr(data, name))
+    event.sector = data.sector.strip()
+    event.theme = data.theme
+    event.edition = data.edition
+    event.starts_at = data.starts_at
+    event.ends_at = data.ends_at
+    event.place = data.place if data.attendance != Attendance.ONLINE else None
+    event.address = data.address.strip() if data.attendance != Attendance.ONLINE and data.place is None else ""
+    event.video_url = data.video_url.strip() if data.attendance != Attendance.IN_PERSON else ""
+    event.circle = data.circle if data.audience == Audience.CIRCLE else None
+    event.agenda = data.agenda
+    event.remind_at = _remind_at(data.starts_at)
+
+
+def create_event(*, by: Any, data: EventInput, series: Series | None = None) -> Event:
+    """Create an event; members of its group (if any) are signed up at once. Raises EventInvalid."""
+    errors = event_errors(data=data)
+    if errors:
+        raise EventInvalid(errors)
+    with transaction.atomic():
+        event = Event(series=series, organiser=by if by is not None and by.is_authenticated else None)
+        _apply(event, data)
+        event.save()
+        if event.circle is not None:
+            _seat_circle_members(event)
+        record_change(actor=by, obj=event, action="created")
+        notifications.on_commit_schedule_reminders(event)
+    return event
+
+
+def _seat_circle_members(event: Event) -> None:
+    """A group's members are expected at each of its meetings: they hold a seat without signing up."""
+    now = timezone.now()
+    assert event.circle is not None
+    for membership in event.circle.memberships.select_related("user"):
+        user = membership.user
+        SignUp.objects.get_or_create(
+            event=event,
+            user=user,
+            defaults={
+                "name": user.get_full_name() or user.email,
+                "email": user.email,
+                "language": user.preferred_language,
+                "status": SignUpStatus.CONFIRMED,
+                "queued_at": now,
+            },
+        )
+
+
+_CHANGES_PEOPLE_NOTICE = ("starts_at", "ends_at", "place_id", "address", "video_url", "attendance")
+
+
+def update_event(*, by: Any, event: Event, data: EventInput) -> Event:
+    """Change an event. A capacity below the seats already taken is refused; more seats go to the waiting list.
+
+    People holding a seat are told when the time, place or link changes.
+    Raises EventInvalid or EventBusy.
+    """
+    try:
+        with transaction.atomic(durable=True):
+            locked = _lock_event(event.pk)
+            errors = event_errors(data=data, event=locked)
+            if errors:
+                raise EventInvalid(errors)
+            before = {name: getattr(locked, name) for name in _CHANGES_PEOPLE_NOTICE}
+            _apply(locked, data)
+            changed = [name for name in _CHANGES_PEOPLE_NOTICE if getattr(locked, name) != before[name]]
+            locked.sequence += 1
+            locked.save()
+            _promote_waiting(locked, now=timezone.now())
+            record_change(actor=by, obj=locked, action="changed", changes={"fields": changed})
+            if changed:
+                notifications.on_commit_changed(locked)
+            if "starts_at" in changed:
+                notifications.on_commit_schedule_reminders(locked)
+    except OperationalError as error:
+        raise EventBusy from error
+    return locked
+
+
+def change_capacity(*, by: Any, event_id: int, capacity: int | None) -> Event:
+    """Set the number of seats (None: no limit). Raises EventInvalid below the seats taken, EventBusy."""
+    try:
+        with transaction.atomic(durable=True):
+            event = _lock_event(event_id)
+            if capacity is not None and capacity < 1:
+                raise EventInvalid({"capacity": _("Give at least one seat, or leave the field empty for no limit.")})
+            error = capacity_error(event=event, capacity=capacity)
+            if error:
+                raise EventInvalid({"capacity": error})
+            event.capacity = capacity
+            event.save(update_fields=["capacity", "updated_at"])
+            _promote_waiting(event, now=timezone.now())
+            record_change(actor=by, obj=event, action="capacity", changes={"capacity": capacity})
+    except OperationalError as error:
+        raise EventBusy from error
+    return event
+
+
+def cancel_event(*, by: Any, event: Event) -> Event:
+    """Cancel an event: everyone signed up or waiting is told. Cancelling twice tells nobody twice."""
+    with transaction.atomic():
+        locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
+        if locked.cancelled_at is None:
+            locked.cancelled_at = timezone.now()
+            locked.sequence += 1
+            locked.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+            record_change(actor=by, obj=locked, action="cancelled")
+            notifications.on_commit_cancelled(locked)
+    return locked
+
+
+def parse_rule(*, rule: str, first_start: datetime) -> list[datetime]:
+    """The start of each occurrence of ``rule`` (RFC 5545 RRULE) from ``first_start``, in Brussels wall time.
+
+    Raises EventInvalid (field "rule") for an unreadable rule, a rule without
+    an end (UNTIL or COUNT), or one beyond MAX_OCCURRENCES / MAX_SERIES_DAYS.
+    """
+    text = rule.strip().removeprefix("RRULE:")
+    upper = text.upper()
+    if not text:
+        return [first_start]
+    if "UNTIL=" not in upper and "COUNT=" not in upper:
+        raise EventInvalid(
+            {
+                "rule": _(
+                    "A series needs an end: a last date or a number of times "
+                    "(at most %(count)d times, within two years)."
+                )
+                % {"count": MAX_OCCURRENCES}
+            }
+        )
+    local_start = first_start.astimezone(BRUSSELS).replace(tzinfo=None)
+    try:
+        # Naive wall time in, naive wall time out: "every Monday at 9:00" stays 9:00 across clock changes.
+        recurrence = rrulestr(text, dtstart=local_start, ignoretz=True)
+        assert isinstance(recurrence, rrule)
+        horizon = local_start + timedelta(days=MAX_SERIES_DAYS)
+        starts = []
+        for moment in recurrence:
+            if moment > horizon or len(starts) >= MAX_OCCURRENCES:
+                raise EventInvalid(
+                    {
+                        "rule": _(
+                            "This series has too many occurrences: at most %(count)d, within two years. "
+                            "Choose an earlier end."
+                        )
+                        % {"count": MAX_OCCURRENCES}
+                    }
+                )
+            starts.append(moment)
+    except (ValueError, TypeError, AssertionError) as error:
+        raise EventInvalid({"rule": _("This repetition rule cannot be read: %(error)s") % {"error": error}}) from error
+    if not starts:
+        raise EventInvalid({"rule": _("This rule gives no date at all: check its end.")})
+    return [moment.replace(tzinfo=BRUSSELS) for moment in starts]
+
+
+def create_series(*, by: Any, data: EventInput, rule: str) -> Series:
+    """Create a series and one event per occurrence, each with the first one's settings and wall-clock times.
+
+    Raises EventInvalid (the event's fields, or "rule").
+    """
+    errors = event_errors(data=data)
+    if errors:
+        raise EventInvalid(errors)
+    starts = parse_rule(rule=rule, first_start=data.starts_at)
+    local_first = data.starts_at.astimezone(BRUSSELS).replace(tzinfo=None)
+    duration = data.ends_at.astimezone(BRUSSELS).replace(tzinfo=None) - local_first
+    deadline_before = data.starts_at - data.signup_deadline if data.signup_deadline else None
+    with transaction.atomic():
+        series = Series(
+            rule=rule.strip().removeprefix("RRULE:"),
+            first_starts_at=data.starts_at,
+            circle=data.circle if data.audience == Audience.CIRCLE else None,
+            created_by=by if by is not None and by.is_authenticated else None,
+        )
+        for language in LANGUAGES:
+            setattr(series, f"title_{language}", data.titles.get(language, "").strip())
+        series.title = next(t.strip() for t in (data.titles.get(c, "") for c in LANGUAGES) if t.strip())
+        series.save()
+        for start in starts:
+            end = (start.replace(tzinfo=None) + duration).replace(tzinfo=BRUSSELS)
+            occurrence = replace(
+                data,
+                starts_at=start,
+                ends_at=end,
+                signup_deadline=start - deadline_before if deadline_before is not None else None,
+            )
+            create_event(by=by, data=occurrence, series=series)
+        record_change(actor=by, obj=series, action="created", changes={"rule": series.rule, "count": len(starts)})
+    return series
+
+
+# ---------------------------------------------------------------------------
+# Signing up
+
+
+def sign_up(
+    *,
+    event_id: int,
+    user: Any = None,
+    name: str = "",
+    email: str = "",
+    language: str = "",
+    now: datetime | None = None,
+) -> SignUp:
+    """Take a seat at an event, or a place on its waiting list when it is full.
+
+    ``user`` is the person with an account; a visitor without one (public
+    events only) gives ``name`` and ``email``. Signing up again while holding
+    a seat or waiting changes nothing; after a cancellation it queues anew.
+    Raises SignUpRefused (with the reason) or EventBusy.
+    """
+    now = now or timezone.now()
+    anonymous = user is None or not user.is_authenticated
+    if anonymous:
+        name, email = name.strip(), email.strip().lower()
+        if not name or not email:
+            raise SignUpRefused(_("Give your name and email address."))
+    try:
+        with transaction.atomic(durable=True):
+            event = _lock_event(event_id)
+            refusal = signup_refusal(event=event, user=None if anonymous else user, now=now)
+            if refusal:
+                raise SignUpRefused(refusal)
+            mine = SignUp.objects.filter(event=event)
+            mine = mine.filter(user__isnull=True, email__iexact=email) if anonymous else mine.filter(user=user)
+            signup = mine.first()
+            if signup is not None and signup.status != SignUpStatus.CANCELLED:
+                return signup
+            full = event.capacity is not None and _seated_count(event) >= event.capacity
+            status = SignUpStatus.WAITING if full else SignUpStatus.CONFIRMED
+            if signup is None:
+                signup = SignUp(event=event, user=None if anonymous else user)
+            if anonymous:
+                signup.name, signup.email = name, email
+                signup.language = language if language in LANGUAGES else settings.LANGUAGE_CODE
+            else:
+                signup.name = user.get_full_name() or user.email
+                signup.email = user.email
+                signup.language = user.preferred_language
+            signup.status = status
+            signup.queued_at = now
+            signup.promoted_at = None
+            signup.save()
+            notifications.on_commit_signed_up(signup)
+    except OperationalError as error:
+        raise EventBusy from error
+    return signup
+
+
+def cancel_sign_up(*, signup_id: int, now: datetime | None = None, by: Any = None) -> SignUp:
+    """Give up a seat (or a place on the waiting list); the first person waiting gets the seat and is told.
+
+    ``by`` is an organiser cancelling for someone (then it is allowed after
+    the start too). Cancelling twice changes nothing. Raises SignUpRefused
+    after the event started, EventBusy.
+    """
+    try:
+        with transaction.atomic(durable=True):
+            return cancel_sign_up_in_transaction(signup_id=signup_id, now=now or timezone.now(), by=by)
+    except OperationalError as error:
+        raise EventBusy from error
+
+
+def cancel_sign_up_in_transaction(*, signup_id: int, now: datetime, by: Any = None) -> SignUp:
+    """``cancel_sign_up`` inside the caller's transaction (deleting an account cancels its seats this way)."""
+    event_id = SignUp.objects.values_list("event_id", flat=True).get(pk=signup_id)
+    event = _lock_event(event_id)
+    signup = SignUp.objects.select_for_update().get(pk=signup_id)
+    if signup.status == SignUpStatus.CANCELLED:
+        return signup
+    if by is None and now >= event.starts_at:
+        raise SignUpRefused(_("This event has started: it can no longer be cancelled."))
+    signup.status = SignUpStatus.CANCELLED
+    signup.save(update_fields=["status", "updated_at"])
+    if not event.is_cancelled and now < event.ends_at:
+        _promote_waiting(event, now=now)
+    if by is not None:
+        record_change(actor=by, obj=event, action="signup_cancelled", changes={"signup": signup.pk})
+    return signup
+
+
+def invite_guest(*, by: Any, event: Event, name: str, email: str, language: str, role: str = "") -> SignUp:
+    """Invite a guest (an expert, a partner) to one meeting: a seat and a personal link, no account needed.
+
+    Raises EventInvalid (fields "name", "email") or EventBusy.
+    """
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Give the guest's name.")
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        errors["email"] = _("Give a valid email address, such as name@example.org.")
+    if errors:
+        raise EventInvalid(errors)
+    try:
+        with transaction.atomic(durable=True):
+            locked = _lock_event(event.pk)
+            if locked.is_cancelled or timezone.now() >= locked.ends_at:
+                raise EventInvalid({"email": _("This meeting is over or cancelled: guests can no longer be invited.")})
+            existing = SignUp.objects.filter(event=locked, user__isnull=True, email__iexact=email.strip()).first()
+            if existing is not None and existing.status in SEATED:
+                raise EventInvalid({"email": _("This person is already invited.")})
+            if locked.capacity is not None and _seated_count(locked) >= locked.capacity:
+                raise EventInvalid({"email": _("The meeting is full: add seats before inviting a guest.")})
+            guest = existing or SignUp(event=locked)
+            guest.name = name.strip()
+            guest.email = email.strip().lower()
+            guest.language = language if language in LANGUAGES else settings.LANGUAGE_CODE
+            guest.status = SignUpStatus.CONFIRMED
+            guest.queued_at = timezone.now()
+            guest.invited_by = by
+            guest.guest_role = role.strip()
+            guest.token = new_token()
+            guest.save()
+            record_change(actor=by, obj=locked, action="guest_invited", changes={"guest": guest.name})
+            notifications.on_commit_guest_invited(guest)
+    except OperationalError as error:
+        raise EventBusy from error
+    return guest
+
+
+# ---------------------------------------------------------------------------
+# After the meeting
+
+
+def record_attendance(*, by: Any, event: Event, present: Collection[int], now: datetime | None = None) -> int:
+    """Mark who came: sign-ups in ``present`` (ids) attended, the other seat holders were absent.
+
+    Only once the event has started. Returns how many were marked present.
+    Raises EventInvalid.
+    """
+    now = now or timezone.now()
+    if now < event.starts_at:
+        raise EventInvalid({"present": _("Attendance can be recorded once the meeting has started.")})
+    present_ids = set(present)
+    with transaction.atomic():
+        seated = list(SignUp.objects.select_for_update().filter(event=event, status__in=SEATED))
+        unknown = present_ids - {signup.pk for signup in seated}
+        if unknown:
+            raise EventInvalid({"present": _("Some people ticked are not on this meeting's list; reload the page.")})
+        for signup in seated:
+            status = SignUpStatus.ATTENDED if signup.pk in present_ids else SignUpStatus.ABSENT
+            if signup.status != status or signup.attendance_recorded_by_id != getattr(by, "pk", None):
+                signup.status = status
+                signup.attendance_recorded_by = by
+                signup.save(update_fields=["status", "attendance_recorded_by", "updated_at"])
+        record_change(actor=by, obj=event, action="attendance", changes={"present": len(present_ids)})
+    return len(present_ids)
+
+
+def save_minutes(*, by: Any, event: Event, agenda: str, minutes: str) -> Event:
+    """Save the agenda and the minutes (Markdown) of a meeting."""
+    with transaction.atomic():
+        event.agenda = agenda.strip()
+        if minutes.strip() != event.minutes:
+            event.minutes = minutes.strip()
+            event.minutes_updated_at = timezone.now()
+        event.save(update_fields=["agenda", "minutes", "minutes_updated_at", "updated_at"])
+        record_change(actor=by, obj=event, action="minutes")
+    return event
+
+
+def add_attachment(*, by: Any, event: Event, upload: UploadedFile) -> MinutesAttachment:
+    """Attach a file to the minutes; refused (EventInvalid, field "file") unless it is an allowed document."""
+    from coopsip.editions.services import upload_error
+
+    error = upload_error(upload)
+    if error:
+        raise EventInvalid({"file": error})
+    with transaction.atomic():
+        attachment = MinutesAttachment(event=event, uploaded_by=by, name=(upload.name or "file")[:200])
+        attachment.file.save(upload.name or "file", upload, save=False)
+        attachment.save()
+        record_change(actor=by, obj=event, action="attachment_added", changes={"name": attachment.name})
+    return attachment
+
+
+def delete_attachment(*, by: Any, attachment: MinutesAttachment) -> None:
+    with transaction.atomic():
+        event = attachment.event
+        name = attachment.name
+        stored = attachment.file.name
+        storage = attachment.file.storage
+        attachment.delete()
+        record_change(actor=by, obj=event, action="attachment_removed", changes={"name": name})
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+# ---------------------------------------------------------------------------
+# Calendars and groups
+
+
+def calendar_feed_of(*, user: Any) -> CalendarFeed:
+    """The person's calendar link, created on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def renew_calendar_feed(*, user: Any) -> CalendarFeed:
+    """Give the person a new secret calendar link; the old one stops working at once."""
+    with transaction.atomic():
+        feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+        if not created:
+            feed.token = new_token()
+            feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+def create_circle(*, name: str, members: Collection[tuple[Any, str]] = ()) -> Circle:
+    """A group whose meetings are open to its members only (the groups of a later issue build on it)."""
+    with transaction.atomic():
+        circle = Circle.objects.create(name=name)
+        for user, role in members:
+            add_to_circle(circle=circle, user=user, role=role)
+    return circle
+
+
+def add_to_circle(*, circle: Circle, user: Any, role: str = CircleRole.MEMBER) -> CircleMember:
+    """Add a person to a group; they are expected at (and hold a seat for) its coming meetings."""
+    with transaction.atomic():
+        membership, created = CircleMember.objects.get_or_create(circle=circle, user=user, defaults={"role": role})
+        if not created and membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+        for event in circle.events.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True):
+            _seat_circle_members(event)
+    return membership
+
+
+def upcoming_q(now: datetime) -> Q:
+    return Q(ends_at__gt=now, cancelled_at__isnull=True)

@@ -1,0 +1,1 @@
+"""Group formation: forming working groups from registrations (the engine lives in ``engine``)."""

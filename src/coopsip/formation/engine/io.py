@@ -1,0 +1,349 @@
+"""Reading the input folder and writing groups.json (the file contract of docs/formation.md)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .model import LANGUAGES, MODES, ROLES, SLOTS, Office, Params, Problem, Registrant, Solution, Theme, Weights
+
+T = TypeVar("T")
+
+OFFICE_COLUMNS = ("id", "name", "country", "lat", "lon")
+THEME_COLUMNS = ("id", "name", "countries")
+REGISTRANT_COLUMNS = (
+    "id",
+    "country",
+    "office",
+    "lat",
+    "lon",
+    "languages",
+    "mode",
+    "slots",
+    "prefs",
+    "roles",
+    "stakeholder",
+    "gender",
+)
+
+
+class InputError(ValueError):
+    """Unreadable input; the message names the file, and the row and column when there is one."""
+
+
+class _CellError(ValueError):
+    pass
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _float(value: str, *, lo: float, hi: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise _CellError(f'"{value}" is not a number') from None
+    if not math.isfinite(number) or not lo <= number <= hi:
+        raise _CellError(f'"{value}" is not between {lo:g} and {hi:g}')
+    return number
+
+
+def _choices(value: str, allowed: tuple[str, ...], what: str, *, expected: str) -> frozenset[str]:
+    items = _split(value)
+    for item in items:
+        if item not in allowed:
+            raise _CellError(f'"{item}" is not {what} (expected {expected})')
+    return frozenset(items)
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    name = path.name
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(f"{name}: cannot be read ({error.strerror})") from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise InputError(f"{name}: the file is empty (expected the header {','.join(columns)})")
+            header = [column.strip() for column in header]
+            missing = [column for column in columns if column not in header]
+            if missing:
+                raise InputError(f"{name}, row 1: missing column(s) {', '.join(missing)}")
+            for number, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    raise InputError(f"{name}, row {number}: {len(row)} values for {len(header)} columns")
+                yield number, {key: value.strip() for key, value in zip(header, row, strict=True)}
+        except csv.Error as error:
+            raise InputError(f"{name}, row {reader.line_num}: {error}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not UTF-8 text") from None
+
+
+def _cell(name: str, number: int, column: str, parse: Callable[[], T]) -> T:
+    try:
+        return parse()
+    except _CellError as error:
+        raise InputError(f'{name}, row {number}, column "{column}": {error}') from None
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise _CellError("is empty")
+    return value
+
+
+def read_offices(path: Path) -> tuple[Office, ...]:
+    offices: list[Office] = []
+    seen: set[str] = set()
+    for n, row in _rows(path, OFFICE_COLUMNS):
+        office_id = _cell(path.name, n, "id", lambda row=row: _unique(_required(row["id"]), seen))
+        offices.append(
+            Office(
+                id=office_id,
+                name=row["name"] or office_id,
+                country=_cell(path.name, n, "country", lambda row=row: _required(row["country"]).upper()),
+                lat=_cell(path.name, n, "lat", lambda row=row: _float(row["lat"], lo=-90, hi=90)),
+                lon=_cell(path.name, n, "lon", lambda row=row: _float(row["lon"], lo=-180, hi=180)),
+            )
+        )
+    return tuple(offices)
+
+
+def _unique(value: str, seen: set[str]) -> str:
+    if value in seen:
+        raise _CellError(f'"{value}" appears twice')
+    seen.add(value)
+    return value
+
+
+def read_themes(path: Path) -> tuple[Theme, ...]:
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for n, row in _rows(path, THEME_COLUMNS):
+        theme_id = _cell(path.name, n, "id", lambda row=row: _unique(_required(row["id"]), seen))
+        countries = _cell(
+            path.name, n, "countries", lambda row=row: frozenset(c.upper() for c in _split(_required(row["countries"])))
+        )
+        themes.append(Theme(id=theme_id, name=row["name"] or theme_id, countries=countries))
+    return tuple(themes)
+
+
+def read_registrants(path: Path, offices: tuple[Office, ...], themes: tuple[Theme, ...]) -> tuple[Registrant, ...]:
+    office_ids = {office.id for office in offices}
+    theme_ids = {theme.id for theme in themes}
+    people: list[Registrant] = []
+    seen: set[str] = set()
+    name = path.name
+    for n, row in _rows(path, REGISTRANT_COLUMNS):
+
+        def office(row: dict[str, str] = row) -> str | None:
+            if row["office"] and row["office"] not in office_ids:
+                raise _CellError(f'"{row["office"]}" is not an office of offices.csv')
+            return row["office"] or None
+
+        def coordinates(row: dict[str, str] = row) -> tuple[float | None, float | None]:
+            if not row["lat"] and not row["lon"]:
+                return None, None
+            return _float(row["lat"], lo=-90, hi=90), _float(row["lon"], lo=-180, hi=180)
+
+        def prefs(row: dict[str, str] = row) -> tuple[str, ...]:
+            items = _split(row["prefs"])
+            if not 1 <= len(items) <= 3:
+                raise _CellError(f"{len(items)} themes given (expected 1 to 3 theme ids, best first)")
+            for item in items:
+                if item not in theme_ids:
+                    raise _CellError(f'"{item}" is not a theme of themes.csv')
+            if len(set(items)) != len(items):
+                raise _CellError("a theme is listed twice")
+            return tuple(items)
+
+        def mode(row: dict[str, str] = row) -> Any:
+            if row["mode"] not in MODES:
+                raise _CellError(f'"{row["mode"]}" is not a mode (expected in_person, video or either)')
+            return row["mode"]
+
+        lat, lon = _cell(name, n, "lat", coordinates)
+        people.append(
+            Registrant(
+                id=_cell(name, n, "id", lambda row=row: _unique(_required(row["id"]), seen)),
+                country=_cell(name, n, "country", lambda row=row: _required(row["country"]).upper()),
+                office=_cell(name, n, "office", office),
+                lat=lat,
+                lon=lon,
+                languages=_cell(
+                    name,
+                    n,
+                    "languages",
+                    lambda row=row: _choices(row["languages"], LANGUAGES, "a language", expected="nl, fr or en"),
+                ),
+                mode=_cell(name, n, "mode", mode),
+                slots=_cell(
+                    name,
+                    n,
+                    "slots",
+                    lambda row=row: _choices(row["slots"], SLOTS, "a slot", expected="mon_am … sun_ev"),
+                ),
+                prefs=_cell(name, n, "prefs", prefs),
+                roles=_cell(
+                    name,
+                    n,
+                    "roles",
+                    lambda row=row: _choices(row["roles"], ROLES, "a role", expected="moderator or secretary"),
+                ),
+                stakeholder=row["stakeholder"] or None,
+                gender=row["gender"] or None,
+            )
+        )
+    return tuple(people)
+
+
+def read_params(path: Path) -> Params:
+    """Read params.json; missing keys take their defaults, unknown keys are refused."""
+    if not path.exists():
+        return Params()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"{path.name}: not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path.name}: expected a JSON object")
+    return params_from_dict(data, source=path.name)
+
+
+def params_from_dict(data: Mapping[str, Any], *, source: str = "params") -> Params:
+    known = {f.name for f in fields(Params)}
+    values: dict[str, Any] = {}
+    defaults = Params()
+    for key, value in data.items():
+        if key not in known:
+            raise InputError(f'{source}, key "{key}": unknown (expected one of {", ".join(sorted(known))})')
+        if key == "weights":
+            values[key] = _weights(value, source)
+            continue
+        default = getattr(defaults, key)
+        values[key] = _param(key, value, default, source)
+    params = Params(**values)
+    if not 2 <= params.min_size <= params.max_size:
+        raise InputError(f'{source}, key "min_size": must be at least 2 and at most max_size')
+    if params.max_gender_share is not None and not 0 < params.max_gender_share <= 1:
+        raise InputError(f'{source}, key "max_gender_share": must be a share between 0 and 1')
+    return params
+
+
+def _param(key: str, value: Any, default: Any, source: str) -> Any:
+    if key in ("max_gender_share", "min_stakeholder_types"):
+        if value is None:
+            return None
+        kind: type = float if key == "max_gender_share" else int
+    else:
+        kind = type(default)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise InputError(f'{source}, key "{key}": expected true or false, got {json.dumps(value)}')
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InputError(f'{source}, key "{key}": expected a whole number ≥ 0, got {json.dumps(value)}')
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise InputError(f'{source}, key "{key}": expected a number ≥ 0, got {json.dumps(value)}')
+    return float(value)
+
+
+def _weights(value: Any, source: str) -> Weights:
+    if not isinstance(value, dict):
+        raise InputError(f'{source}, key "weights": expected an object')
+    known = {f.name for f in fields(Weights)}
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in known:
+            raise InputError(f'{source}, key "weights.{key}": unknown (expected one of {", ".join(sorted(known))})')
+        if key == "rank":
+            if not (isinstance(item, list) and len(item) == 3 and all(isinstance(x, int | float) for x in item)):
+                raise InputError(f'{source}, key "weights.rank": expected three numbers (1st, 2nd, 3rd choice)')
+            result[key] = tuple(float(x) for x in item)
+        elif isinstance(item, bool) or not isinstance(item, int | float) or item < 0:
+            raise InputError(f'{source}, key "weights.{key}": expected a number ≥ 0')
+        else:
+            result[key] = float(item)
+    return Weights(**result)
+
+
+def read_problem(folder: Path) -> tuple[Problem, Params]:
+    """Read offices.csv, themes.csv, registrants.csv and params.json (optional) from ``folder``."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    offices = read_offices(folder / "offices.csv")
+    themes = read_themes(folder / "themes.csv")
+    registrants = read_registrants(folder / "registrants.csv", offices, themes)
+    params = read_params(folder / "params.json")
+    return Problem(offices=offices, themes=themes, registrants=registrants), params
+
+
+def write_problem(folder: Path, problem: Problem, params: Params) -> None:
+    """Write ``problem`` as an input folder (used by the benchmark and the tests)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "offices.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OFFICE_COLUMNS)
+        for o in problem.offices:
+            writer.writerow([o.id, o.name, o.country, f"{o.lat:.6f}", f"{o.lon:.6f}"])
+    with (folder / "themes.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(THEME_COLUMNS)
+        for t in problem.themes:
+            writer.writerow([t.id, t.name, ";".join(sorted(t.countries))])
+    with (folder / "registrants.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REGISTRANT_COLUMNS)
+        for r in problem.registrants:
+            writer.writerow(
+                [
+                    r.id,
+                    r.country,
+                    r.office or "",
+                    "" if r.lat is None else f"{r.lat:.6f}",
+                    "" if r.lon is None else f"{r.lon:.6f}",
+                    ";".join(lang for lang in LANGUAGES if lang in r.languages),
+                    r.mode,
+                    ";".join(slot for slot in SLOTS if slot in r.slots),
+                    ";".join(r.prefs),
+                    ";".join(role for role in ROLES if role in r.roles),
+                    r.stakeholder or "",
+                    r.gender or "",
+                ]
+            )
+    data = asdict(params)
+    data["weights"]["rank"] = list(params.weights.rank)
+    (folder / "params.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def solution_to_dict(solution: Solution) -> dict[str, Any]:
+    groups = []
+    for group in solution.groups:
+        item: dict[str, Any] = {"id": group.id, "theme": group.theme, "mode": group.mode}
+        if group.mode == "in_person":
+            item["office"] = group.office
+        item.update(
+            language=group.language,
+            slot=group.slot,
+            members=[{"id": m.id, "role": m.role} for m in group.members],
+        )
+        groups.append(item)
+    unassigned = [{"id": u.id, "reason": u.reason, "code": u.code, "params": dict(u.params)} for u in solution.unassigned]
+    return {"groups": groups, "unassigned": unassigned, "report": dict(solution.report)}
+
+
+def write_solution(path: Path, solution: Solution) -> None:
+    path.write_text(json.dumps(solution_to_dict(solution), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
