@@ -1,64 +1,427 @@
-"""Placeholder: being written."""
+"""Organiser pages, at /<language>/events/organise/: create and change events and series, the attendee
+list and attendance, the CSV and the sign-in sheet, minutes and attachments, guests, and attendance over
+time for a series or a group.
 
-from django.http import Http404
+Every view checks access first: ``_event_for`` gets the event by its id (404
+when unknown) and then requires ``events.organise`` on it (403): staff, the
+event's organiser, the moderator or secretary of its group. Creating needs
+``events.create`` (staff); the attendance tables need ``events.view_attendance``
+on the group (staff, the group's officers). Every change is a POST that calls
+one service and answers 303, or shows the form again with its errors (400).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from coopsip.core.access import is_staff_member, require
+from coopsip.core.http import AuthenticatedRequest
+from coopsip.editions.phases import BRUSSELS
+from coopsip.events import selectors, services
+from coopsip.events.models import (
+    SEATED,
+    Circle,
+    CircleRole,
+    Event,
+    MinutesAttachment,
+    Series,
+    SignUp,
+    SignUpStatus,
+)
+from coopsip.events.organise_forms import (
+    AttachmentForm,
+    AttendanceForm,
+    EventForm,
+    GuestForm,
+    MinutesForm,
+    SeriesForm,
+)
+from coopsip.events.services import EventBusy, EventInvalid, SignUpRefused
+from coopsip.registrations.exports import escape_cell
+
+OFFICERS = (CircleRole.MODERATOR, CircleRole.SECRETARY)
+BLANK_SHEET_ROWS = 5
+CSV_COLUMNS = ("name", "email", "status", "guest_role", "signed_up_at")
 
 
-def event_list(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _event_for(request: AuthenticatedRequest, pk: int) -> Event:
+    event = get_object_or_404(Event.objects.select_related("place", "circle", "series"), pk=pk)
+    require(request.user, "events.organise", event)
+    return event
 
 
-def create(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
 
 
-def create_series(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _edit_url(event: Event) -> str:
+    return reverse("events_organise:edit", kwargs={"pk": event.pk})
 
 
-def edit(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _add_errors(form: Any, errors: dict[str, str], *, rename: dict[str, str] | None = None) -> None:
+    """The service's messages next to their fields (or above the form when no field matches)."""
+    for name, message in errors.items():
+        name = (rename or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, message)
 
 
-def cancel_event(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _busy(form: Any) -> None:
+    form.add_error(None, _("Many people are signing up for this event right now. Nothing changed: try again in a moment."))
 
 
-def attendees(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+# --- Lists ------------------------------------------------------------------------
 
 
-def export(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _organised_by(user: Any) -> Q:
+    return Q(organiser=user) | Q(circle__memberships__user=user, circle__memberships__role__in=OFFICERS)
 
 
-def sheet(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@login_required
+@require_safe
+def event_list(request: AuthenticatedRequest) -> HttpResponse:
+    staff = is_staff_member(request.user)
+    officer_of = Circle.objects.filter(memberships__user=request.user, memberships__role__in=OFFICERS)
+    mine = Event.objects.all() if staff else Event.objects.filter(_organised_by(request.user))
+    if not staff and not mine.exists() and not officer_of.exists():
+        raise PermissionDenied
+    now = timezone.now()
+    events = selectors.with_counts(Event.objects.filter(pk__in=mine.values("pk"))).select_related("place", "series")
+    context = {
+        "coming": events.filter(ends_at__gt=now).order_by("starts_at", "pk"),
+        "past": events.filter(ends_at__lte=now).order_by("-starts_at", "-pk"),
+        "circles": [] if staff else list(officer_of),
+        "may_create": staff,
+    }
+    return render(request, "events/organise/list.html", context)
 
 
-def cancel_signup(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+# --- Creating and changing ----------------------------------------------------------
 
 
-def minutes(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+def _form_page(request: AuthenticatedRequest, form: Any, *, status: int | None = None, **context: Any) -> HttpResponse:
+    status = status or (400 if form.errors else 200)
+    return render(request, "events/organise/form.html", {"form": form, **context}, status=status)
 
 
-def delete_attachment(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "events.create")
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.create_event(by=request.user, data=form.to_input())
+        except EventInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        else:
+            messages.success(request, _("The event is created. People can sign up now."))
+            return _see_other(_edit_url(event))
+    return _form_page(request, form, title=_("New event"), submit=_("Create the event"))
 
 
-def guests(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_series(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "events.create")
+    form = SeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.create_series(by=request.user, data=form.to_input(), rule=form.rule())
+        except EventInvalid as invalid:
+            _add_errors(form, invalid.errors, rename={"rule": form.rule_field()})
+        else:
+            count = series.events.count()
+            messages.success(
+                request,
+                ngettext(
+                    "The series is created with %(count)d meeting.",
+                    "The series is created with %(count)d meetings.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return _see_other(reverse("events_organise:list"))
+    return _form_page(request, form, title=_("New series of meetings"), submit=_("Create the series"))
 
 
-def series_attendance(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    status = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(by=request.user, event=event, data=form.to_input())
+        except EventInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        except EventBusy:
+            _busy(form)
+            status = 503
+        else:
+            messages.success(request, _("The changes are saved. People with a seat are told of a new time or place."))
+            return _see_other(_edit_url(event))
+    series_attendance = event.series is not None and request.user.has_perm(
+        "events.view_attendance", event.series.circle
+    )
+    return _form_page(
+        request,
+        form,
+        status=status,
+        event=event,
+        series_attendance=series_attendance,
+        title=_("Change the event"),
+        submit=_("Save the changes"),
+    )
 
 
-def circles(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_event(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    if request.method == "POST":
+        services.cancel_event(by=request.user, event=event)
+        messages.success(request, _("The event is cancelled. Everyone who signed up or was waiting is told."))
+        return _see_other(_edit_url(event))
+    people = event.signups.filter(status__in=(*SEATED, SignUpStatus.WAITING)).count()
+    return render(request, "events/organise/cancel.html", {"event": event, "people": people})
 
 
-def circle_attendance(request, **kwargs):  # type: ignore[no-untyped-def]
-    raise Http404
+# --- Attendees and attendance -------------------------------------------------------
 
+
+def _rows(signups: Iterable[SignUp]) -> list[tuple[SignUp, int | None]]:
+    """Each sign-up with its place on the waiting list (1 for the first person waiting)."""
+    rows = []
+    waiting = 0
+    for signup in signups:
+        position = None
+        if signup.status == SignUpStatus.WAITING:
+            waiting += 1
+            position = waiting
+        rows.append((signup, position))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendees(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    signups = list(selectors.attendees(event))
+    seat_ids = [signup.pk for signup in signups if signup.holds_seat]
+    form = AttendanceForm(request.POST or None, seat_ids=seat_ids)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.record_attendance(by=request.user, event=event, present=form.cleaned_data["present"])
+        except EventInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance is saved: %(count)d person came.", "Attendance is saved: %(count)d people came.", count
+                )
+                % {"count": count},
+            )
+            return _see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
+    if form.is_bound:
+        ticked = {str(value) for value in form.data.getlist("present")}
+    else:
+        ticked = {str(signup.pk) for signup in signups if signup.status == SignUpStatus.ATTENDED}
+    context = {
+        "event": event,
+        "form": form,
+        "rows": _rows(signups),
+        "ticked": ticked,
+        "started": timezone.now() >= event.starts_at,
+        "seated": len(seat_ids),
+    }
+    return render(request, "events/organise/attendees.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def cancel_signup(request: AuthenticatedRequest, pk: int, signup_pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    signup = get_object_or_404(SignUp, pk=signup_pk, event=event)
+    try:
+        services.cancel_sign_up(signup_id=signup.pk, by=request.user)
+    except SignUpRefused as refused:
+        messages.error(request, refused.message)
+    except EventBusy:
+        messages.error(request, _("Many people are signing up for this event right now. Try again in a moment."))
+    else:
+        messages.success(request, _("The sign-up of %(name)s is cancelled.") % {"name": signup.name})
+    return _see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
+
+
+def _brussels(moment: Any) -> str:
+    return moment.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def attendees_csv(signups: Iterable[SignUp]) -> bytes:
+    """The attendee list for Excel: UTF-8 with a byte order mark, semicolons, CRLF, formulas escaped."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_COLUMNS)
+    for signup in signups:
+        row = (signup.name, signup.email, signup.status, signup.guest_role, _brussels(signup.created_at))
+        writer.writerow([escape_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+@login_required
+@require_safe
+def export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    day: date = event.starts_at.astimezone(BRUSSELS).date()
+    response = HttpResponse(attendees_csv(selectors.attendees(event)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="attendees-{day:%Y-%m-%d}-{event.pk}.csv"'
+    response["Cache-Control"] = "no-store"  # personal data: no copy in any cache
+    return response
+
+
+@login_required
+@require_safe
+def sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    seated = sorted(selectors.attendees(event).filter(status__in=SEATED), key=lambda signup: signup.name.lower())
+    context = {"event": event, "seated": seated, "blank_rows": range(BLANK_SHEET_ROWS)}
+    return render(request, "events/organise/sheet.html", context)
+
+
+# --- Minutes and guests ---------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    which = request.POST.get("form")
+    minutes_form = MinutesForm(
+        request.POST if which == "minutes" else None, initial={"agenda": event.agenda, "minutes": event.minutes}
+    )
+    attachment_form = AttachmentForm(
+        request.POST if which == "attachment" else None, request.FILES if which == "attachment" else None
+    )
+    here = reverse("events_organise:minutes", kwargs={"pk": event.pk})
+    if which == "minutes" and minutes_form.is_valid():
+        services.save_minutes(by=request.user, event=event, **minutes_form.cleaned_data)
+        messages.success(request, _("The agenda and the minutes are saved."))
+        return _see_other(here)
+    if which == "attachment" and attachment_form.is_valid():
+        try:
+            attachment = services.add_attachment(
+                by=request.user, event=event, upload=attachment_form.cleaned_data["file"]
+            )
+        except EventInvalid as invalid:
+            _add_errors(attachment_form, invalid.errors)
+        else:
+            messages.success(request, _("“%(name)s” is attached to the minutes.") % {"name": attachment.name})
+            return _see_other(here)
+    invalid_form = minutes_form.errors or attachment_form.errors
+    context = {
+        "event": event,
+        "minutes_form": minutes_form,
+        "attachment_form": attachment_form,
+        "attachments": event.attachments.all(),
+    }
+    return render(request, "events/organise/minutes.html", context, status=400 if invalid_form else 200)
+
+
+@login_required
+@require_POST
+def delete_attachment(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    attachment = get_object_or_404(MinutesAttachment, pk=attachment_pk, event=event)
+    services.delete_attachment(by=request.user, attachment=attachment)
+    messages.success(request, _("“%(name)s” is deleted.") % {"name": attachment.name})
+    return _see_other(reverse("events_organise:minutes", kwargs={"pk": event.pk}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guests(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    form = GuestForm(request.POST or None)
+    status = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            guest = services.invite_guest(
+                by=request.user,
+                event=event,
+                name=data["name"],
+                email=data["email"],
+                language=data["language"],
+                role=data["role"],
+            )
+        except EventInvalid as invalid:
+            _add_errors(form, invalid.errors)
+        except EventBusy:
+            _busy(form)
+            status = 503
+        else:
+            messages.success(request, _("%(name)s is invited and receives a personal link by email.") % {"name": guest.name})
+            return _see_other(reverse("events_organise:guests", kwargs={"pk": event.pk}))
+    invited = selectors.attendees(event).filter(invited_by__isnull=False, user__isnull=True)
+    context = {"event": event, "form": form, "guests": invited}
+    return render(
+        request, "events/organise/guests.html", context, status=status or (400 if form.errors else 200)
+    )
+
+
+# --- Attendance over time ------------------------------------------------------------
+
+
+def _attendance_page(request: AuthenticatedRequest, table: selectors.AttendanceTable, **context: Any) -> HttpResponse:
+    flagged = [row for row in table.rows if row.missed_two_in_a_row]
+    return render(request, "events/organise/attendance.html", {"table": table, "flagged": flagged, **context})
+
+
+@login_required
+@require_safe
+def series_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    series = get_object_or_404(Series.objects.select_related("circle"), pk=pk)
+    require(request.user, "events.view_attendance", series.circle)
+    table = selectors.series_attendance(series=series, now=timezone.now())
+    return _attendance_page(request, table, title=series.title, series=series)
+
+
+@login_required
+@require_safe
+def circle_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    circle = get_object_or_404(Circle, pk=pk)
+    require(request.user, "events.view_attendance", circle)
+    table = selectors.circle_attendance(circle=circle, now=timezone.now())
+    return _attendance_page(request, table, title=circle.name, circle=circle)
+
+
+@login_required
+@require_safe
+def circles(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "events.view_attendance")  # without a group: staff only
+    rows = [
+        (circle, request.build_absolute_uri(reverse("events:circle_calendar", kwargs={"token": circle.calendar_token})))
+        for circle in Circle.objects.annotate(member_count=Count("memberships"))
+    ]
+    return render(request, "events/organise/circles.html", {"rows": rows})

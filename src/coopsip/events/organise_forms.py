@@ -1,0 +1,320 @@
+"""Forms of the organiser pages: they read and type the input; the services check the rules and save.
+
+Dates and times are typed in Brussels time, as two inputs (a date and a
+time), and made aware with zoneinfo here, so "10:00" stays 10:00 on both
+sides of a clock change. The rules (the end after the start, the seats
+already taken, a reachable video link...) live in ``services.event_errors``:
+the views put its messages next to these fields, whose names are its keys.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from coopsip.editions.models import Edition, Theme
+from coopsip.editions.phases import BRUSSELS
+from coopsip.editions.staff_forms import Fieldset, FieldsetsMixin, languages
+from coopsip.events.models import Attendance, Audience, Circle, Event, EventFormat, EventKind, Place
+from coopsip.events.services import LANGUAGES, EventInput
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+class BrusselsDateTimeWidget(forms.SplitDateTimeWidget):
+    """A date input and a time input, each named for screen readers (the field's legend names both)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            attrs=attrs,
+            date_format="%Y-%m-%d",
+            time_format="%H:%M",
+            date_attrs={"type": "date", "aria-label": _("date")},
+            time_attrs={"type": "time", "aria-label": _("time (Brussels)")},
+        )
+
+
+class BrusselsDateTimeField(forms.SplitDateTimeField):
+    """A moment typed as a date and a time in Brussels, made aware with zoneinfo."""
+
+    widget = BrusselsDateTimeWidget
+
+    def compress(self, data_list: list[Any]) -> datetime | None:
+        if not data_list:
+            return None
+        if data_list[0] in self.empty_values:
+            raise forms.ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        if data_list[1] in self.empty_values:
+            raise forms.ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        wall = datetime.combine(data_list[0], data_list[1])
+        moment = wall.replace(tzinfo=BRUSSELS)
+        # 02:30 on the night the clocks go forward does not exist in Brussels: say so instead of guessing.
+        if moment.astimezone(UTC).astimezone(BRUSSELS).replace(tzinfo=None) != wall:
+            raise forms.ValidationError(
+                _("This time does not exist in Brussels: the clocks change that night. Choose another time."),
+                code="nonexistent",
+            )
+        return moment
+
+
+def _optional_choices(choices: list[tuple[str, Any]], empty: Any) -> list[tuple[str, Any]]:
+    return [("", empty), *choices]
+
+
+class EventForm(FieldsetsMixin, forms.Form):
+    """Everything an organiser fills in for one event (or the first meeting of a series)."""
+
+    title_nl = forms.CharField(max_length=200, required=False)
+    title_fr = forms.CharField(max_length=200, required=False)
+    title_en = forms.CharField(max_length=200, required=False)
+    description_nl = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    description_fr = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    description_en = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices, initial=EventKind.NETWORKING)
+    format = forms.ChoiceField(label=_("Format"), choices=EventFormat.choices, initial=EventFormat.MEETING)
+    sector = forms.CharField(
+        label=_("Profession or sector"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: graphic design, music."),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=_("No theme")
+    )
+    edition = forms.ModelChoiceField(
+        label=_("Edition"), queryset=Edition.objects.none(), required=False, empty_label=_("No edition")
+    )
+    language = forms.ChoiceField(
+        label=_("Spoken language"),
+        choices=_optional_choices(list(settings.LANGUAGES), _("Mixed")),
+        required=False,
+    )
+    starts_at = BrusselsDateTimeField(label=_("Starts"))
+    ends_at = BrusselsDateTimeField(label=_("Ends"))
+    signup_deadline = BrusselsDateTimeField(
+        label=_("Sign-up deadline"), required=False, help_text=_("Leave empty: sign-up stays open until the start.")
+    )
+    attendance = forms.ChoiceField(
+        label=_("How to attend"), choices=Attendance.choices, initial=Attendance.IN_PERSON, widget=forms.RadioSelect
+    )
+    place = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=_("Another address (below)"),
+        help_text=_("For a meeting in person or a hybrid one."),
+    )
+    address = forms.CharField(label=_("Other address"), max_length=300, required=False)
+    # Checked by the service, whose message says what a valid link looks like.
+    video_url = forms.CharField(
+        label=_("Video link"),
+        max_length=200,
+        required=False,
+        widget=forms.URLInput,
+        help_text=_("For an online or hybrid meeting. Shown only to people who signed up."),
+    )
+    capacity = forms.IntegerField(
+        label=_("Seats"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text=_("Leave empty for no limit. When it is full, people join the waiting list."),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who may sign up"), choices=Audience.choices, initial=Audience.MEMBERS, widget=forms.RadioSelect
+    )
+    circle = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=Circle.objects.none(),
+        required=False,
+        empty_label=_("No group"),
+        help_text=_("For a meeting of one group: its members hold a seat without signing up."),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text=_("Markdown.")
+    )
+
+    fieldsets: ClassVar[list[Fieldset]] = [
+        languages(_("Title"), "title", _("In at least one language; the others fall back to it.")),
+        languages(_("Description"), "description", _("Markdown.")),
+        Fieldset(_("What"), ["kind", "format", "sector", "theme", "edition", "language"]),
+        Fieldset(_("When"), ["starts_at", "ends_at", "signup_deadline"], _("Brussels time.")),
+        Fieldset(_("Where"), ["attendance", "place", "address", "video_url"]),
+        Fieldset(_("Who"), ["capacity", "audience", "circle"]),
+        Fieldset(_("Agenda"), ["agenda"]),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_languages()
+        self._set_queryset("theme", Theme.objects.select_related("edition").order_by("-edition__starts_on", "position"))
+        self._set_queryset("edition", Edition.objects.order_by("-starts_on"))
+        self._set_queryset("place", Place.objects.filter(is_active=True))
+        self._set_queryset("circle", Circle.objects.all())
+
+    def _set_queryset(self, name: str, queryset: Any) -> None:
+        field: forms.ModelChoiceField[Any] = self.fields[name]  # type: ignore[assignment]
+        field.queryset = queryset
+
+    @staticmethod
+    def initial_for(event: Event) -> dict[str, Any]:
+        """The form's values for an existing event."""
+        initial: dict[str, Any] = {
+            name: getattr(event, name)
+            for name in ("kind", "format", "sector", "language", "attendance", "address", "video_url")
+        }
+        for code in LANGUAGES:
+            initial[f"title_{code}"] = getattr(event, f"title_{code}") or ""
+            initial[f"description_{code}"] = getattr(event, f"description_{code}") or ""
+        initial.update(
+            theme=event.theme_id,
+            edition=event.edition_id,
+            place=event.place_id,
+            capacity=event.capacity,
+            audience=event.audience,
+            circle=event.circle_id,
+            agenda=event.agenda,
+            starts_at=event.starts_at.astimezone(BRUSSELS),
+            ends_at=event.ends_at.astimezone(BRUSSELS),
+            signup_deadline=event.signup_deadline.astimezone(BRUSSELS) if event.signup_deadline else None,
+        )
+        return initial
+
+    def to_input(self) -> EventInput:
+        data = self.cleaned_data
+        return EventInput(
+            titles={code: data[f"title_{code}"] for code in LANGUAGES},
+            descriptions={code: data[f"description_{code}"] for code in LANGUAGES},
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            kind=data["kind"],
+            format=data["format"],
+            sector=data["sector"],
+            theme=data["theme"],
+            edition=data["edition"],
+            language=data["language"],
+            attendance=data["attendance"],
+            place=data["place"],
+            address=data["address"],
+            video_url=data["video_url"].strip(),
+            capacity=data["capacity"],
+            signup_deadline=data["signup_deadline"],
+            audience=data["audience"],
+            circle=data["circle"],
+            agenda=data["agenda"],
+        )
+
+
+class Frequency:
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+    CHOICES = [
+        (WEEKLY, _("every week")),
+        (FORTNIGHTLY, _("every two weeks")),
+        (MONTHLY, _("every month, on the same weekday (for example the second Tuesday)")),
+    ]
+
+
+def monthly_weekday(day: date) -> str:
+    """The RRULE BYDAY of ``day``'s place in its month: +2TU for the second Tuesday, -1FR for a fifth Friday."""
+    rank = (day.day - 1) // 7 + 1
+    # A fifth weekday does not exist in every month: "the last" one does.
+    return f"{-1 if rank == 5 else rank:+d}{WEEKDAY_CODES[day.weekday()]}"
+
+
+def build_rule(*, frequency: str, first: date, until: date | None, count: int | None) -> str:
+    """An RFC 5545 RRULE in Brussels wall time (a naive UNTIL: the last day, until its end)."""
+    parts = {
+        Frequency.WEEKLY: ["FREQ=WEEKLY"],
+        Frequency.FORTNIGHTLY: ["FREQ=WEEKLY", "INTERVAL=2"],
+        Frequency.MONTHLY: ["FREQ=MONTHLY", f"BYDAY={monthly_weekday(first)}"],
+    }[frequency]
+    if until is not None:
+        parts.append(f"UNTIL={until:%Y%m%d}T235959")
+    elif count is not None:
+        parts.append(f"COUNT={count}")
+    return ";".join(parts)
+
+
+class SeriesForm(EventForm):
+    """An event and how it repeats; every meeting gets the first one's settings and times of day."""
+
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=Frequency.CHOICES, initial=Frequency.WEEKLY, widget=forms.RadioSelect
+    )
+    until = forms.DateField(
+        label=_("Last date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    count = forms.IntegerField(
+        label=_("Or a number of times"), required=False, min_value=1, widget=forms.NumberInput(attrs={"min": 1})
+    )
+
+    fieldsets: ClassVar[list[Fieldset]] = [
+        *EventForm.fieldsets[:4],
+        Fieldset(
+            _("Repetition"),
+            ["frequency", "until", "count"],
+            _("Give a last date or a number of times: a series ends within two years, after at most 104 meetings."),
+        ),
+        *EventForm.fieldsets[4:],
+    ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("until") is not None and cleaned.get("count") is not None:
+            self.add_error("count", _("Give a last date or a number of times, not both."))
+        return cleaned
+
+    def rule(self) -> str:
+        data = self.cleaned_data
+        first = data["starts_at"].astimezone(BRUSSELS).date()
+        return build_rule(frequency=data["frequency"], first=first, until=data["until"], count=data["count"])
+
+    def rule_field(self) -> str:
+        """Where a problem with the repetition is shown: on the end the organiser gave."""
+        return "count" if self.cleaned_data.get("count") is not None else "until"
+
+
+class AttendanceForm(forms.Form):
+    """The seat holders who came; the choices are the event's seat holders."""
+
+    present = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, seat_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.TypedMultipleChoiceField = self.fields["present"]  # type: ignore[assignment]
+        field.choices = [(str(pk), str(pk)) for pk in seat_ids]
+
+
+class MinutesForm(forms.Form):
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 8}), help_text=_("Markdown.")
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 16}), help_text=_("Markdown.")
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        max_length=None,
+        help_text=_("PDF, ODT, DOCX, XLSX, ODS, PNG, JPEG, TXT or CSV, at most 20 MB."),
+    )
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False, widget=forms.EmailInput)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+    role = forms.CharField(
+        label=_("Role"), max_length=100, required=False, help_text=_("For example: expert, partner.")
+    )
