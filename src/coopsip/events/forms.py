@@ -51,7 +51,7 @@ class EventFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, events: QuerySet[Event], **kwargs: Any) -> None:
-        """``events``: the events the reader may see; only their themes are offered."""
+        """``events``: the coming events the reader may see; only their themes are offered."""
         super().__init__(*args, **kwargs)
         theme_field: forms.ModelChoiceField[Theme] = self.fields["theme"]  # type: ignore[assignment]
         theme_field.queryset = Theme.objects.filter(pk__in=events.values("theme_id")).order_by("title", "pk")

@@ -9,7 +9,7 @@ the views put its messages next to these fields, whose names are its keys.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar
 
 from django import forms
@@ -29,12 +29,10 @@ class BrusselsDateTimeWidget(forms.SplitDateTimeWidget):
     """A date input and a time input, each named for screen readers (the field's legend names both)."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        date_attrs: dict[str, Any] = {"type": "date", "aria-label": _("date")}
+        time_attrs: dict[str, Any] = {"type": "time", "aria-label": _("time (Brussels)")}
         super().__init__(
-            attrs=attrs,
-            date_format="%Y-%m-%d",
-            time_format="%H:%M",
-            date_attrs={"type": "date", "aria-label": _("date")},
-            time_attrs={"type": "time", "aria-label": _("time (Brussels)")},
+            attrs=attrs, date_format="%Y-%m-%d", time_format="%H:%M", date_attrs=date_attrs, time_attrs=time_attrs
         )
 
 
@@ -43,7 +41,7 @@ class BrusselsDateTimeField(forms.SplitDateTimeField):
 
     widget = BrusselsDateTimeWidget
 
-    def compress(self, data_list: list[Any]) -> datetime | None:
+    def compress(self, data_list: tuple[date, time] | None) -> datetime | None:
         if not data_list:
             return None
         if data_list[0] in self.empty_values:
@@ -82,10 +80,10 @@ class EventForm(FieldsetsMixin, forms.Form):
         required=False,
         help_text=_("For example: graphic design, music."),
     )
-    theme = forms.ModelChoiceField(
+    theme: forms.ModelChoiceField[Theme] = forms.ModelChoiceField(
         label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=_("No theme")
     )
-    edition = forms.ModelChoiceField(
+    edition: forms.ModelChoiceField[Edition] = forms.ModelChoiceField(
         label=_("Edition"), queryset=Edition.objects.none(), required=False, empty_label=_("No edition")
     )
     language = forms.ChoiceField(

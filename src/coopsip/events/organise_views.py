@@ -61,7 +61,7 @@ CSV_COLUMNS = ("name", "email", "status", "guest_role", "signed_up_at")
 
 
 def _event_for(request: AuthenticatedRequest, pk: int) -> Event:
-    event = get_object_or_404(Event.objects.select_related("place", "circle", "series"), pk=pk)
+    event: Event = get_object_or_404(Event.objects.select_related("place", "circle", "series"), pk=pk)
     require(request.user, "events.organise", event)
     return event
 
@@ -84,7 +84,9 @@ def _add_errors(form: Any, errors: dict[str, str], *, rename: dict[str, str] | N
 
 
 def _busy(form: Any) -> None:
-    form.add_error(None, _("Many people are signing up for this event right now. Nothing changed: try again in a moment."))
+    form.add_error(
+        None, _("Many people are signing up for this event right now. Nothing changed: try again in a moment.")
+    )
 
 
 # --- Lists ------------------------------------------------------------------------
@@ -243,7 +245,7 @@ def attendees(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             return _see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
     if form.is_bound:
-        ticked = {str(value) for value in form.data.getlist("present")}
+        ticked = set(request.POST.getlist("present"))
     else:
         ticked = {str(signup.pk) for signup in signups if signup.status == SignUpStatus.ATTENDED}
     context = {
@@ -381,13 +383,13 @@ def guests(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _busy(form)
             status = 503
         else:
-            messages.success(request, _("%(name)s is invited and receives a personal link by email.") % {"name": guest.name})
+            messages.success(
+                request, _("%(name)s is invited and receives a personal link by email.") % {"name": guest.name}
+            )
             return _see_other(reverse("events_organise:guests", kwargs={"pk": event.pk}))
     invited = selectors.attendees(event).filter(invited_by__isnull=False, user__isnull=True)
     context = {"event": event, "form": form, "guests": invited}
-    return render(
-        request, "events/organise/guests.html", context, status=status or (400 if form.errors else 200)
-    )
+    return render(request, "events/organise/guests.html", context, status=status or (400 if form.errors else 200))
 
 
 # --- Attendance over time ------------------------------------------------------------
@@ -401,7 +403,7 @@ def _attendance_page(request: AuthenticatedRequest, table: selectors.AttendanceT
 @login_required
 @require_safe
 def series_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    series = get_object_or_404(Series.objects.select_related("circle"), pk=pk)
+    series: Series = get_object_or_404(Series.objects.select_related("circle"), pk=pk)
     require(request.user, "events.view_attendance", series.circle)
     table = selectors.series_attendance(series=series, now=timezone.now())
     return _attendance_page(request, table, title=series.title, series=series)

@@ -244,8 +244,6 @@ def _apply(event: Event, data: EventInput) -> None:
     for language in LANGUAGES:
         setattr(event, f"title_{language}", data.titles.get(language, "").strip())
         setattr(event, f"description_{language}", data.descriptions.get(language, "").strip())
-    # The untranslated column mirrors the first title given (admin lists, __str__ without a language).
-    event.title = next(title.strip() for title in (data.titles.get(code, "") for code in LANGUAGES) if title.strip())
     for name in ("kind", "format", "language", "attendance", "audience", "capacity", "signup_deadline"):
         setattr(event, name, getattr(data, name))
     event.sector = data.sector.strip()
@@ -426,7 +424,6 @@ def create_series(*, by: Any, data: EventInput, rule: str) -> Series:
         )
         for language in LANGUAGES:
             setattr(series, f"title_{language}", data.titles.get(language, "").strip())
-        series.title = next(t.strip() for t in (data.titles.get(c, "") for c in LANGUAGES) if t.strip())
         series.save()
         for start in starts:
             end = (start.replace(tzinfo=None) + duration).replace(tzinfo=BRUSSELS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
@@ -73,8 +74,13 @@ def _not_for_you(request: Request, event: Event) -> HttpResponse:
     """An event the reader may not see. A members' event says who may come and how; a group's meeting is a 404."""
     if event.audience != Audience.MEMBERS:
         raise Http404
-    login_url = f"{reverse('account_login')}?next={reverse('events:detail', kwargs={'pk': event.pk})}"
-    return render(request, "events/members_only.html", {"login_url": login_url}, status=403)
+    return render(request, "events/members_only.html", {"login_url": _login_url(event)}, status=403)
+
+
+def _login_url(event: Event) -> str:
+    """The login page, coming back to the event's page."""
+    query = urlencode({"next": reverse("events:detail", kwargs={"pk": event.pk})}, safe="/")
+    return f"{reverse('account_login')}?{query}"
 
 
 # ---------------------------------------------------------------------------
@@ -85,7 +91,8 @@ def _not_for_you(request: Request, event: Event) -> HttpResponse:
 def event_list(request: Request) -> HttpResponse:
     """Coming events the reader may see, with filters (a GET form; htmx swaps only the results)."""
     now = timezone.now()
-    form = EventFilterForm(request.GET, events=selectors.visible_events(user=request.user))
+    coming = selectors.visible_events(user=request.user).filter(services.upcoming_q(now))
+    form = EventFilterForm(request.GET, events=coming)
     events = selectors.upcoming_events(user=request.user, now=now, filters=form.filters())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "my_status": _my_statuses(request, page.object_list)}
@@ -132,7 +139,7 @@ def _render_detail(
         "position": selectors.waiting_position(signup) if signup is not None else None,
         "can_cancel": active and now < event.starts_at,
         "refusal": None if active else services.signup_refusal(event=event, user=user, now=now),
-        "login_url": f"{reverse('account_login')}?next={request.path}",
+        "login_url": _login_url(event),
         "form": form or VisitorSignUpForm(),
         "error": error,
         "video_url": event.video_url if user.has_perm("events.view_video_link", event) else "",
