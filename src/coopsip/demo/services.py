@@ -27,6 +27,7 @@ from faker import Faker
 from coopsip.accounts.models import SPOKEN_LANGUAGES, User
 from coopsip.core.access import BOARD_GROUP, STAFF_GROUP
 from coopsip.demo.editions import load_editions
+from coopsip.demo.events import load_events
 from coopsip.demo.registrations import load_registrations
 from coopsip.members.models import MembershipStatus, RegisterEntry
 from coopsip.places.models import Municipality, Office
@@ -166,9 +167,15 @@ def _ensure_account(
     return user
 
 
-@transaction.atomic
 def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     """Load the demo data; returns counts of what exists afterwards."""
+    counts = _load_people_editions_registrations(people=people)
+    # Sign-ups take their own (durable) transactions, like every sign-up does.
+    return {**counts, **load_events()}
+
+
+@transaction.atomic
+def _load_people_editions_registrations(*, people: int) -> dict[str, int]:
     load_municipalities()
     _ensure_demo_offices()
     offices = list(Office.objects.order_by("slug"))

@@ -450,13 +450,14 @@ def sign_up(
     email: str = "",
     language: str = "",
     now: datetime | None = None,
+    notify: bool = True,
 ) -> SignUp:
     """Take a seat at an event, or a place on its waiting list when it is full.
 
     ``user`` is the person with an account; a visitor without one (public
     events only) gives ``name`` and ``email``. Signing up again while holding
     a seat or waiting changes nothing; after a cancellation it queues anew.
-    Raises SignUpRefused (with the reason) or EventBusy.
+    ``notify=False`` sends no confirmation (demo data). Raises SignUpRefused (with the reason) or EventBusy.
     """
     now = now or timezone.now()
     anonymous = user is None or not user.is_authenticated
@@ -490,7 +491,8 @@ def sign_up(
             signup.queued_at = now
             signup.promoted_at = None
             signup.save()
-            notifications.on_commit_signed_up(signup)
+            if notify:
+                notifications.on_commit_signed_up(signup)
     except OperationalError as error:
         raise EventBusy from error
     return signup

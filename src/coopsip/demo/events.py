@@ -1,0 +1,348 @@
+"""Demo events: the editions' info sessions, networking moments, a weekly series, a group with its meetings.
+
+- Each public session of the demo editions (the online info session of
+  16 December 2020, 10:00–11:30, and the made-up one of 2026-2027) becomes
+  a public online event, with its texts; the past one has sign-ups and
+  recorded attendance.
+- Networking moments in the weeks to come, in the formats of the seeds
+  (afterwork, work breakfast, meet & connect, forest walk, picnic, street-art
+  walk, tour of shared workspaces), at offices, at the KOP and the workshops
+  BAF and LaVallée, at an address, online; one is full, with a waiting list.
+- "Every Monday morning at the KOP": a weekly work breakfast series.
+- A sector network (a group) with past monthly meetings whose attendance and
+  minutes are recorded (someone missed two in a row) and coming ones; the
+  demo member is its secretary, so she sees the organiser's pages.
+
+Addresses are MADE UP. Everything goes through the events services, without
+emails (the people are made up). Loading twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from coopsip.accounts.models import User
+from coopsip.demo.editions import T, t
+from coopsip.editions.models import PublicSession
+from coopsip.editions.phases import BRUSSELS
+from coopsip.events import services
+from coopsip.events.models import (
+    Attendance,
+    Audience,
+    Circle,
+    CircleRole,
+    Event,
+    EventFormat,
+    EventKind,
+    Place,
+    PlaceKind,
+    Series,
+)
+from coopsip.places.models import Office
+
+SEED = 2027
+DEMO_NOTE = "Made-up address for the demo."
+
+PLACES = [
+    # name, kind, office slug, address
+    ("KOP", PlaceKind.SHARED_SPACE, None, "Rue Coenraets 72, 1060 Saint-Gilles"),
+    ("BAF", PlaceKind.SHARED_SPACE, None, "Quai des Usines 12, 1000 Bruxelles"),
+    ("LaVallée", PlaceKind.SHARED_SPACE, None, "Rue Adolphe Lavallée 39, 1080 Molenbeek"),
+    ("Smart Gent", PlaceKind.OFFICE, "gent", "Kortrijksesteenweg 100, 9000 Gent"),
+    ("Smart Antwerpen", PlaceKind.OFFICE, "antwerpen", "Lange Lozanastraat 20, 2018 Antwerpen"),
+    ("Smart Liège", PlaceKind.OFFICE, "luik", "Rue Natalis 2, 4020 Liège"),
+    ("Atelier partenaire Namur", PlaceKind.PARTNER, None, "Rue de Fer 5, 5000 Namur"),
+]
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=BRUSSELS)
+
+
+def _next_weekday(start: date, weekday: int) -> date:
+    return start + timedelta(days=(weekday - start.weekday()) % 7 or 7)
+
+
+def _texts(text: T) -> dict[str, str]:
+    return {"nl": text.nl, "fr": text.fr, "en": text.en}
+
+
+def _people() -> list[User]:
+    """Made-up members with an account, in a fixed order."""
+    return list(
+        User.objects.filter(email__endswith="@demo.coopsip.org", register_entry__status="member")
+        .exclude(email__in=["vennoot@demo.coopsip.org", "bestuur@demo.coopsip.org"])
+        .order_by("email")[:120]
+    )
+
+
+def _sign_up_before(event: Event, people: list[User], *, days: int = 3) -> None:
+    for offset, person in enumerate(people):
+        services.sign_up(
+            event_id=event.pk, user=person, now=event.starts_at - timedelta(days=days, minutes=-offset), notify=False
+        )
+
+
+def load_events() -> dict[str, int]:
+    """Load the demo events once; returns counts."""
+    _load()
+    return {
+        "places": Place.objects.count(),
+        "events": Event.objects.count(),
+        "series": Series.objects.count(),
+        "circles": Circle.objects.count(),
+    }
+
+
+def _load() -> None:
+    rng = random.Random(SEED)  # noqa: S311 (demo data, not security)
+    offices = {office.slug: office for office in Office.objects.all()}
+    places = {}
+    for name, kind, office_slug, address in PLACES:
+        office = offices.get(office_slug) if office_slug else None
+        if kind == PlaceKind.OFFICE and office is None:
+            continue
+        places[name], _created = Place.objects.get_or_create(
+            name=name, defaults={"kind": kind, "office": office, "address": address, "access_notes": DEMO_NOTE}
+        )
+    staff = User.objects.filter(email="staff@demo.coopsip.org").first()
+    lotte = User.objects.filter(email="vennoot@demo.coopsip.org").first()
+    people = _people()
+    today = timezone.localdate()
+    # Each part is loaded once: a second run finds its first event and moves on.
+    if not Event.objects.filter(kind=EventKind.INFO_SESSION).exists():
+        _info_sessions(staff, people)
+    if not Event.objects.filter(kind=EventKind.NETWORKING, series__isnull=True).exists():
+        _networking(staff, people, places, today, rng)
+    if not Series.objects.exists():
+        _weekly_breakfast(staff, people, places, today)
+    if not Circle.objects.exists():
+        _sector_network(staff, lotte, people, places, today, rng)
+
+
+def _info_sessions(staff: User | None, people: list[User]) -> None:
+    now = timezone.now()
+    for session in PublicSession.objects.filter(edition__slug__startswith="20").select_related("edition"):
+        event = services.create_event(
+            by=staff,
+            data=services.EventInput(
+                titles={code: getattr(session, f"title_{code}") or "" for code in ("nl", "fr", "en")},
+                descriptions={code: getattr(session, f"description_{code}") or "" for code in ("nl", "fr", "en")},
+                kind=EventKind.INFO_SESSION,
+                format=EventFormat.PRESENTATION,
+                edition=session.edition,
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                attendance=Attendance.ONLINE,
+                video_url="https://meet.example.org/smart-in-progress-info",
+                audience=Audience.PUBLIC,
+                capacity=100,
+                agenda="1. Presentation\n2. Questions and answers",
+            ),
+        )
+        if session.starts_at < now:
+            _sign_up_before(event, people[:40])
+            came = list(event.signups.values_list("pk", flat=True))[:31]
+            services.record_attendance(by=staff, event=event, present=came, now=session.ends_at)
+
+
+NETWORKING = [
+    # days from today, hour, minutes long, format, place or None, titles, sector, capacity, attendance
+    (
+        9,
+        18,
+        150,
+        EventFormat.AFTERWORK,
+        "KOP",
+        t("Afterwork in de KOP", "Afterwork au KOP", "Afterwork at the KOP"),
+        "",
+        40,
+    ),
+    (
+        12,
+        8,
+        90,
+        EventFormat.WORK_BREAKFAST,
+        "Smart Gent",
+        t("Werkontbijt grafisch ontwerp", "Petit-déjeuner graphisme", "Graphic design work breakfast"),
+        "grafisch ontwerp",
+        3,
+    ),
+    (
+        16,
+        14,
+        120,
+        EventFormat.MEET_AND_CONNECT,
+        None,
+        t("Meet & connect: muziek en podiumkunsten", "Meet & connect : musique et arts de la scène",
+          "Meet & connect: music and performing arts"),
+        "muziek",
+        None,
+    ),
+    (
+        20,
+        10,
+        180,
+        EventFormat.FOREST_WALK,
+        "",
+        t("Boswandeling in het Zoniënwoud", "Balade en forêt de Soignes", "Walk in the Sonian Forest"),
+        "",
+        25,
+    ),
+    (
+        27,
+        14,
+        120,
+        EventFormat.STREET_ART_WALK,
+        "Smart Liège",
+        t("Street-artwandeling in Luik", "Balade street art à Liège", "Street-art walk in Liège"),
+        "beeldende kunst",
+        20,
+    ),
+    (
+        33,
+        10,
+        150,
+        EventFormat.WORKSPACE_TOUR,
+        "BAF",
+        t("Rondleiding langs gedeelde werkplaatsen", "Visite des ateliers partagés", "Tour of shared workspaces"),
+        "",
+        15,
+    ),
+    (
+        40,
+        12,
+        120,
+        EventFormat.PICNIC,
+        "Atelier partenaire Namur",
+        t("Picknick van de vennoten in Namen", "Pique-nique des associés à Namur", "Members' picnic in Namur"),
+        "",
+        None,
+    ),
+]
+
+
+def _networking(
+    staff: User | None, people: list[User], places: dict[str, Place], today: date, rng: random.Random
+) -> None:
+    for days, hour, minutes, event_format, place_name, titles, sector, capacity in NETWORKING:
+        start = _at(today + timedelta(days=days), hour)
+        online = place_name is None
+        event = services.create_event(
+            by=staff,
+            data=services.EventInput(
+                titles=_texts(titles),
+                kind=EventKind.NETWORKING,
+                format=event_format,
+                sector=sector,
+                starts_at=start,
+                ends_at=start + timedelta(minutes=minutes),
+                attendance=Attendance.ONLINE if online else Attendance.IN_PERSON,
+                place=places.get(place_name or ""),
+                address="Bosvoorde station, 1170 Watermaal-Bosvoorde" if place_name == "" else "",
+                video_url="https://meet.example.org/meet-and-connect" if online else "",
+                capacity=capacity,
+                audience=Audience.MEMBERS,
+            ),
+        )
+        # A few sign-ups each; the breakfast with three seats is full, two wait.
+        count = 5 if capacity == 3 else rng.randint(2, 12)
+        chosen = rng.sample(people, min(count, len(people)))
+        for person in chosen:
+            services.sign_up(event_id=event.pk, user=person, notify=False)
+
+
+def _weekly_breakfast(staff: User | None, people: list[User], places: dict[str, Place], today: date) -> None:
+    monday = _next_weekday(today, 0)
+    start = _at(monday, 8, 30)
+    series = services.create_series(
+        by=staff,
+        data=services.EventInput(
+            titles=_texts(
+                t(
+                    "Werkontbijt in de KOP, elke maandagochtend",
+                    "Petit-déjeuner de travail au KOP, chaque lundi matin",
+                    "Work breakfast at the KOP, every Monday morning",
+                )
+            ),
+            descriptions=_texts(
+                t(
+                    "Kom ontbijten met andere vennoten, vertel waaraan je werkt en wat je zoekt.",
+                    "Venez déjeuner avec d'autres associés, racontez ce que vous faites et ce que vous cherchez.",
+                    "Have breakfast with other members: tell what you work on and what you look for.",
+                )
+            ),
+            kind=EventKind.NETWORKING,
+            format=EventFormat.WORK_BREAKFAST,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=90),
+            attendance=Attendance.IN_PERSON,
+            place=places["KOP"],
+            capacity=12,
+            audience=Audience.MEMBERS,
+        ),
+        rule="FREQ=WEEKLY;COUNT=12",
+    )
+    for number, event in enumerate(series.events.order_by("starts_at")[:3]):
+        for person in people[number * 4 : number * 4 + 6]:
+            services.sign_up(event_id=event.pk, user=person, notify=False)
+
+
+def _sector_network(
+    staff: User | None,
+    lotte: User | None,
+    people: list[User],
+    places: dict[str, Place],
+    today: date,
+    rng: random.Random,
+) -> None:
+    members = people[60:68]
+    circle = services.create_circle(
+        name="Sectornetwerk grafisch ontwerp · Réseau graphisme",
+        members=[(person, CircleRole.MEMBER) for person in members],
+    )
+    if lotte is not None:
+        services.add_to_circle(circle=circle, user=lotte, role=CircleRole.SECRETARY)
+    first = _next_weekday(today - timedelta(days=7 * 17), 3)  # a Thursday about four months ago
+    for month in range(6):
+        start = _at(first + timedelta(weeks=4 * month), 19)
+        event = services.create_event(
+            by=staff,
+            data=services.EventInput(
+                titles=_texts(
+                    t(
+                        f"Bijeenkomst sectornetwerk grafisch ontwerp ({month + 1})",
+                        f"Réunion du réseau graphisme ({month + 1})",
+                        f"Graphic design network meeting ({month + 1})",
+                    )
+                ),
+                kind=EventKind.GROUP_MEETING,
+                format=EventFormat.MEETING,
+                sector="grafisch ontwerp",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                attendance=Attendance.HYBRID,
+                place=places.get("KOP"),
+                video_url="https://meet.example.org/graphic-design-network",
+                audience=Audience.CIRCLE,
+                circle=circle,
+                agenda="1. Round of news\n2. Shared rates for print work\n3. Next meeting",
+            ),
+        )
+        if start < timezone.now():
+            seated = list(event.signups.order_by("user__email"))
+            # The second member missed the last two meetings: staff should see it.
+            present = [s.pk for index, s in enumerate(seated) if not (index == 1 and month >= 2) and rng.random() > 0.1]
+            services.record_attendance(by=lotte or staff, event=event, present=present, now=event.ends_at)
+            services.save_minutes(
+                by=lotte or staff,
+                event=event,
+                agenda=event.agenda,
+                minutes=(
+                    f"## Meeting {month + 1}\n\n- {len(present)} people came.\n"
+                    "- We compared what each of us asks for print work.\n- Next time: a shared price list."
+                ),
+            )
