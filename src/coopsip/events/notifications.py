@@ -46,17 +46,18 @@ def _send(signup: SignUp, template: str, *, key: str, calendar: bool = False) ->
     event = signup.event
     with translation.override(signup.language):
         seated = signup.status in SEATED
+        link = personal_link(signup)
         context = {
             "signup": signup,
             "event": event,
             "when": when(event),
-            "link": personal_link(signup),
+            "link": link,
             "video_url": event.video_url if seated else "",
             "site_url": settings.SITE_URL,
         }
         subject = render_to_string(f"events/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"events/email/{template}.txt", context)
-        invitation = ical.invitation(event, with_link=seated, page_url=context["link"]) if calendar else ""
+        invitation = ical.invitation(event, with_link=seated, page_url=link) if calendar else ""
     queue_email(
         key=key, to_email=signup.email, subject=subject, body_text=body, calendar=invitation, user=signup.user
     )

@@ -135,12 +135,12 @@ def _attendance_table(events: Sequence[Event]) -> AttendanceTable:
     for key, marks_by_event in by_person.items():
         marks = []
         for event in events:
-            signup = marks_by_event.get(event.pk)
-            if signup is None:
+            found = marks_by_event.get(event.pk)
+            if found is None:
                 marks.append("")
-            elif signup.status == SignUpStatus.ATTENDED:
+            elif found.status == SignUpStatus.ATTENDED:
                 marks.append("attended")
-            elif signup.status == SignUpStatus.ABSENT:
+            elif found.status == SignUpStatus.ABSENT:
                 marks.append("absent")
             else:
                 marks.append("excused")

@@ -190,7 +190,9 @@ def signup_refusal(*, event: Event, user: Any, now: datetime) -> str | None:
         if is_member(user) or is_staff_member(user) or event.organiser_id == user.pk:
             return None
         return _("This event is for members (vennoten) of the cooperative. Link your account to your membership first.")
-    if event.organiser_id == user.pk or CircleMember.objects.filter(circle_id=event.circle_id, user=user).exists():
+    if event.organiser_id == user.pk:
+        return None
+    if event.circle_id is not None and CircleMember.objects.filter(circle_id=event.circle_id, user=user).exists():
         return None
     return _("This meeting is for the members of its group only.")
 
@@ -383,7 +385,7 @@ def parse_rule(*, rule: str, first_start: datetime) -> list[datetime]:
         recurrence = rrulestr(text, dtstart=local_start, ignoretz=True)
         assert isinstance(recurrence, rrule)
         horizon = local_start + timedelta(days=MAX_SERIES_DAYS)
-        starts = []
+        starts: list[datetime] = []
         for moment in recurrence:
             if moment > horizon or len(starts) >= MAX_OCCURRENCES:
                 raise EventInvalid(

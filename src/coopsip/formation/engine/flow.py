@@ -109,9 +109,10 @@ def place(index: Index, bins: list[Bin], free: BoolArray) -> FlowResult:
     s = index.is_sec[a_person] & (need_sec[a_bin] > 0)
     add(a_person[s], seat0 + 3 * a_bin[s] + 1, ones[s], a_cost[s], 2)
     people = np.flatnonzero(free)
-    add(people, np.full(len(people), sink), np.ones(len(people)), np.zeros(len(people)), 3)
+    zeros_p = np.zeros(len(people), dtype=np.int64)
+    add(people, np.full(len(people), sink), np.ones(len(people), dtype=np.int64), zeros_p, 3)
     bins_ix = np.arange(nb, dtype=np.int64)
-    add(seat0 + 3 * bins_ix + 2, np.full(nb, sink), other_hi - other_lo, np.zeros(nb), 4)
+    add(seat0 + 3 * bins_ix + 2, np.full(nb, sink), other_hi - other_lo, np.zeros(nb, dtype=np.int64), 4)
     zeros_b = np.zeros(nb, dtype=np.int64)
     for offset, need in ((0, need_mod), (1, need_sec), (2, other_lo)):
         add(np.full(nb, spare), seat0 + 3 * bins_ix + offset, need, zeros_b + SHORTAGE_COST, 5 + offset)
@@ -128,10 +129,7 @@ def place(index: Index, bins: list[Bin], free: BoolArray) -> FlowResult:
     supplies[seat0 + 3 * bins_ix + 1] = -need_sec
     supplies[seat0 + 3 * bins_ix + 2] = -other_lo
     supplies[spare] = total_need
-    supplies[sink] = -(len(people) + total_need - total_need)
-    # The sink takes every unit that is not a lower bound: free people plus spare units
-    # minus all lower bounds met.
-    supplies[sink] = -(int(supplies[: sink].sum()) + total_need)
+    supplies[sink] = -len(people)
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     flow.set_nodes_supplies(np.arange(spare + 1, dtype=np.int64), supplies)
@@ -147,12 +145,6 @@ def place(index: Index, bins: list[Bin], free: BoolArray) -> FlowResult:
     person_bin[p] = seat // 3
     role_of_seat = np.array([1, 2, 0])
     person_role[p] = role_of_seat[seat % 3]
-    shortage = np.zeros(nb, dtype=np.int64)
-    for kind in (5, 6, 7):
-        mk = kinds == kind
-        np.add.at(shortage, heads[mk] - seat0 - (kind - 5), flows[mk])
-        shortage_by_kind = None
-        del shortage_by_kind
     shortage = np.zeros(nb, dtype=np.int64)
     for kind in (5, 6, 7):
         mk = kinds == kind

@@ -72,10 +72,7 @@ class Index:
                     if p.office is not None:
                         venues.append((self.office_ix[p.office], 0.0))
                 else:
-                    venues.extend(
-                        (int(o), float(row[o]))
-                        for o in np.flatnonzero(row <= params.max_travel_km + 1e-9)
-                    )
+                    venues.extend((int(o), float(row[o])) for o in np.flatnonzero(row <= params.max_travel_km + 1e-9))
             for rank, theme_id in enumerate(p.prefs[:3]):
                 theme = problem.themes[self.theme_ix[theme_id]]
                 if p.country not in theme.countries:

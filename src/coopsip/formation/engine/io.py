@@ -1,5 +1,8 @@
 """Reading the input folder and writing groups.json (the file contract of docs/formation.md)."""
 
+# The lambdas handed to _cell are called at once, inside the loop that defines them.
+# ruff: noqa: B023
+
 from __future__ import annotations
 
 import csv
@@ -107,14 +110,14 @@ def read_offices(path: Path) -> tuple[Office, ...]:
     offices: list[Office] = []
     seen: set[str] = set()
     for n, row in _rows(path, OFFICE_COLUMNS):
-        office_id = _cell(path.name, n, "id", lambda row=row: _unique(_required(row["id"]), seen))
+        office_id = _cell(path.name, n, "id", lambda: _unique(_required(row["id"]), seen))
         offices.append(
             Office(
                 id=office_id,
                 name=row["name"] or office_id,
-                country=_cell(path.name, n, "country", lambda row=row: _required(row["country"]).upper()),
-                lat=_cell(path.name, n, "lat", lambda row=row: _float(row["lat"], lo=-90, hi=90)),
-                lon=_cell(path.name, n, "lon", lambda row=row: _float(row["lon"], lo=-180, hi=180)),
+                country=_cell(path.name, n, "country", lambda: _required(row["country"]).upper()),
+                lat=_cell(path.name, n, "lat", lambda: _float(row["lat"], lo=-90, hi=90)),
+                lon=_cell(path.name, n, "lon", lambda: _float(row["lon"], lo=-180, hi=180)),
             )
         )
     return tuple(offices)
@@ -131,9 +134,9 @@ def read_themes(path: Path) -> tuple[Theme, ...]:
     themes: list[Theme] = []
     seen: set[str] = set()
     for n, row in _rows(path, THEME_COLUMNS):
-        theme_id = _cell(path.name, n, "id", lambda row=row: _unique(_required(row["id"]), seen))
+        theme_id = _cell(path.name, n, "id", lambda: _unique(_required(row["id"]), seen))
         countries = _cell(
-            path.name, n, "countries", lambda row=row: frozenset(c.upper() for c in _split(_required(row["countries"])))
+            path.name, n, "countries", lambda: frozenset(c.upper() for c in _split(_required(row["countries"])))
         )
         themes.append(Theme(id=theme_id, name=row["name"] or theme_id, countries=countries))
     return tuple(themes)
@@ -176,8 +179,8 @@ def read_registrants(path: Path, offices: tuple[Office, ...], themes: tuple[Them
         lat, lon = _cell(name, n, "lat", coordinates)
         people.append(
             Registrant(
-                id=_cell(name, n, "id", lambda row=row: _unique(_required(row["id"]), seen)),
-                country=_cell(name, n, "country", lambda row=row: _required(row["country"]).upper()),
+                id=_cell(name, n, "id", lambda: _unique(_required(row["id"]), seen)),
+                country=_cell(name, n, "country", lambda: _required(row["country"]).upper()),
                 office=_cell(name, n, "office", office),
                 lat=lat,
                 lon=lon,
@@ -185,21 +188,21 @@ def read_registrants(path: Path, offices: tuple[Office, ...], themes: tuple[Them
                     name,
                     n,
                     "languages",
-                    lambda row=row: _choices(row["languages"], LANGUAGES, "a language", expected="nl, fr or en"),
+                    lambda: _choices(row["languages"], LANGUAGES, "a language", expected="nl, fr or en"),
                 ),
                 mode=_cell(name, n, "mode", mode),
                 slots=_cell(
                     name,
                     n,
                     "slots",
-                    lambda row=row: _choices(row["slots"], SLOTS, "a slot", expected="mon_am … sun_ev"),
+                    lambda: _choices(row["slots"], SLOTS, "a slot", expected="mon_am … sun_ev"),
                 ),
                 prefs=_cell(name, n, "prefs", prefs),
                 roles=_cell(
                     name,
                     n,
                     "roles",
-                    lambda row=row: _choices(row["roles"], ROLES, "a role", expected="moderator or secretary"),
+                    lambda: _choices(row["roles"], ROLES, "a role", expected="moderator or secretary"),
                 ),
                 stakeholder=row["stakeholder"] or None,
                 gender=row["gender"] or None,
@@ -341,7 +344,9 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
             members=[{"id": m.id, "role": m.role} for m in group.members],
         )
         groups.append(item)
-    unassigned = [{"id": u.id, "reason": u.reason, "code": u.code, "params": dict(u.params)} for u in solution.unassigned]
+    unassigned = [
+        {"id": u.id, "reason": u.reason, "code": u.code, "params": dict(u.params)} for u in solution.unassigned
+    ]
     return {"groups": groups, "unassigned": unassigned, "report": dict(solution.report)}
 
 

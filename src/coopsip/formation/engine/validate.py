@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .geo import haversine_km
-from .model import Group, Office, Params, Problem, Registrant, Solution, Violation
+from .model import Group, Member, Office, Params, Problem, Registrant, Role, Solution, Theme, Violation
 
 LANGUAGE_NAMES = {"nl": "Dutch", "fr": "French", "en": "English"}
 
@@ -37,8 +37,8 @@ def validate(problem: Problem, solution: Solution | Iterable[Group], params: Par
     themes = {t.id: t for t in problem.themes}
     out: list[Violation] = []
 
-    def add(code: str, message: str, group: Group | None = None, person: str | None = None, **params: object) -> None:
-        out.append(Violation(code, message, params, group.id if group else None, person))
+    def add(code: str, message: str, group: Group | None = None, who: str | None = None, **params: object) -> None:
+        out.append(Violation(code, message, params, group.id if group else None, who))
 
     seen: dict[str, str] = {}
     ids = Counter(g.id for g in groups)
@@ -93,85 +93,7 @@ def validate(problem: Problem, solution: Solution | Iterable[Group], params: Par
                     other_group=seen[pid],
                 )
             seen[pid] = g
-            if member.role not in ("moderator", "secretary", "participant"):
-                add("unknown_role", f"{pid} has an unknown role {member.role}.", group, pid, person=pid)
-            elif member.role != "participant" and member.role not in person.roles:
-                add(
-                    "role_not_volunteered",
-                    f"{pid} is {member.role} of group {g} but did not volunteer for it.",
-                    group,
-                    pid,
-                    person=pid,
-                    role=member.role,
-                )
-            if group.theme not in person.prefs:
-                add(
-                    "theme_not_chosen",
-                    f"{pid} did not choose theme {group.theme}.",
-                    group,
-                    pid,
-                    person=pid,
-                    theme=group.theme,
-                )
-            if theme is not None and person.country not in theme.countries:
-                add(
-                    "theme_not_in_country",
-                    f"Theme {theme.name} does not run in {person.country}, where {pid} lives.",
-                    group,
-                    pid,
-                    person=pid,
-                    theme=theme.id,
-                    country=person.country,
-                )
-            if group.language not in person.languages:
-                add(
-                    "language",
-                    f"{pid} does not speak {LANGUAGE_NAMES.get(group.language, group.language)}.",
-                    group,
-                    pid,
-                    person=pid,
-                    language=group.language,
-                )
-            if group.slot not in person.slots:
-                add(
-                    "not_available",
-                    f"{pid} is not available at {group.slot}.",
-                    group,
-                    pid,
-                    person=pid,
-                    slot=group.slot,
-                )
-            if group.mode == "in_person":
-                if person.mode == "video":
-                    add(
-                        "video_only",
-                        f"{pid} meets only by video but group {g} meets in person.",
-                        group,
-                        pid,
-                        person=pid,
-                    )
-                if office is not None and not can_meet_at(person, office, params.max_travel_km):
-                    km = travel_km(person, office)
-                    add(
-                        "too_far",
-                        f"{pid} lives {km:.0f} km from {office.name} (at most {params.max_travel_km:g} km)."
-                        if km is not None
-                        else f"{pid} gave no address and {office.name} is not their office.",
-                        group,
-                        pid,
-                        person=pid,
-                        office=office.id,
-                        km=None if km is None else round(km, 1),
-                        max_km=params.max_travel_km,
-                    )
-            elif group.mode == "video" and person.mode == "in_person":
-                add(
-                    "in_person_only",
-                    f"{pid} meets only in person but group {g} meets by video.",
-                    group,
-                    pid,
-                    person=pid,
-                )
+            out.extend(member_violations(person, member.role, group, theme, office, params))
     if params.one_theme_per_office:
         by_office: dict[str, set[str]] = {}
         for group in groups:
@@ -187,6 +109,69 @@ def validate(problem: Problem, solution: Solution | Iterable[Group], params: Par
                 )
     out.extend(balance_warnings(problem, groups, params))
     return out
+
+
+def member_violations(
+    person: Registrant, role: str, group: Group, theme: Theme | None, office: Office | None, params: Params
+) -> list[Violation]:
+    """The rules ``person`` breaks by being ``role`` in ``group`` (size and counts aside)."""
+    out: list[Violation] = []
+    pid, g = person.id, group.id
+
+    def add(code: str, message: str, **values: object) -> None:
+        out.append(Violation(code, message, {"person": pid, **values}, g, pid))
+
+    if role not in ("moderator", "secretary", "participant"):
+        add("unknown_role", f"{pid} has an unknown role {role}.", role=role)
+    elif role != "participant" and role not in person.roles:
+        add("role_not_volunteered", f"{pid} is {role} of group {g} but did not volunteer for it.", role=role)
+    if group.theme not in person.prefs:
+        add("theme_not_chosen", f"{pid} did not choose theme {group.theme}.", theme=group.theme)
+    if theme is not None and person.country not in theme.countries:
+        add(
+            "theme_not_in_country",
+            f"Theme {theme.name} does not run in {person.country}, where {pid} lives.",
+            theme=theme.id,
+            country=person.country,
+        )
+    if group.language not in person.languages:
+        name = LANGUAGE_NAMES.get(group.language, group.language)
+        add("language", f"{pid} does not speak {name}.", language=group.language)
+    if group.slot not in person.slots:
+        add("not_available", f"{pid} is not available at {group.slot}.", slot=group.slot)
+    if group.mode == "in_person":
+        if person.mode == "video":
+            add("video_only", f"{pid} meets only by video but group {g} meets in person.")
+        if office is not None and not can_meet_at(person, office, params.max_travel_km):
+            km = travel_km(person, office)
+            add(
+                "too_far",
+                f"{pid} lives {km:.0f} km from {office.name} (at most {params.max_travel_km:g} km)."
+                if km is not None
+                else f"{pid} gave no address and {office.name} is not their office.",
+                office=office.id,
+                km=None if km is None else round(km, 1),
+                max_km=params.max_travel_km,
+            )
+    elif group.mode == "video" and person.mode == "in_person":
+        add("in_person_only", f"{pid} meets only in person but group {g} meets by video.")
+    return out
+
+
+def check_member(
+    problem: Problem, params: Params, group: Group, person_id: str, role: str = "participant"
+) -> list[Violation]:
+    """What breaks if ``person_id`` joins ``group`` as ``role`` (for a staff member moving someone by hand)."""
+    person = next((p for p in problem.registrants if p.id == person_id), None)
+    if person is None:
+        return [Violation("unknown_person", f"{person_id} is not a registrant.", {"person": person_id}, group.id)]
+    members = (*tuple(m for m in group.members if m.id != person_id), Member(person_id, _as_role(role)))
+    moved = Group(group.id, group.theme, group.mode, group.office, group.language, group.slot, members)
+    return validate(problem, [moved], params)
+
+
+def _as_role(role: str) -> Role:
+    return "moderator" if role == "moderator" else "secretary" if role == "secretary" else "participant"
 
 
 def balance_warnings(problem: Problem, groups: Iterable[Group], params: Params) -> list[Violation]:
