@@ -23,6 +23,8 @@ OUR_NAMESPACES = {
     "registrations",
     "invitations",
     "registrations_staff",
+    "events",
+    "events_organise",
 }
 ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
 EVERYONE = set(ROLES)
@@ -41,9 +43,16 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("editions_staff:list", {}, {"staff"}),
     ("editions_staff:create", {}, {"staff"}),
     ("registrations_staff:editions", {}, {"staff"}),
+    ("events:list", {}, EVERYONE),
+    ("events:mine", {}, LOGGED_IN),
+    # A member who organises an event or is a group's secretary reaches it too (events/tests/test_organise_access.py).
+    ("events_organise:list", {}, {"staff"}),
+    ("events_organise:create", {}, {"staff"}),
+    ("events_organise:create_series", {}, {"staff"}),
+    ("events_organise:circles", {}, {"staff"}),
 ]
 # Pages that only answer POST, and pages that need an object.
-POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete"]
+POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete", "events:renew_calendar"]
 # Pages of one object: their role tests live with the app
 # (members: below; editions: editions/tests/test_public_pages.py and test_staff_access.py).
 OBJECT_PAGES = [
@@ -74,6 +83,29 @@ OBJECT_PAGES = [
     "registrations:register",
     "registrations:mine",
     "registrations:withdraw",
+    # events/tests/test_public_pages.py, test_public_signup.py, test_public_feeds.py (events of each audience,
+    # personal links and calendar keys) and test_organise_*.py (organisers, group officers, everyone else)
+    "events:feed",
+    "events:detail",
+    "events:sign_up",
+    "events:cancel",
+    "events:calendar",
+    "events:series",
+    "events:series_calendar",
+    "events:circle_calendar",
+    "events:signup",
+    "events:attachment",
+    "events_organise:edit",
+    "events_organise:cancel_event",
+    "events_organise:attendees",
+    "events_organise:export",
+    "events_organise:sheet",
+    "events_organise:cancel_signup",
+    "events_organise:minutes",
+    "events_organise:delete_attachment",
+    "events_organise:guests",
+    "events_organise:series_attendance",
+    "events_organise:circle_attendance",
 ]
 PUBLIC_HELPERS = ["accounts:places"]
 
@@ -111,7 +143,7 @@ def test_page_access_per_role(personas: dict[str, Any], name: str, kwargs: dict[
             assert response.status_code == 403, f"{role} must not see {name}"
 
 
-@pytest.mark.parametrize("name", ["accounts:export_data", "accounts:delete"])
+@pytest.mark.parametrize("name", ["accounts:export_data", "accounts:delete", "events:renew_calendar"])
 def test_post_only_pages_refuse_get_and_visitors(personas: dict[str, Any], name: str) -> None:
     url = reverse(name)
     assert client_for(personas["member"]).get(url).status_code == 405

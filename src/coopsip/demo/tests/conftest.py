@@ -13,6 +13,7 @@ from coopsip.core.models import ChangeRecord, OutgoingEmail
 from coopsip.demo.editions import EDITION_SLUGS
 from coopsip.demo.services import DEFAULT_PEOPLE, load_demo
 from coopsip.editions.models import Edition
+from coopsip.events.models import Circle, Event, Place, Series
 from coopsip.members.models import RegisterEntry
 from coopsip.places.models import Municipality, Office
 from coopsip.registrations.models import Registration
@@ -22,6 +23,12 @@ DEMO_PEOPLE = DEFAULT_PEOPLE
 
 
 def remove_demo_data() -> None:
+    # Events first: they point to editions, places and people.
+    ChangeRecord.objects.filter(content_type__app_label="events").delete()
+    Event.objects.all().delete()
+    Series.objects.all().delete()
+    Circle.objects.all().delete()
+    Place.objects.all().delete()
     editions = Edition.objects.filter(slug__in=EDITION_SLUGS)
     # Registrations protect their edition and themes: first them (with their preferences, slots and commitments).
     Registration.objects.filter(edition__in=editions).delete()
