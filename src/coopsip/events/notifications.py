@@ -33,9 +33,7 @@ def when(event: Event) -> str:
             formats.time_format(start, "TIME_FORMAT"),
             formats.time_format(end, "TIME_FORMAT"),
         )
-    return "{} – {}".format(
-        formats.date_format(start, "DATETIME_FORMAT"), formats.date_format(end, "DATETIME_FORMAT")
-    )
+    return "{} – {}".format(formats.date_format(start, "DATETIME_FORMAT"), formats.date_format(end, "DATETIME_FORMAT"))
 
 
 def personal_link(signup: SignUp) -> str:
@@ -58,9 +56,7 @@ def _send(signup: SignUp, template: str, *, key: str, calendar: bool = False) ->
         subject = render_to_string(f"events/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"events/email/{template}.txt", context)
         invitation = ical.invitation(event, with_link=seated, page_url=link) if calendar else ""
-    queue_email(
-        key=key, to_email=signup.email, subject=subject, body_text=body, calendar=invitation, user=signup.user
-    )
+    queue_email(key=key, to_email=signup.email, subject=subject, body_text=body, calendar=invitation, user=signup.user)
 
 
 def _stamp(moment: datetime) -> str:

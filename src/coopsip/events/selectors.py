@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -60,8 +61,10 @@ def upcoming_events(*, user: Any, now: datetime, filters: EventFilters = EventFi
     if filters.attendance:
         events = events.filter(attendance=filters.attendance)
     ids = events.values("pk")
-    return with_counts(Event.objects.filter(pk__in=ids)).select_related("place", "theme", "series").order_by(
-        "starts_at", "pk"
+    return (
+        with_counts(Event.objects.filter(pk__in=ids))
+        .select_related("place", "theme", "series")
+        .order_by("starts_at", "pk")
     )
 
 
@@ -90,9 +93,7 @@ def attendees(event: Event) -> QuerySet[SignUp]:
 def my_signups(*, user: Any, now: datetime) -> QuerySet[SignUp]:
     """The person's coming sign-ups (seated or waiting), soonest first."""
     return (
-        SignUp.objects.filter(
-            user=user, status__in=(*SEATED, SignUpStatus.WAITING), event__ends_at__gt=now
-        )
+        SignUp.objects.filter(user=user, status__in=(*SEATED, SignUpStatus.WAITING), event__ends_at__gt=now)
         .select_related("event", "event__place")
         .order_by("event__starts_at")
     )
@@ -153,7 +154,7 @@ def _attendance_table(events: Sequence[Event]) -> AttendanceTable:
                 marks=tuple(marks),
                 expected=len(expected),
                 attended=sum(1 for mark in expected if mark == "attended"),
-                missed_two_in_a_row=any(a and b for a, b in zip(missed, missed[1:], strict=False)),
+                missed_two_in_a_row=any(a and b for a, b in pairwise(missed)),
             )
         )
     rows.sort(key=lambda row: (not row.missed_two_in_a_row, row.attended - row.expected, row.name.lower()))

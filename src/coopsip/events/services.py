@@ -132,7 +132,9 @@ def event_errors(*, data: EventInput, event: Event | None = None) -> dict[str, s
         if not data.video_url:
             errors["video_url"] = _("Give the video link: people who sign up need it to join.")
         elif not _is_web_link(data.video_url):
-            errors["video_url"] = _("Give a full web address starting with https://, such as https://meet.example.org/sip.")
+            errors["video_url"] = _(
+                "Give a full web address starting with https://, such as https://meet.example.org/sip."
+            )
     elif data.video_url and not _is_web_link(data.video_url):
         errors["video_url"] = _("Give a full web address starting with https://, such as https://meet.example.org/sip.")
     if data.attendance in (Attendance.IN_PERSON, Attendance.HYBRID) and data.place is None and not data.address.strip():
@@ -484,6 +486,8 @@ def sign_up(
                 signup = SignUp(event=event, user=None if anonymous else user)
             if anonymous:
                 signup.name, signup.email = name, email
+                # A fresh personal link: the old one was mailed to whoever signed up before.
+                signup.token = new_token()
                 signup.language = language if language in LANGUAGES else settings.LANGUAGE_CODE
             else:
                 signup.name = user.get_full_name() or user.email

@@ -87,7 +87,10 @@ def test_two_hundred_simultaneous_sign_ups_for_fifty_seats_seat_exactly_fifty(tm
         failures = []
         for event in events:
             failures += all_at_once(
-                [lambda person=person, event=event: services.sign_up(event_id=event.pk, user=person) for person in people]
+                [
+                    lambda person=person, event=event: services.sign_up(event_id=event.pk, user=person)
+                    for person in people
+                ]
             )
     assert failures == []
     for event in events:
@@ -108,7 +111,9 @@ def test_cancellations_racing_with_sign_ups_promote_one_waiting_person_per_freed
     for signup_id, newcomer in zip(leaving, newcomers, strict=False):
         calls.append(lambda signup_id=signup_id: services.cancel_sign_up(signup_id=signup_id))
         calls.append(lambda newcomer=newcomer: services.sign_up(event_id=event.pk, user=newcomer))
-    calls += [lambda newcomer=newcomer: services.sign_up(event_id=event.pk, user=newcomer) for newcomer in newcomers[30:]]
+    calls += [
+        lambda newcomer=newcomer: services.sign_up(event_id=event.pk, user=newcomer) for newcomer in newcomers[30:]
+    ]
     with threads_on_a_file_database(tmp_path):
         failures = all_at_once(calls)
     assert failures == []

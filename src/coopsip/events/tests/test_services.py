@@ -63,7 +63,8 @@ def test_a_freed_seat_goes_to_the_first_person_waiting_who_is_told(staff: User, 
         "Member2": SignUpStatus.WAITING,
     }
     assert [message.to for message in mail.outbox] == [["m1@example.org"]]
-    assert "A seat freed up for you" in mail.outbox[0].subject
+    # In Lotte's language, Dutch.
+    assert "Er is een plaats vrijgekomen" in mail.outbox[0].subject
     # The invitation for the calendar comes with it.
     assert mail.outbox[0].attachments[0][0] == "invite.ics"
 
@@ -283,3 +284,13 @@ def test_attendance_is_recorded_once_the_meeting_started(staff: User) -> None:
     services.record_attendance(by=staff, event=event, present=[came.pk], now=event.starts_at + timedelta(hours=1))
     assert statuses(event) == {"Member0": SignUpStatus.ATTENDED, "Member1": SignUpStatus.ABSENT}
     assert SignUp.objects.get(pk=missed.pk).attendance_recorded_by == staff
+
+
+def test_a_visitor_signing_up_again_gets_a_new_personal_link() -> None:
+    event = public_online_event()
+    first = services.sign_up(event_id=event.pk, name="Ana", email="ana@example.org")
+    old_token = first.token
+    services.cancel_sign_up(signup_id=first.pk)
+    again = services.sign_up(event_id=event.pk, name="Someone else", email="ana@example.org")
+    assert again.pk == first.pk
+    assert again.token != old_token

@@ -11,10 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
-from django.utils import timezone
 
 from coopsip.accounts.models import User
 from coopsip.events import services

@@ -1,0 +1,276 @@
+"""Journeys through the events: a visitor signs up for an info session and cancels from their personal page;
+a member waits for a seat at a full members' event and gets it; the secretary of a group records who came
+to a meeting and opens its sign-in sheet; a visitor filters the list of coming events.
+
+Events are made with the services (through the factories), at times relative to now, so that the
+sessions are always coming (or a meeting has always just started) whatever day the tests run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from playwright.sync_api import Locator, Page, expect
+
+from conftest import PASSWORD, link_to_register, make_person
+from coopsip.accounts.models import User
+from coopsip.events import services
+from coopsip.events.models import Audience, CircleRole, Event, EventFormat, EventKind, SignUp, SignUpStatus
+from coopsip.events.tests.factories import make_event, public_online_event
+from coopsip.members.models import MembershipStatus
+
+from .conftest import assert_accessible, label
+
+pytestmark = pytest.mark.browser
+
+VIDEO_URL = "https://meet.example.org/sip-info"
+
+
+@pytest.fixture
+def migration_rows(transactional_db: Any) -> None:
+    """Put back the rows the data migrations create (role groups, offices).
+
+    A transactional test empties every table when it ends, and Django only
+    re-runs the post_migrate handlers (content types, sites), not data
+    migrations: a browser test that ran before this one took them away.
+    """
+    for module, function in (
+        ("coopsip.accounts.migrations.0002_role_groups", "add_groups"),
+        ("coopsip.places.migrations.0002_belgian_offices", "add_offices"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+def person(email: str, first_name: str, last_name: str, *, number: str) -> User:
+    """A member (vennoot) who reads the site in English."""
+    user = make_person(email, first_name=first_name, last_name=last_name, preferred_language="en")
+    link_to_register(user, number=number, status=MembershipStatus.MEMBER)
+    return user
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/en/accounts/login/")
+    page.get_by_label(label("Email")).fill(email)
+    page.get_by_label(label("Password")).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out")).to_be_visible()
+
+
+def your_place(page: Page) -> Locator:
+    return page.get_by_role("region", name="Your place")
+
+
+# --- 1. A visitor signs up for an online info session, then cancels -------------------------------
+
+
+def test_a_visitor_signs_up_for_an_online_info_session_by_keyboard_and_cancels_from_the_personal_page(
+    page: Page, live_server: Any, migration_rows: None
+) -> None:
+    base = live_server.url
+    event = public_online_event(
+        starts_at=timezone.now() + timedelta(days=3),
+        kind=EventKind.INFO_SESSION,
+        format=EventFormat.PRESENTATION,
+    )
+
+    page.goto(f"/en/events/{event.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Info session")
+    expect(page.get_by_role("main")).to_contain_text("Online (video)")
+    # The video link is for people who signed up only.
+    expect(page.get_by_role("link", name=VIDEO_URL)).to_have_count(0)
+    expect(page.get_by_role("main")).not_to_contain_text(VIDEO_URL)
+    assert_accessible(page)
+
+    place = your_place(page)
+    place.get_by_label(label("Your name")).fill("Ada Lovelace")
+    email = place.get_by_label(label("Your email address"))
+    email.fill("ada@example.org")
+    # From the email field, Tab reaches the sign-up button, and Enter presses it.
+    email.focus()
+    page.keyboard.press("Tab")
+    button = place.get_by_role("button", name="Sign up for Info session")
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # Their personal page, reached by its secret link: a seat, and the video link.
+    expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/en/events/s/[^/]+/$"))
+    signup = SignUp.objects.get(event=event, email="ada@example.org")
+    expect(page).to_have_url(f"{base}/en/events/s/{signup.token}/")
+    expect(page.get_by_role("status")).to_contain_text('You have a seat at "Info session".')
+    expect(page.get_by_role("heading", level=1)).to_contain_text("The place of Ada Lovelace")
+    expect(your_place(page)).to_contain_text("You have a seat.")
+    video = page.get_by_role("link", name=VIDEO_URL)
+    expect(video).to_be_visible()
+    expect(video).to_have_attribute("href", VIDEO_URL)
+    assert signup.status == SignUpStatus.CONFIRMED and signup.user is None
+    assert_accessible(page)
+
+    your_place(page).get_by_role("button", name="Cancel my sign-up for Info session").click()
+
+    expect(page).to_have_url(f"{base}/en/events/s/{signup.token}/")
+    expect(page.get_by_role("status")).to_have_text("Your sign-up is cancelled. Thank you for letting us know.")
+    expect(your_place(page)).to_contain_text("Your sign-up is cancelled.")
+    expect(your_place(page)).not_to_contain_text("You have a seat.")
+    expect(page.get_by_role("button", name=re.compile("^Cancel my sign-up"))).to_have_count(0)
+    expect(page.get_by_role("link", name=VIDEO_URL)).to_have_count(0)
+    signup.refresh_from_db()
+    assert signup.status == SignUpStatus.CANCELLED
+    assert_accessible(page)
+
+
+# --- 2. A member joins the waiting list of a full event and gets the seat -------------------------
+
+
+def test_a_member_joins_the_waiting_list_of_a_full_event_and_gets_the_seat_when_it_frees_up(
+    page: Page, live_server: Any, migration_rows: None
+) -> None:
+    lotte = person("lotte@example.org", "Lotte", "Peeters", number="100001")
+    marie = person("marie@example.org", "Marie", "Leclercq", number="100003")
+    event = make_event(capacity=1, audience=Audience.MEMBERS, starts_at=timezone.now() + timedelta(days=5))
+    taken = services.sign_up(event_id=event.pk, user=marie, notify=False)
+    assert taken.status == SignUpStatus.CONFIRMED
+
+    log_in(page, lotte.email)
+    page.goto(f"/en/events/{event.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Work breakfast")
+    expect(page.get_by_role("main")).to_contain_text("Full — waiting list")
+    assert_accessible(page)
+
+    your_place(page).get_by_role("button", name="Join the waiting list for Work breakfast").click()
+
+    expect(page).to_have_url(f"{live_server.url}/en/events/{event.pk}/")
+    expect(page.get_by_role("status")).to_contain_text("you are on the waiting list, number 1")
+    expect(your_place(page)).to_contain_text("You are on the waiting list: number 1.")
+    expect(your_place(page).get_by_role("button", name="Leave the waiting list for Work breakfast")).to_be_visible()
+    assert SignUp.objects.get(event=event, user=lotte).status == SignUpStatus.WAITING
+    assert_accessible(page)
+
+    # Marie can no longer come: the seat goes to the first person waiting.
+    services.cancel_sign_up(signup_id=taken.pk)
+
+    page.reload()
+    expect(page.get_by_role("status")).to_have_count(0)
+    expect(your_place(page)).to_contain_text("You have a seat.")
+    expect(your_place(page)).not_to_contain_text("waiting list")
+    expect(your_place(page).get_by_role("button", name="Cancel my sign-up for Work breakfast")).to_be_visible()
+    assert SignUp.objects.get(event=event, user=lotte).status == SignUpStatus.CONFIRMED
+    assert_accessible(page)
+
+
+# --- 3. The secretary of a group records who came and opens the sign-in sheet -----------------------
+
+
+def test_the_secretary_of_a_group_records_who_came_to_a_meeting_and_opens_the_sign_in_sheet(
+    page: Page, live_server: Any, migration_rows: None
+) -> None:
+    anna = person("anna@example.org", "Anna", "Claes", number="100004")
+    bram = person("bram@example.org", "Bram", "Wouters", number="100005")
+    sofie = person("sofie@example.org", "Sofie", "Maes", number="100006")
+    circle = services.create_circle(
+        name="Fair prices working group", members=[(anna, CircleRole.MEMBER), (bram, CircleRole.MEMBER)]
+    )
+    meeting = make_event(
+        titles={"nl": "Werkgroep eerlijke prijzen", "fr": "Groupe prix justes", "en": "Fair prices meeting"},
+        starts_at=timezone.now() - timedelta(hours=1),
+        kind=EventKind.GROUP_MEETING,
+        format=EventFormat.MEETING,
+        audience=Audience.CIRCLE,
+        circle=circle,
+    )
+    # She joins as secretary after the meeting started: the two members hold the only seats.
+    services.add_to_circle(circle=circle, user=sofie, role=CircleRole.SECRETARY)
+    assert set(meeting.signups.values_list("name", "status")) == {
+        ("Anna Claes", SignUpStatus.CONFIRMED),
+        ("Bram Wouters", SignUpStatus.CONFIRMED),
+    }
+
+    log_in(page, sofie.email)
+    page.goto(f"/en/events/organise/{meeting.pk}/attendees/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Attendees")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fair prices meeting")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("2 seats taken (no limit).")
+    table = main.get_by_role("table", name=re.compile("^Everyone on the list"))
+    anna_row = table.get_by_role("row", name=re.compile("^Anna Claes"))
+    bram_row = table.get_by_role("row", name=re.compile("^Bram Wouters"))
+    expect(anna_row).to_contain_text("Confirmed")
+    expect(bram_row).to_contain_text("Confirmed")
+    anna_came = main.get_by_role("checkbox", name="came — Anna Claes")
+    bram_came = main.get_by_role("checkbox", name="came — Bram Wouters")
+    expect(anna_came).not_to_be_checked()
+    expect(bram_came).not_to_be_checked()
+    assert_accessible(page)
+
+    anna_came.check()
+    main.get_by_role("button", name="Save who came").click()
+
+    expect(page).to_have_url(f"{live_server.url}/en/events/organise/{meeting.pk}/attendees/")
+    expect(page.get_by_role("status")).to_have_text("Attendance is saved: 1 person came.")
+    expect(anna_row).to_contain_text("Attended")
+    expect(bram_row).to_contain_text("Absent")
+    expect(anna_came).to_be_checked()
+    expect(bram_came).not_to_be_checked()
+    statuses = dict(meeting.signups.values_list("user__email", "status"))
+    assert statuses == {"anna@example.org": SignUpStatus.ATTENDED, "bram@example.org": SignUpStatus.ABSENT}
+    assert set(meeting.signups.values_list("attendance_recorded_by", flat=True)) == {sofie.pk}
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Organising this event").get_by_role("link", name="Sign-in sheet").click()
+    expect(page).to_have_url(f"{live_server.url}/en/events/organise/{meeting.pk}/sign-in-sheet/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fair prices meeting")
+    sheet = page.get_by_role("table", name=re.compile("^Sign-in sheet"))
+    # The two seat holders by name (attended and absent both hold a seat), then five blank lines.
+    expect(sheet.get_by_role("rowheader")).to_have_text(["Anna Claes", "Bram Wouters"])
+    expect(sheet.locator("tbody tr")).to_have_count(2 + 5)
+    expect(page.get_by_role("button", name="Print this sheet")).to_be_visible()
+    assert_accessible(page)
+
+
+# --- 4. The list of coming events, filtered by format -----------------------------------------------
+
+
+def test_a_visitor_filters_the_coming_events_by_format(page: Page, live_server: Any, migration_rows: None) -> None:
+    now = timezone.now()
+    afterwork = public_online_event(
+        titles={"nl": "Afterwork bij de KOP", "fr": "Afterwork au KOP", "en": "Afterwork at the KOP"},
+        format=EventFormat.AFTERWORK,
+        starts_at=now + timedelta(days=2),
+    )
+    breakfast = public_online_event(
+        titles={"nl": "Werkontbijt", "fr": "Petit-déjeuner de travail", "en": "Work breakfast"},
+        format=EventFormat.WORK_BREAKFAST,
+        starts_at=now + timedelta(days=4),
+    )
+    # Neither a past event nor a members' one is listed to a visitor.
+    public_online_event(format=EventFormat.AFTERWORK, starts_at=now - timedelta(days=2))
+    make_event(format=EventFormat.AFTERWORK, titles={"en": "Members' afterwork"})
+    assert Event.objects.count() == 4
+
+    page.goto("/en/events/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coming events")
+    results = page.locator("#results")
+    expect(results).to_contain_text("2 coming events")
+    expect(results.get_by_role("heading", level=2)).to_have_text([afterwork.title_en, breakfast.title_en])
+    assert_accessible(page)
+
+    filters = page.get_by_role("form", name="Filter the events")
+    filters.get_by_label(label("Format")).select_option(label="afterwork")
+    filters.get_by_role("button", name="Show these events").click()
+
+    expect(results).to_contain_text("1 coming event")
+    expect(results.get_by_role("heading", level=2)).to_have_text([afterwork.title_en])
+    expect(results.get_by_role("link", name="Work breakfast")).to_have_count(0)
+    # The address keeps the filter: the list can be shared or reloaded.
+    expect(page).to_have_url(re.compile(r"/en/events/\?(.*&)?format=afterwork(&|$)"))
+    assert_accessible(page)
+
+    page.reload()
+    expect(page.get_by_role("form", name="Filter the events").get_by_label(label("Format"))).to_have_value("afterwork")
+    expect(page.locator("#results").get_by_role("heading", level=2)).to_have_text([afterwork.title_en])
+    assert_accessible(page)
