@@ -32,7 +32,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
-    calendar = models.TextField(_("calendar invitation"), blank=True, help_text=_("iCalendar text, attached as invite.ics."))
+    calendar = models.TextField(
+        _("calendar invitation"), blank=True, help_text=_("iCalendar text, attached as invite.ics.")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -177,8 +177,11 @@ NETWORKING = [
         120,
         EventFormat.MEET_AND_CONNECT,
         None,
-        t("Meet & connect: muziek en podiumkunsten", "Meet & connect : musique et arts de la scène",
-          "Meet & connect: music and performing arts"),
+        t(
+            "Meet & connect: muziek en podiumkunsten",
+            "Meet & connect : musique et arts de la scène",
+            "Meet & connect: music and performing arts",
+        ),
         "muziek",
         None,
     ),

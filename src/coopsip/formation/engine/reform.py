@@ -1,0 +1,161 @@
+"""Re-forming after one person declines: only the groups that must change, change.
+
+In order, stopping at the first that works: the group is still valid (a volunteer
+member takes over the role the person held); a person left out who fits the group
+joins it; a volunteer or member who can be spared moves over from another group of
+the same theme, place, language and slot; else the group is dissolved and its members
+join groups with room that they fit, or are left out with a reason. No index over all
+people is built, so it stays fast on large editions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from .model import Group, Member, Params, Problem, Registrant, Role, Solution, Unassigned
+from .validate import member_violations, travel_km, validate
+
+
+def reform_after_decline(problem: Problem, params: Params, solution: Solution, person_id: str) -> Solution:
+    """``solution`` without ``person_id``, repaired with as few groups changed as possible.
+
+    The report gains ``changed_groups`` (ids of groups whose members changed, dissolved
+    ones included) and ``moved`` (people placed anew)."""
+    start = time.perf_counter()
+    people = {p.id: p for p in problem.registrants}
+    themes = {t.id: t for t in problem.themes}
+    offices = {o.id: o for o in problem.offices}
+    groups = {g.id: g for g in solution.groups}
+    unassigned = {u.id: u for u in solution.unassigned if u.id != person_id}
+    changed: set[str] = set()
+    moved: list[str] = []
+    home = next((g for g in solution.groups if any(m.id == person_id for m in g.members)), None)
+
+    def fits(person: Registrant, group: Group, role: str = "participant") -> bool:
+        office = offices.get(group.office or "")
+        return not member_violations(person, role, group, themes.get(group.theme), office, params)
+
+    def points(person: Registrant, group: Group) -> float:
+        w = params.weights
+        rank = person.prefs.index(group.theme)
+        value = w.assigned - w.rank[rank]
+        if group.mode == "video":
+            return value - w.video
+        km = travel_km(person, offices[group.office or ""])
+        return value - w.travel_per_km * (km or 0.0)
+
+    def role_gaps(group: Group) -> list[Role]:
+        gaps: list[Role] = []
+        if params.require_moderator and not any(m.role == "moderator" for m in group.members):
+            gaps.append("moderator")
+        if params.require_secretary and not any(m.role == "secretary" for m in group.members):
+            gaps.append("secretary")
+        return gaps
+
+    def best(candidates: list[Registrant], group: Group, role: str = "participant") -> Registrant | None:
+        ok = [p for p in candidates if (role == "participant" or role in p.roles) and fits(p, group, role)]
+        return max(ok, key=lambda p: (points(p, group), p.id), default=None)
+
+    if home is not None:
+        group = replace(home, members=tuple(m for m in home.members if m.id != person_id))
+        changed.add(group.id)
+        # 1. A member who volunteered takes over the role.
+        for role in role_gaps(group):
+            members = list(group.members)
+            for k, m in enumerate(members):
+                if m.role == "participant" and role in people[m.id].roles:
+                    members[k] = Member(m.id, role)
+                    break
+            group = replace(group, members=tuple(members))
+        # 2. People left out who fit join, roles first.
+        pool = [people[u] for u in sorted(unassigned)]
+        for role in role_gaps(group):
+            chosen = best(pool, group, role)
+            if chosen is not None:
+                group = replace(group, members=(*group.members, Member(chosen.id, role)))
+                pool.remove(chosen)
+                unassigned.pop(chosen.id)
+                moved.append(chosen.id)
+        while len(group.members) < params.min_size:
+            chosen = best(pool, group)
+            if chosen is None:
+                break
+            group = replace(group, members=(*group.members, Member(chosen.id, "participant")))
+            pool.remove(chosen)
+            unassigned.pop(chosen.id)
+            moved.append(chosen.id)
+        # 3. Borrow from a sibling group (same theme, place, language and slot) that can spare someone.
+        siblings = [
+            g
+            for g in solution.groups
+            if g.id != group.id
+            and (g.theme, g.mode, g.office, g.language, g.slot)
+            == (group.theme, group.mode, group.office, group.language, group.slot)
+        ]
+        needs: list[Role] = [*role_gaps(group)]
+        needs += ["participant"] * max(0, params.min_size - len(group.members) - len(needs))
+        for need in needs:
+            for sibling in sorted(siblings, key=lambda g: -len(g.members)):
+                sibling = groups[sibling.id]
+                if len(sibling.members) <= params.min_size:
+                    continue
+                spare = [
+                    m
+                    for m in sibling.members
+                    if m.role == "participant" and (need == "participant" or need in people[m.id].roles)
+                ]
+                if spare:
+                    m = spare[-1]
+                    groups[sibling.id] = replace(sibling, members=tuple(x for x in sibling.members if x.id != m.id))
+                    group = replace(group, members=(*group.members, Member(m.id, need)))
+                    changed.add(sibling.id)
+                    moved.append(m.id)
+                    break
+        if len(group.members) >= params.min_size and not role_gaps(group):
+            groups[group.id] = group
+        else:
+            # 4. Dissolve: each member joins a group with room that they fit, or is left out.
+            del groups[group.id]
+            for m in group.members:
+                person = people[m.id]
+                options = [
+                    g
+                    for g in groups.values()
+                    if g.theme in person.prefs and len(g.members) < params.max_size and fits(person, g)
+                ]
+                target = max(options, key=lambda g: (points(person, g), g.id), default=None)
+                if target is None:
+                    unassigned[m.id] = Unassigned(
+                        m.id,
+                        "group_dissolved",
+                        {"group": group.id, "declined": person_id},
+                        f"your group {group.id} could not go on after someone declined and no other group "
+                        "you fit has room",
+                    )
+                    continue
+                groups[target.id] = replace(target, members=(*target.members, Member(m.id, "participant")))
+                changed.add(target.id)
+                moved.append(m.id)
+    new_groups = tuple(sorted(groups.values(), key=lambda g: g.id))
+    report = dict(solution.report)
+    touched = [g for g in new_groups if g.id in changed]
+    hard = [v for v in validate(problem, touched, params) if v.severity == "hard"]
+    assigned = sum(len(g.members) for g in new_groups)
+    total = len(problem.registrants)
+    report.update(
+        {
+            "declined": person_id,
+            "changed_groups": sorted(changed),
+            "moved": moved,
+            "groups": len(new_groups),
+            "assigned": assigned,
+            "unassigned": len(unassigned),
+            "share_assigned": round(assigned / total, 5) if total else 0.0,
+            "violations_in_changed_groups": len(hard),
+            "seconds": round(time.perf_counter() - start, 3),
+        }
+    )
+    order: Callable[[Unassigned], str] = lambda u: u.id  # noqa: E731
+    return Solution(groups=new_groups, unassigned=tuple(sorted(unassigned.values(), key=order)), report=report)
