@@ -24,7 +24,7 @@ UID_DOMAIN = "coopsip"
 PRODID = "-//coopsip//events//EN"
 
 
-def _component(event: Event, *, with_link: bool, page_url: str) -> CalendarEvent:
+def _component(event: Event, *, with_link: bool, page_url: str, tentative: bool = False) -> CalendarEvent:
     description = event.description
     if with_link and event.video_url:
         description = f"{description}\n\n{event.video_url}".strip()
@@ -44,6 +44,8 @@ def _component(event: Event, *, with_link: bool, page_url: str) -> CalendarEvent
         component.add("location", where)
     if event.is_cancelled:
         component.status = STATUS.CANCELLED
+    elif tentative:
+        component.status = STATUS.TENTATIVE
     return component
 
 
@@ -53,14 +55,22 @@ def events_calendar(
     events: Iterable[Event],
     links_for: Collection[int] = (),
     page_urls: dict[int, str] | None = None,
+    tentative: Collection[int] = (),
 ) -> bytes:
-    """A calendar of ``events``; the video link goes into those whose id is in ``links_for``."""
+    """A calendar of ``events``: the video link in those in ``links_for``, ``tentative`` ones marked so."""
     events = list(events)
     page_urls = page_urls or {}
     calendar = Calendar.new(prodid=PRODID, name=name, refresh_interval=timedelta(hours=6))
     calendar.add("x-published-ttl", vDuration(timedelta(hours=6)))
     for event in events:
-        calendar.add_component(_component(event, with_link=event.pk in links_for, page_url=page_urls.get(event.pk, "")))
+        calendar.add_component(
+            _component(
+                event,
+                with_link=event.pk in links_for,
+                page_url=page_urls.get(event.pk, ""),
+                tentative=event.pk in tentative,
+            )
+        )
     if events:
         years = [event.starts_at.astimezone(BRUSSELS).year for event in events]
         calendar.add_missing_timezones(first_date=date(min(years), 1, 1), last_date=date(max(years) + 1, 1, 1))

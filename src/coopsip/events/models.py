@@ -329,6 +329,9 @@ class SignUp(models.Model):
         ]
         indexes = [models.Index(fields=["event", "status", "queued_at"], name="signup_queue_idx")]
 
+    # Not stored: set by services.sign_up, True when that call gave the seat or the place in the queue.
+    newly_queued: bool = False
+
     def __str__(self) -> str:
         return f"{self.name} — {self.event}"
 

@@ -7,6 +7,7 @@ gets the same message twice, even when a task runs twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -63,35 +64,71 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(BRUSSELS).strftime("%Y%m%dT%H%M%S")
 
 
+# Each notification is a task enqueued on commit: rendering and queueing
+# emails never runs in the request that changed the seats, a failure is
+# retried by the worker rather than shown to the person, and the keys keep
+# a task that runs twice from sending twice.
+
+
+@task(queue_name="email")
+def send_signup_email(signup_id: int, template: str, key: str, calendar: bool) -> str:
+    """Render and queue one email about one sign-up (``template``: confirmed, waiting, promoted, guest)."""
+    signup = SignUp.objects.select_related("event", "event__place", "user", "invited_by").filter(pk=signup_id).first()
+    if signup is None:
+        return "gone"
+    _send(signup, template, key=key, calendar=calendar)
+    return "queued"
+
+
+@task(queue_name="email")
+def send_event_emails(event_id: int, template: str, sequence: int) -> int:
+    """Tell everyone holding a seat or waiting about a change or a cancellation of an event; returns how many."""
+    signups = SignUp.objects.filter(event_id=event_id, status__in=(*SEATED, SignUpStatus.WAITING)).select_related(
+        "event", "event__place", "user"
+    )
+    count = 0
+    for signup in signups:
+        # A calendar file only for those holding a seat (for a cancellation: the event marked cancelled).
+        seated = signup.status in SEATED
+        _send(signup, template, key=f"events:{template}:{signup.pk}:{sequence}", calendar=seated)
+        count += 1
+    return count
+
+
+def _enqueue_on_commit(enqueue: Callable[[], object]) -> None:
+    # robust: a queue that cannot be reached is logged, never turned into an error for the person.
+    transaction.on_commit(enqueue, robust=True)
+
+
 def on_commit_signed_up(signup: SignUp) -> None:
     """Confirmation (with the link and the invitation) or the waiting-list notice."""
     template = "confirmed" if signup.status == SignUpStatus.CONFIRMED else "waiting"
     key = f"events:{template}:{signup.pk}:{_stamp(signup.queued_at)}"
-    transaction.on_commit(lambda: _send(signup, template, key=key, calendar=template == "confirmed"))
+    signup_id, calendar = signup.pk, template == "confirmed"
+    _enqueue_on_commit(lambda: send_signup_email.enqueue(signup_id, template, key, calendar))
 
 
 def on_commit_promoted(signup: SignUp) -> None:
     assert signup.promoted_at is not None
     key = f"events:promoted:{signup.pk}:{_stamp(signup.promoted_at)}"
-    transaction.on_commit(lambda: _send(signup, "promoted", key=key, calendar=True))
+    signup_id = signup.pk
+    _enqueue_on_commit(lambda: send_signup_email.enqueue(signup_id, "promoted", key, True))
 
 
 def on_commit_guest_invited(signup: SignUp) -> None:
     key = f"events:guest:{signup.pk}:{signup.token}"
-    transaction.on_commit(lambda: _send(signup, "guest", key=key, calendar=True))
-
-
-def _everyone(event: Event, template: str, *, calendar: bool) -> None:
-    for signup in event.signups.filter(status__in=(*SEATED, SignUpStatus.WAITING)).select_related("event"):
-        _send(signup, template, key=f"events:{template}:{signup.pk}:{event.sequence}", calendar=calendar)
+    signup_id = signup.pk
+    _enqueue_on_commit(lambda: send_signup_email.enqueue(signup_id, "guest", key, True))
 
 
 def on_commit_changed(event: Event) -> None:
-    transaction.on_commit(lambda: _everyone(event, "changed", calendar=True))
+    event_id, sequence = event.pk, event.sequence
+    _enqueue_on_commit(lambda: send_event_emails.enqueue(event_id, "changed", sequence))
 
 
 def on_commit_cancelled(event: Event) -> None:
-    transaction.on_commit(lambda: _everyone(event, "cancelled", calendar=True))
+    event_id, sequence = event.pk, event.sequence
+    _enqueue_on_commit(lambda: send_event_emails.enqueue(event_id, "cancelled", sequence))
 
 
 # ---------------------------------------------------------------------------

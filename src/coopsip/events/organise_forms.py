@@ -145,13 +145,15 @@ class EventForm(FieldsetsMixin, forms.Form):
         Fieldset(_("Agenda"), ["agenda"]),
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, circles: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label_languages()
+        self._circles = circles
         self._set_queryset("theme", Theme.objects.select_related("edition").order_by("-edition__starts_on", "position"))
         self._set_queryset("edition", Edition.objects.order_by("-starts_on"))
         self._set_queryset("place", Place.objects.filter(is_active=True))
-        self._set_queryset("circle", Circle.objects.all())
+        # Staff choose any group; a group's moderator or secretary only their own groups.
+        self._set_queryset("circle", Circle.objects.all() if self._circles is None else self._circles)
 
     def _set_queryset(self, name: str, queryset: Any) -> None:
         field: forms.ModelChoiceField[Any] = self.fields[name]  # type: ignore[assignment]

@@ -76,6 +76,13 @@ def _edit_url(event: Event) -> str:
     return reverse("events_organise:edit", kwargs={"pk": event.pk})
 
 
+def _circles_for(user: Any) -> Any:
+    """The groups ``user`` may hold meetings for: all for staff (None), else those they moderate or keep minutes of."""
+    if is_staff_member(user):
+        return None
+    return Circle.objects.filter(memberships__user=user, memberships__role__in=("moderator", "secretary"))
+
+
 def _add_errors(form: Any, errors: dict[str, str], *, rename: dict[str, str] | None = None) -> None:
     """The service's messages next to their fields (or above the form when no field matches)."""
     for name, message in errors.items():
@@ -168,7 +175,7 @@ def create_series(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = _event_for(request, pk)
-    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event), circles=_circles_for(request.user))
     status = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -37,6 +37,8 @@ def _erase(user: Any) -> None:
     for signup_id in list(upcoming):
         cancel_sign_up_in_transaction(signup_id=signup_id, now=now)
     SignUp.objects.filter(user=user).delete()
+    # Sign-ups made without logging in, under the same address, are the person's too.
+    SignUp.objects.filter(user__isnull=True, email__iexact=user.email).delete()
     CircleMember.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
 

@@ -58,6 +58,7 @@ LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # A series is materialised occurrence by occurrence: it must end, and not too far away.
 MAX_OCCURRENCES = 104
 MAX_SERIES_DAYS = 731
+MAX_CAPACITY = 100_000
 # How long a sign-up waits for the event's lock before the person is asked to try again.
 LOCK_TIMEOUT_MS = 5000
 
@@ -142,6 +143,19 @@ def event_errors(*, data: EventInput, event: Event | None = None) -> dict[str, s
     if data.capacity is not None:
         if data.capacity < 1:
             errors["capacity"] = _("Give at least one seat, or leave the field empty for no limit.")
+        elif data.capacity > MAX_CAPACITY:
+            errors["capacity"] = _("Give at most %(max)d seats, or leave the field empty for no limit.") % {
+                "max": MAX_CAPACITY
+            }
+        elif (
+            data.audience == Audience.CIRCLE
+            and data.circle is not None
+            and (data.capacity < data.circle.memberships.count())
+        ):
+            errors["capacity"] = _(
+                "Every member of the group has a seat at its meetings: give at least as many seats as members "
+                "(%(count)d), or leave the field empty."
+            ) % {"count": data.circle.memberships.count()}
         elif event is not None:
             error = capacity_error(event=event, capacity=data.capacity)
             if error:
@@ -216,7 +230,13 @@ def _seated_count(event: Event) -> int:
 
 
 def _promote_waiting(event: Event, *, now: datetime) -> list[SignUp]:
-    """Give free seats to the first people waiting, in order; call with the event locked."""
+    """Give free seats to the first people waiting, in order; call with the event locked.
+
+    Nobody is promoted once the event has started or when it is cancelled: a
+    seat that frees during the meeting is of no use to anyone.
+    """
+    if event.is_cancelled or now >= event.starts_at:
+        return []
     if event.capacity is None:
         free = None
     else:
@@ -280,22 +300,29 @@ def create_event(*, by: Any, data: EventInput, series: Series | None = None) -> 
 
 
 def _seat_circle_members(event: Event) -> None:
-    """A group's members are expected at each of its meetings: they hold a seat without signing up."""
+    """A group's members are expected at each of its meetings: they hold a seat without signing up.
+
+    Call with the event locked. Seats are counted like any sign-up: when a
+    capacity is full, a member joining late waits like everyone else.
+    """
     now = timezone.now()
     assert event.circle is not None
-    for membership in event.circle.memberships.select_related("user"):
+    seated = _seated_count(event)
+    for membership in event.circle.memberships.select_related("user").order_by("joined_at", "pk"):
         user = membership.user
-        SignUp.objects.get_or_create(
+        if SignUp.objects.filter(event=event, user=user).exists():
+            continue
+        full = event.capacity is not None and seated >= event.capacity
+        SignUp.objects.create(
             event=event,
             user=user,
-            defaults={
-                "name": user.get_full_name() or user.email,
-                "email": user.email,
-                "language": user.preferred_language,
-                "status": SignUpStatus.CONFIRMED,
-                "queued_at": now,
-            },
+            name=user.get_full_name() or user.email,
+            email=user.email,
+            language=user.preferred_language,
+            status=SignUpStatus.WAITING if full else SignUpStatus.CONFIRMED,
+            queued_at=now,
         )
+        seated += 0 if full else 1
 
 
 _CHANGES_PEOPLE_NOTICE = ("starts_at", "ends_at", "place_id", "address", "video_url", "attendance")
@@ -310,6 +337,8 @@ def update_event(*, by: Any, event: Event, data: EventInput) -> Event:
     try:
         with transaction.atomic(durable=True):
             locked = _lock_event(event.pk)
+            if locked.is_cancelled:
+                raise EventInvalid({"__all__": _("This event is cancelled: it can no longer be changed.")})
             errors = event_errors(data=data, event=locked)
             if errors:
                 raise EventInvalid(errors)
@@ -318,6 +347,8 @@ def update_event(*, by: Any, event: Event, data: EventInput) -> Event:
             changed = [name for name in _CHANGES_PEOPLE_NOTICE if getattr(locked, name) != before[name]]
             locked.sequence += 1
             locked.save()
+            if locked.circle is not None:
+                _seat_circle_members(locked)
             _promote_waiting(locked, now=timezone.now())
             record_change(actor=by, obj=locked, action="changed", changes={"fields": changed})
             if changed:
@@ -334,8 +365,12 @@ def change_capacity(*, by: Any, event_id: int, capacity: int | None) -> Event:
     try:
         with transaction.atomic(durable=True):
             event = _lock_event(event_id)
-            if capacity is not None and capacity < 1:
-                raise EventInvalid({"capacity": _("Give at least one seat, or leave the field empty for no limit.")})
+            if event.is_cancelled:
+                raise EventInvalid({"capacity": _("This event is cancelled: it can no longer be changed.")})
+            if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+                raise EventInvalid(
+                    {"capacity": _("Give between 1 and %(max)d seats, or leave it empty.") % {"max": MAX_CAPACITY}}
+                )
             error = capacity_error(event=event, capacity=capacity)
             if error:
                 raise EventInvalid({"capacity": error})
@@ -418,7 +453,10 @@ def create_series(*, by: Any, data: EventInput, rule: str) -> Series:
     starts = parse_rule(rule=rule, first_start=data.starts_at)
     local_first = data.starts_at.astimezone(BRUSSELS).replace(tzinfo=None)
     duration = data.ends_at.astimezone(BRUSSELS).replace(tzinfo=None) - local_first
-    deadline_before = data.starts_at - data.signup_deadline if data.signup_deadline else None
+    # The deadline keeps its wall-clock distance to each start ("18:00 the day before"), across clock changes.
+    deadline_before = (
+        local_first - data.signup_deadline.astimezone(BRUSSELS).replace(tzinfo=None) if data.signup_deadline else None
+    )
     with transaction.atomic():
         series = Series(
             rule=rule.strip().removeprefix("RRULE:"),
@@ -435,7 +473,11 @@ def create_series(*, by: Any, data: EventInput, rule: str) -> Series:
                 data,
                 starts_at=start,
                 ends_at=end,
-                signup_deadline=start - deadline_before if deadline_before is not None else None,
+                signup_deadline=(
+                    (start.replace(tzinfo=None) - deadline_before).replace(tzinfo=BRUSSELS)
+                    if deadline_before is not None
+                    else None
+                ),
             )
             create_event(by=by, data=occurrence, series=series)
         record_change(actor=by, obj=series, action="created", changes={"rule": series.rule, "count": len(starts)})
@@ -461,9 +503,10 @@ def sign_up(
     ``user`` is the person with an account; a visitor without one (public
     events only) gives ``name`` and ``email``. Signing up again while holding
     a seat or waiting changes nothing; after a cancellation it queues anew.
-    ``notify=False`` sends no confirmation (demo data). Raises SignUpRefused (with the reason) or EventBusy.
+    ``notify=False`` sends no confirmation (demo data). The returned sign-up
+    has ``newly_queued`` True when this call gave it its seat or place in the
+    queue (False: the person already had one). Raises SignUpRefused (with the reason) or EventBusy.
     """
-    now = now or timezone.now()
     anonymous = user is None or not user.is_authenticated
     if anonymous:
         name, email = name.strip(), email.strip().lower()
@@ -472,6 +515,8 @@ def sign_up(
     try:
         with transaction.atomic(durable=True):
             event = _lock_event(event_id)
+            # The time is read once the lock is held: the queue is in the order the lock was taken.
+            now = now or timezone.now()
             refusal = signup_refusal(event=event, user=None if anonymous else user, now=now)
             if refusal:
                 raise SignUpRefused(refusal)
@@ -479,6 +524,7 @@ def sign_up(
             mine = mine.filter(user__isnull=True, email__iexact=email) if anonymous else mine.filter(user=user)
             signup = mine.first()
             if signup is not None and signup.status != SignUpStatus.CANCELLED:
+                signup.newly_queued = False
                 return signup
             full = event.capacity is not None and _seated_count(event) >= event.capacity
             status = SignUpStatus.WAITING if full else SignUpStatus.CONFIRMED
@@ -497,6 +543,7 @@ def sign_up(
             signup.queued_at = now
             signup.promoted_at = None
             signup.save()
+            signup.newly_queued = True
             if notify:
                 notifications.on_commit_signed_up(signup)
     except OperationalError as error:
@@ -529,8 +576,7 @@ def cancel_sign_up_in_transaction(*, signup_id: int, now: datetime, by: Any = No
         raise SignUpRefused(_("This event has started: it can no longer be cancelled."))
     signup.status = SignUpStatus.CANCELLED
     signup.save(update_fields=["status", "updated_at"])
-    if not event.is_cancelled and now < event.ends_at:
-        _promote_waiting(event, now=now)
+    _promote_waiting(event, now=now)
     if by is not None:
         record_change(actor=by, obj=event, action="signup_cancelled", changes={"signup": signup.pk})
     return signup
@@ -680,8 +726,10 @@ def add_to_circle(*, circle: Circle, user: Any, role: str = CircleRole.MEMBER) -
         if not created and membership.role != role:
             membership.role = role
             membership.save(update_fields=["role"])
-        for event in circle.events.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True):
-            _seat_circle_members(event)
+        for event_id in circle.events.filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True).values_list(
+            "pk", flat=True
+        ):
+            _seat_circle_members(_lock_event(event_id))
     return membership
 
 

@@ -8,7 +8,7 @@ token of their personal link, never by an id from the request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -143,6 +143,8 @@ def _render_detail(
         "form": form or VisitorSignUpForm(),
         "error": error,
         "video_url": event.video_url if user.has_perm("events.view_video_link", event) else "",
+        # How to get in (door codes): for those with a seat and organisers only, like the video link.
+        "insider": user.has_perm("events.view_video_link", event),
         "can_see_minutes": can_see_minutes,
         "attachments": list(event.attachments.all()) if can_see_minutes else [],
         "can_organise": user.has_perm("events.organise", event),
@@ -173,7 +175,6 @@ def sign_up(request: Request, pk: int) -> HttpResponse:
     if not user.has_perm("events.view_event", event):
         return _not_for_you(request, event)
     form: VisitorSignUpForm | None = None
-    now = timezone.now()
     if user.is_authenticated:
         who: dict[str, Any] = {"user": user}
     else:
@@ -186,7 +187,7 @@ def sign_up(request: Request, pk: int) -> HttpResponse:
             return _render_detail(request, event, form=form, status=400)
         who = {**form.cleaned_data, "language": get_language()}
     try:
-        signup = services.sign_up(event_id=event.pk, now=now, **who)
+        signup = services.sign_up(event_id=event.pk, **who)
     except services.SignUpRefused as refused:
         return _render_detail(request, event, form=form, error=refused.message, status=400)
     except services.EventBusy:
@@ -194,7 +195,7 @@ def sign_up(request: Request, pk: int) -> HttpResponse:
     if user.is_authenticated:
         messages.success(request, _signed_up_message(signup))
         return _see_other(reverse("events:detail", kwargs={"pk": event.pk}))
-    if signup.queued_at != now:
+    if not signup.newly_queued:
         # This address was already signed up: its personal link goes to its mailbox only, never to this browser.
         messages.info(request, _("This email address is already signed up. Your personal link is in our email."))
         return _see_other(reverse("events:detail", kwargs={"pk": event.pk}))
@@ -252,6 +253,7 @@ def _render_personal(request: Request, signup: SignUp, *, error: str, status: in
         "position": selectors.waiting_position(signup),
         "can_cancel": active and timezone.now() < event.starts_at,
         "video_url": event.video_url if signup.holds_seat and not event.is_cancelled else "",
+        "insider": signup.holds_seat and not event.is_cancelled,
         "error": error,
     }
     return render(request, "events/signup.html", context, status=status)
@@ -312,12 +314,18 @@ def _see_other(url: str) -> HttpResponse:
 
 
 def _calendar_response(
-    request: Request, *, name: str, filename: str, events: list[Event], links_for: set[int]
+    request: Request,
+    *,
+    name: str,
+    filename: str,
+    events: list[Event],
+    links_for: set[int],
+    tentative: Collection[int] = (),
 ) -> HttpResponse:
     page_urls = {
         event.pk: request.build_absolute_uri(reverse("events:detail", kwargs={"pk": event.pk})) for event in events
     }
-    body = ical.events_calendar(name=name, events=events, links_for=links_for, page_urls=page_urls)
+    body = ical.events_calendar(name=name, events=events, links_for=links_for, page_urls=page_urls, tentative=tentative)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     return response
@@ -356,7 +364,11 @@ def personal_feed(request: Request, token: str) -> HttpResponse:
     signups = signups.order_by("event__starts_at", "event_id")
     events = [signup.event for signup in signups]
     seated = {signup.event_id for signup in signups if signup.holds_seat}
-    return _calendar_response(request, name=_("My events"), filename="my-events", events=events, links_for=seated)
+    # Events the person waits for are in the calendar as tentative, not as taken seats.
+    waiting = {signup.event_id for signup in signups if signup.status == SignUpStatus.WAITING}
+    return _calendar_response(
+        request, name=_("My events"), filename="my-events", events=events, links_for=seated, tentative=waiting
+    )
 
 
 @require_safe

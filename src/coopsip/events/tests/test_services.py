@@ -294,3 +294,69 @@ def test_a_visitor_signing_up_again_gets_a_new_personal_link() -> None:
     again = services.sign_up(event_id=event.pk, name="Someone else", email="ana@example.org")
     assert again.pk == first.pk
     assert again.token != old_token
+
+
+# --- Found in review ------------------------------------------------------------
+
+
+def test_a_groups_meeting_never_seats_more_members_than_its_seats(member: User, nonmember: User, staff: User) -> None:
+    circle = services.create_circle(name="Werkgroep", members=[(member, "member")])
+    with pytest.raises(services.EventInvalid) as too_few:
+        services.create_event(
+            by=staff,
+            data=event_input(
+                audience=Audience.CIRCLE,
+                circle=services.create_circle(name="Groot", members=[(person, "member") for person in members(3)]),
+                capacity=2,
+            ),
+        )
+    assert "at least as many seats as members (3)" in too_few.value.errors["capacity"]
+    meeting = make_event(staff, audience=Audience.CIRCLE, circle=circle, capacity=1)
+    services.add_to_circle(circle=circle, user=nonmember)
+    assert statuses(meeting) == {"Lotte Peeters": SignUpStatus.CONFIRMED, "Julien Dubois": SignUpStatus.WAITING}
+
+
+def test_a_cancelled_event_cannot_be_changed_and_gives_no_seat(staff: User, on_commit) -> None:
+    event = make_event(staff, capacity=1)
+    first, second = members(2)
+    services.sign_up(event_id=event.pk, user=first)
+    services.sign_up(event_id=event.pk, user=second)
+    services.cancel_event(by=staff, event=event)
+    mail.outbox.clear()
+    with pytest.raises(services.EventInvalid):
+        services.update_event(by=staff, event=event, data=event_input(capacity=5, starts_at=event.starts_at))
+    with pytest.raises(services.EventInvalid):
+        services.change_capacity(by=staff, event_id=event.pk, capacity=5)
+    assert statuses(event)["Member1"] == SignUpStatus.WAITING
+    assert mail.outbox == []
+
+
+def test_no_seat_is_handed_out_once_the_meeting_started(staff: User, on_commit) -> None:
+    event = make_event(staff, capacity=1)
+    first, second = members(2)
+    seat = services.sign_up(event_id=event.pk, user=first)
+    services.sign_up(event_id=event.pk, user=second)
+    mail.outbox.clear()
+    with on_commit():
+        services.cancel_sign_up(signup_id=seat.pk, by=staff, now=event.starts_at + timedelta(minutes=30))
+    assert statuses(event)["Member1"] == SignUpStatus.WAITING
+    assert mail.outbox == []
+
+
+def test_an_absurd_capacity_is_refused_with_a_reason(staff: User) -> None:
+    with pytest.raises(services.EventInvalid) as refused:
+        services.create_event(by=staff, data=event_input(capacity=10**20))
+    assert "at most 100000 seats" in refused.value.errors["capacity"]
+
+
+def test_a_series_deadline_keeps_its_local_time_across_the_clock_change(staff: User) -> None:
+    first = datetime(2026, 3, 23, 19, 0, tzinfo=BRUSSELS)
+    series = services.create_series(
+        by=staff,
+        data=event_input(
+            starts_at=first, ends_at=first + timedelta(hours=2), signup_deadline=first - timedelta(hours=25)
+        ),
+        rule="FREQ=WEEKLY;COUNT=2",
+    )
+    deadlines = [e.signup_deadline.astimezone(BRUSSELS) for e in series.events.order_by("starts_at")]
+    assert [(d.day, d.hour) for d in deadlines] == [(22, 18), (29, 18)]
