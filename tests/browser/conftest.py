@@ -8,6 +8,7 @@ database, the locmem email outbox and the cache with the tests.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, sync_playwright
 
 # Playwright's sync API runs an asyncio event loop in the test thread (it
@@ -140,3 +142,18 @@ def assert_accessible(page: Page) -> None:
         report = "\n".join(_describe(v) for v in blocking)
         print(f"axe: blocking violations on {page.url}:\n{report}")
         pytest.fail(f"Accessibility violations on {page.url}:\n{report}", pytrace=False)
+
+
+@pytest.fixture
+def migration_rows(transactional_db: Any) -> None:
+    """Put back the rows the data migrations create (role groups, offices).
+
+    A transactional test empties every table when it ends, and Django only
+    re-runs the post_migrate handlers (content types, sites), not data
+    migrations: a browser test that ran before this one took them away.
+    """
+    for module, function in (
+        ("coopsip.accounts.migrations.0002_role_groups", "add_groups"),
+        ("coopsip.places.migrations.0002_belgian_offices", "add_offices"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -13,7 +13,6 @@ whatever day the tests run; the past editions since 2015 are the demo data.
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from typing import Any
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -83,21 +81,6 @@ PAST_EDITIONS = sorted((data for data in EDITIONS if not data.current), key=lamb
 SIP_2019 = next(data for data in EDITIONS if data.slug == "2019-2020")
 # A theme of 2019-2020 that the archive lists, in each language.
 GENDER_EQUALITY = Text("Gendergelijkheid", "Égalité des genres", "Gender equality")
-
-
-@pytest.fixture
-def migration_rows(transactional_db: Any) -> None:
-    """Put back the rows the data migrations create (role groups, offices).
-
-    A transactional test empties every table when it ends, and Django only
-    re-runs the post_migrate handlers (content types, sites), not data
-    migrations: a browser test that ran before this one took them away.
-    """
-    for module, function in (
-        ("coopsip.accounts.migrations.0002_role_groups", "add_groups"),
-        ("coopsip.places.migrations.0002_belgian_offices", "add_offices"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def build_current_edition() -> Built:

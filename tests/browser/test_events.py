@@ -8,13 +8,11 @@ sessions are always coming (or a meeting has always just started) whatever day t
 
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
@@ -30,21 +28,6 @@ from .conftest import assert_accessible, label
 pytestmark = pytest.mark.browser
 
 VIDEO_URL = "https://meet.example.org/sip-info"
-
-
-@pytest.fixture
-def migration_rows(transactional_db: Any) -> None:
-    """Put back the rows the data migrations create (role groups, offices).
-
-    A transactional test empties every table when it ends, and Django only
-    re-runs the post_migrate handlers (content types, sites), not data
-    migrations: a browser test that ran before this one took them away.
-    """
-    for module, function in (
-        ("coopsip.accounts.migrations.0002_role_groups", "add_groups"),
-        ("coopsip.places.migrations.0002_belgian_offices", "add_offices"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 def person(email: str, first_name: str, last_name: str, *, number: str) -> User:

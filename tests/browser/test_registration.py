@@ -13,7 +13,6 @@ in a month, whatever day the tests run.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
@@ -72,20 +70,6 @@ class Built:
 
 WORK_NL = "Werk en zorg combineren"
 PRICE_NL = "Een eerlijke prijs voor freelancers"
-
-
-@pytest.fixture
-def migration_rows(transactional_db: Any) -> None:
-    """Put back the rows the data migrations create (role groups, offices).
-
-    A transactional test empties every table when it ends, and Django does not
-    re-run data migrations: a browser test that ran before this one took them away.
-    """
-    for module, function in (
-        ("coopsip.accounts.migrations.0002_role_groups", "add_groups"),
-        ("coopsip.places.migrations.0002_belgian_offices", "add_offices"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

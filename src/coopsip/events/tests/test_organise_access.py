@@ -22,27 +22,15 @@ from conftest import client_for, make_person
 from coopsip.accounts.models import User
 from coopsip.editions.phases import BRUSSELS
 from coopsip.events import services
-from coopsip.events.models import Attendance, Audience, Circle, CircleRole, Event, MinutesAttachment, SignUp
+from coopsip.events.models import Audience, Circle, CircleRole, Event, MinutesAttachment, SignUp
+from coopsip.events.tests import factories
 
 REFUSED = ["outsider", "nonmember", "member", "board"]
 
 
 def event_input(**fields: Any) -> services.EventInput:
-    """An in-person members' event in a week, two hours long; override any field.
-
-    The title is in Dutch only: the other languages fall back to it.
-    """
-    starts_at: datetime = fields.pop("starts_at", timezone.now() + timedelta(days=7))
-    values: dict[str, Any] = {
-        "titles": {"nl": "Werkontbijt"},
-        "starts_at": starts_at,
-        "ends_at": starts_at + timedelta(hours=2),
-        "attendance": Attendance.IN_PERSON,
-        "address": "Rue Coenraets 72, 1060 Bruxelles",
-        "audience": Audience.MEMBERS,
-    }
-    values.update(fields)
-    return services.EventInput(**values)
+    """The shared test event (in person, members, in a week), titled in Dutch only: other languages fall back."""
+    return factories.event_input(**{"titles": {"nl": "Werkontbijt"}, **fields})
 
 
 def make_event(by: Any = None, **fields: Any) -> Event:
