@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "coopsip.editions",
     "coopsip.registrations",
     "coopsip.events",
+    "coopsip.formation",
     "coopsip.home",
     "coopsip.demo",
 ]
@@ -259,6 +260,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Retries of a failed delivery, and the first wait; each next wait doubles.
 COOPSIP_EMAIL_MAX_ATTEMPTS = env_int("COOPSIP_EMAIL_MAX_ATTEMPTS", 6)
 COOPSIP_EMAIL_RETRY_SECONDS = env_int("COOPSIP_EMAIL_RETRY_SECONDS", 60)
+
+# Group formation: how long the engine may search, and how far people travel to an in-person group.
+COOPSIP_FORMATION_SECONDS = env_int("COOPSIP_FORMATION_SECONDS", 20)
+COOPSIP_FORMATION_MAX_TRAVEL_KM = env_int("COOPSIP_FORMATION_MAX_TRAVEL_KM", 40)
 
 # --- Background tasks --------------------------------------------------------
 # Locally tasks run at once, in the request; production sets

@@ -21,7 +21,8 @@ MAX_PREFERENCES = 3
 class RegistrationStatus(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("registration status", "submitted")
     WITHDRAWN = "withdrawn", pgettext_lazy("registration status", "withdrawn")
-    # Group formation (a later issue) adds proposed, accepted, declined, active.
+    # Group formation published a group for the person; accepting it is a later issue.
+    PROPOSED = "proposed", pgettext_lazy("registration status", "proposed a group")
 
 
 class MeetingMode(models.TextChoices):

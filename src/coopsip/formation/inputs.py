@@ -1,0 +1,140 @@
+"""From the database to the engine and back: registrations become ``engine.Registrant``s, runs become ``Group``s.
+
+The engine knows people, themes and offices by string ids: the primary keys
+of registrations, themes and offices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import pgettext
+
+from coopsip.editions.models import Edition
+from coopsip.formation import engine
+from coopsip.formation.models import FormationRun, ProposedGroup
+from coopsip.places.models import Office
+from coopsip.registrations.models import DayPart, Registration, RegistrationStatus, Weekday
+
+PART_CODES = {DayPart.MORNING: "am", DayPart.AFTERNOON: "pm", DayPart.EVENING: "ev"}
+PARTS_BY_CODE = {code: part for part, code in PART_CODES.items()}
+
+
+def slot_code(weekday: int, part: str) -> str:
+    return f"{engine.model.DAYS[weekday]}_{PART_CODES[DayPart(part)]}"
+
+
+def slot_label(code: str) -> str:
+    """ "mon_ev" in words, in the active language ("maandagavond", "lundi soir")."""
+    day, part = code.split("_")
+    return pgettext("a weekly time slot", "%(day)s %(part)s") % {
+        "day": Weekday(engine.model.DAYS.index(day)).label.lower(),
+        "part": DayPart(PARTS_BY_CODE[part]).label,
+    }
+
+
+def default_params(edition: Edition) -> dict[str, Any]:
+    """The engine's settings for an edition: its group sizes, the rest from the site's settings."""
+    return {
+        "min_size": edition.group_size_min,
+        "max_size": edition.group_size_max,
+        "max_travel_km": settings.COOPSIP_FORMATION_MAX_TRAVEL_KM,
+        "time_limit_s": settings.COOPSIP_FORMATION_SECONDS,
+        "seed": 0,
+    }
+
+
+def engine_params(values: Mapping[str, Any]) -> engine.Params:
+    known = {"min_size", "max_size", "max_travel_km", "require_moderator", "require_secretary", "time_limit_s", "seed"}
+    return engine.Params(**{key: value for key, value in values.items() if key in known})
+
+
+@dataclass(frozen=True)
+class Loaded:
+    problem: engine.Problem
+    registrations: dict[str, Registration]
+
+
+def active_registrations(edition: Edition) -> list[Registration]:
+    return list(
+        Registration.objects.filter(edition=edition)
+        .exclude(status=RegistrationStatus.WITHDRAWN)
+        .select_related("user", "office", "municipality")
+        .prefetch_related("preferences", "slots")
+        .order_by("pk")
+    )
+
+
+def load_problem(edition: Edition) -> Loaded:
+    """The edition's formation problem: every registration not withdrawn, its themes, all offices."""
+    themes = tuple(
+        engine.Theme(
+            id=str(theme.pk),
+            name=theme.title,
+            countries=frozenset(code for code, on in (("BE", theme.in_belgium), ("FR", theme.in_france)) if on),
+        )
+        for theme in edition.themes.all()
+    )
+    offices = tuple(
+        engine.Office(
+            id=str(office.pk), name=office.name, country=office.country, lat=float(office.latitude),
+            lon=float(office.longitude),
+        )
+        for office in Office.objects.order_by("pk")
+    )
+    registrations = active_registrations(edition)
+    people = []
+    for registration in registrations:
+        place = registration.municipality
+        roles = {role for role, on in (("moderator", registration.volunteers_as_moderator),
+                                       ("secretary", registration.volunteers_as_secretary)) if on}
+        people.append(
+            engine.Registrant(
+                id=str(registration.pk),
+                country=place.country if place is not None else "BE",
+                languages=frozenset(code for code in registration.languages if code in engine.model.LANGUAGES),
+                mode=registration.mode,
+                slots=frozenset(slot_code(slot.weekday, slot.part) for slot in registration.slots.all()),
+                prefs=tuple(str(p.theme_id) for p in sorted(registration.preferences.all(), key=lambda p: p.rank)),
+                roles=frozenset(roles),
+                office=str(registration.office_id) if registration.office_id else None,
+                lat=float(place.latitude) if place is not None else None,
+                lon=float(place.longitude) if place is not None else None,
+                stakeholder=registration.stakeholder_type or None,
+                gender=registration.gender or None,
+            )
+        )
+    problem = engine.Problem(offices=offices, themes=themes, registrants=tuple(people))
+    return Loaded(problem=problem, registrations={str(r.pk): r for r in registrations})
+
+
+def as_engine_group(group: ProposedGroup, *, locked_only: bool = False) -> engine.Group:
+    """A stored group for the engine; ``locked_only`` keeps only the members staff locked."""
+    members = tuple(
+        engine.Member(str(member.registration_id), member.role)  # type: ignore[arg-type]
+        for member in group.members.all()
+        if member.locked or not locked_only
+    )
+    return engine.Group(
+        id=group.key,
+        theme=str(group.theme_id),
+        mode=group.mode,  # type: ignore[arg-type]
+        office=str(group.office_id) if group.office_id else None,
+        language=group.language,
+        slot=group.slot,
+        members=members,
+    )
+
+
+def locks_of(run: FormationRun) -> list[engine.Group]:
+    """What a re-run of ``run`` must keep: locked groups whole, and the locked people of other groups."""
+    kept = []
+    for group in run.groups.prefetch_related("members"):
+        if group.locked:
+            kept.append(as_engine_group(group))
+        elif any(member.locked for member in group.members.all()):
+            kept.append(as_engine_group(group, locked_only=True))
+    return kept

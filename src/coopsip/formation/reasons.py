@@ -1,0 +1,131 @@
+"""The engine's codes in words, in the active language: why someone has no group, which rule a move breaks.
+
+The engine gives a code and its parameters (ids); this module names the
+people, themes, offices, languages and slots behind the ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from coopsip.editions.models import Theme
+from coopsip.formation.inputs import slot_label
+from coopsip.places.models import Office
+from coopsip.registrations.models import Registration
+
+class Names:
+    """Display names for the ids in the engine's parameters, loaded on first use."""
+
+    def __init__(self, registrations: Mapping[str, Registration] | None = None) -> None:
+        self._people = {
+            key: registration.user.get_full_name() or registration.user.email
+            for key, registration in (registrations or {}).items()
+        }
+        self._themes: dict[str, str] | None = None
+        self._offices: dict[str, str] | None = None
+
+    def person(self, pid: Any) -> str:
+        key = str(pid)
+        if key not in self._people:
+            found = Registration.objects.filter(pk=int(key)).select_related("user").first() if key.isdigit() else None
+            self._people[key] = (found.user.get_full_name() or found.user.email) if found else key
+        return self._people[key]
+
+    def theme(self, tid: Any) -> str:
+        if self._themes is None:
+            self._themes = {str(t.pk): t.title for t in Theme.objects.all()}
+        return self._themes.get(str(tid), str(tid))
+
+    def office(self, oid: Any) -> str:
+        if oid is None:
+            return _("by video")
+        if self._offices is None:
+            self._offices = {str(o.pk): o.name for o in Office.objects.all()}
+        return self._offices.get(str(oid), str(oid))
+
+
+def _language(code: Any) -> str:
+    names = {"nl": _("Dutch"), "fr": _("French"), "en": _("English")}
+    return names.get(str(code), str(code))
+
+
+def _role(role: Any) -> str:
+    return {"moderator": _("moderator"), "secretary": _("secretary")}.get(str(role), str(role))
+
+
+Text = Callable[[Mapping[str, Any], Names], str]
+
+VIOLATIONS: dict[str, Text] = {
+    "group_size": lambda p, n: _("The group would have %(size)s members (allowed: %(min)s to %(max)s).")
+    % {"size": p.get("size"), "min": p.get("min_size"), "max": p.get("max_size")},
+    "moderator_count": lambda p, n: _("The group would have %(count)s moderators: it needs exactly one.")
+    % {"count": p.get("count")},
+    "secretary_count": lambda p, n: _("The group would have %(count)s secretaries: it needs exactly one.")
+    % {"count": p.get("count")},
+    "role_not_volunteered": lambda p, n: _("%(person)s did not volunteer as %(role)s.")
+    % {"person": n.person(p.get("person")), "role": _role(p.get("role"))},
+    "theme_not_chosen": lambda p, n: _("%(person)s did not choose the theme %(theme)s.")
+    % {"person": n.person(p.get("person")), "theme": n.theme(p.get("theme"))},
+    "theme_not_in_country": lambda p, n: _("The theme %(theme)s does not run in the country of %(person)s.")
+    % {"person": n.person(p.get("person")), "theme": n.theme(p.get("theme"))},
+    "language": lambda p, n: _("%(person)s does not work in %(language)s.")
+    % {"person": n.person(p.get("person")), "language": _language(p.get("language"))},
+    "not_available": lambda p, n: _("%(person)s is not available on %(slot)s.")
+    % {"person": n.person(p.get("person")), "slot": slot_label(str(p.get("slot")))},
+    "video_only": lambda p, n: _("%(person)s meets only by video, and this group meets in person.")
+    % {"person": n.person(p.get("person"))},
+    "in_person_only": lambda p, n: _("%(person)s meets only in person, and this group meets by video.")
+    % {"person": n.person(p.get("person"))},
+    "too_far": lambda p, n: (
+        _("%(person)s lives %(km)s km from %(office)s (at most %(max)s km).")
+        % {"person": n.person(p.get("person")), "km": p.get("km"), "office": n.office(p.get("office")),
+           "max": p.get("max_km")}
+        if p.get("km") is not None
+        else _("%(person)s gave no address and %(office)s is not their office.")
+        % {"person": n.person(p.get("person")), "office": n.office(p.get("office"))}
+    ),
+    "in_two_groups": lambda p, n: _("%(person)s would be in two groups.") % {"person": n.person(p.get("person"))},
+}
+
+UNPLACED: dict[str, Text] = {
+    "theme_not_in_country": lambda p, n: _("None of the chosen themes runs in this person's country."),
+    "no_slots": lambda p, n: _("No time slot was given."),
+    "no_language": lambda p, n: _("No working language was given."),
+    "no_office_near": lambda p, n: _("No office within %(km)s km of home, and meets only in person.")
+    % {"km": p.get("max_km")},
+    "no_common_slot": lambda p, n: _(
+        "Too few people share one of the time slots for %(theme)s in %(language)s (%(place)s): "
+        "at most %(count)s people."
+    )
+    % {"theme": n.theme(p.get("theme")), "language": _language(p.get("language")),
+       "place": n.office(p.get("office")), "count": p.get("count")},
+    "too_few_people": lambda p, n: _(
+        "No group in %(language)s on these time slots for %(theme)s (%(place)s): %(count)s people."
+    )
+    % {"theme": n.theme(p.get("theme")), "language": _language(p.get("language")),
+       "place": n.office(p.get("office")), "count": p.get("count")},
+    "no_moderator": lambda p, n: _("No moderator volunteered for %(theme)s (%(place)s) on these time slots.")
+    % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office"))},
+    "no_secretary": lambda p, n: _("No secretary volunteered for %(theme)s (%(place)s) on these time slots.")
+    % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office"))},
+    "groups_full": lambda p, n: _(
+        "The groups this person could join (such as %(theme)s in %(language)s, %(place)s) are full, or their "
+        "moderators and secretaries were needed by larger groups."
+    )
+    % {"theme": n.theme(p.get("theme")), "language": _language(p.get("language")),
+       "place": n.office(p.get("office"))},
+    "removed_by_staff": lambda p, n: _("Taken out of the groups by staff."),
+}
+
+
+def violation_text(code: str, params: Mapping[str, Any], names: Names) -> str:
+    text = VIOLATIONS.get(code)
+    return text(params, names) if text else _("A rule of group formation is broken (%(code)s).") % {"code": code}
+
+
+def unplaced_text(code: str, params: Mapping[str, Any], names: Names) -> str:
+    text = UNPLACED.get(code)
+    return text(params, names) if text else _("No group could be formed (%(code)s).") % {"code": code}

@@ -1,0 +1,282 @@
+"""Forming groups for an edition: start a run, let the engine work in a task, review, move, lock, publish.
+
+The engine (``coopsip.formation.engine``) knows nothing of Django; this
+module turns registrations into its input (``inputs``), runs it in a
+background task that records its progress, stores its proposal, checks each
+move a staff member makes against the engine's own rules, and publishes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from coopsip.core.audit import record_change
+from coopsip.core.mail import queue_email
+from coopsip.core.taskqueue import task
+from coopsip.editions.models import Edition
+from coopsip.formation import engine, inputs
+from coopsip.formation.models import (
+    FormationRun,
+    MemberRole,
+    ProposedGroup,
+    ProposedMember,
+    RunStatus,
+    Unplaced,
+)
+from coopsip.formation.reasons import Names, violation_text
+from coopsip.registrations.models import Registration, RegistrationStatus
+
+logger = logging.getLogger(__name__)
+
+
+class FormationRefused(Exception):
+    """The change is not possible; ``message`` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class MoveBreaksRules(Exception):
+    """Moving the person would break rules of group formation; ``reasons`` lists them in words."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(reasons)
+        self.reasons = reasons
+
+
+def start_run(*, by: Any, edition: Edition, previous: FormationRun | None = None) -> FormationRun:
+    """Queue a formation run for ``edition``; a re-run of ``previous`` keeps its locks. The task starts on commit."""
+    if previous is not None and previous.edition_id != edition.pk:
+        raise FormationRefused(_("This run belongs to another edition."))
+    with transaction.atomic():
+        Edition.objects.select_for_update().get(pk=edition.pk)  # one number per run, even when two start at once
+        number = (edition.formation_runs.aggregate(last=Max("number"))["last"] or 0) + 1
+        run = FormationRun.objects.create(
+            edition=edition,
+            number=number,
+            previous=previous,
+            params=inputs.default_params(edition),
+            started_by=by,
+        )
+        record_change(actor=by, obj=edition, action="formation_started", changes={"run": number})
+        run_id = run.pk
+        transaction.on_commit(lambda: form_groups.enqueue(run_id), robust=True)
+    return run
+
+
+@task(queue_name="default")
+def form_groups(run_id: int) -> str:
+    """The background work of a run: read the registrations, solve, store the proposal."""
+    with transaction.atomic():
+        run = FormationRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.QUEUED:
+            return "skipped"
+        run.status, run.progress = RunStatus.RUNNING, 5
+        run.save(update_fields=["status", "progress"])
+    try:
+        loaded = inputs.load_problem(run.edition)
+        locked = inputs.locks_of(run.previous) if run.previous is not None else []
+        _progress(run, 15)
+        solution = engine.solve(loaded.problem, inputs.engine_params(run.params), locked=locked)
+        _progress(run, 90)
+        _store(run, loaded, solution)
+    except Exception as error:
+        logger.exception("Formation run %s failed", run_id)
+        FormationRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
+        )
+        return "failed"
+    return "done"
+
+
+def _progress(run: FormationRun, percent: int) -> None:
+    FormationRun.objects.filter(pk=run.pk).update(progress=percent)
+
+
+def _store(run: FormationRun, loaded: inputs.Loaded, solution: engine.Solution) -> None:
+    with transaction.atomic():
+        for group in solution.groups:
+            stored = ProposedGroup.objects.create(
+                run=run,
+                key=group.id,
+                theme_id=int(group.theme),
+                mode=group.mode,
+                office_id=int(group.office) if group.mode == "in_person" and group.office else None,
+                language=group.language,
+                slot=group.slot,
+            )
+            ProposedMember.objects.bulk_create(
+                ProposedMember(run=run, group=stored, registration_id=int(member.id), role=member.role)
+                for member in group.members
+            )
+        Unplaced.objects.bulk_create(
+            Unplaced(run=run, registration_id=int(person.id), code=person.code, params=dict(person.params))
+            for person in solution.unassigned
+        )
+        _carry_locks(run)
+        report = engine.solution_to_dict(solution)["report"]
+        FormationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE, progress=100, report=report, finished_at=timezone.now()
+        )
+
+
+def _carry_locks(run: FormationRun) -> None:
+    """A re-run's groups and people locked before stay locked, so that the next re-run keeps them too."""
+    if run.previous is None:
+        return
+    locked_groups = set(run.previous.groups.filter(locked=True).values_list("key", flat=True))
+    run.groups.filter(key__in=locked_groups).update(locked=True)
+    locked_people = set(run.previous.members.filter(locked=True).values_list("registration_id", flat=True))
+    run.members.filter(registration_id__in=locked_people).update(locked=True)
+
+
+# ---------------------------------------------------------------------------
+# Review
+
+
+def _editable(run: FormationRun) -> None:
+    if run.published_at is not None:
+        raise FormationRefused(_("This proposal is published: start a new run to change it."))
+    if run.status != RunStatus.DONE:
+        raise FormationRefused(_("This run has not finished."))
+
+
+def set_group_lock(*, by: Any, group: ProposedGroup, locked: bool) -> ProposedGroup:
+    """Lock a whole group (a re-run keeps it as it is) or unlock it."""
+    _editable(group.run)
+    group.locked = locked
+    group.save(update_fields=["locked"])
+    return group
+
+
+def set_member_lock(*, by: Any, member: ProposedMember, locked: bool) -> ProposedMember:
+    """Lock a person in their group (a re-run keeps them there, in their role) or unlock them."""
+    _editable(member.run)
+    member.locked = locked
+    member.save(update_fields=["locked"])
+    return member
+
+
+@dataclass(frozen=True)
+class MoveCheck:
+    reasons: list[str]
+
+
+def _group_after(group: ProposedGroup, *, without: int | None = None, add: tuple[int, str] | None = None) -> Any:
+    base = inputs.as_engine_group(group)
+    members = tuple(m for m in base.members if m.id != str(without))
+    if add is not None:
+        members = (*members, engine.Member(str(add[0]), add[1]))  # type: ignore[arg-type]
+    return engine.Group(base.id, base.theme, base.mode, base.office, base.language, base.slot, members)
+
+
+def check_move(*, run: FormationRun, registration: Registration, to_group: ProposedGroup, role: str) -> list[str]:
+    """Every rule that moving ``registration`` into ``to_group`` as ``role`` would break, in words (empty: none).
+
+    Both groups are checked as they would be afterwards: the one the person
+    leaves (its size, its moderator and secretary) and the one they join.
+    """
+    loaded = inputs.load_problem(run.edition)
+    params = inputs.engine_params(run.params)
+    current = ProposedMember.objects.filter(run=run, registration=registration).select_related("group").first()
+    groups = [_group_after(to_group, without=registration.pk, add=(registration.pk, role))]
+    if current is not None and current.group_id != to_group.pk:
+        groups.append(_group_after(current.group, without=registration.pk))
+    names = Names(loaded.registrations)
+    hard = [v for v in engine.validate(loaded.problem, groups, params) if v.severity == "hard"]
+    return [violation_text(v.code, v.params, names) for v in hard]
+
+
+def move_member(
+    *, by: Any, run: FormationRun, registration: Registration, to_group: ProposedGroup, role: str
+) -> ProposedMember:
+    """Move a person (placed or not) into ``to_group`` as ``role``. Raises MoveBreaksRules with the reasons, or
+    FormationRefused."""
+    _editable(run)
+    if to_group.run_id != run.pk:
+        raise FormationRefused(_("This group belongs to another run."))
+    if role not in MemberRole.values:
+        raise FormationRefused(_("Choose a role."))
+    reasons = check_move(run=run, registration=registration, to_group=to_group, role=role)
+    if reasons:
+        raise MoveBreaksRules(reasons)
+    with transaction.atomic():
+        Unplaced.objects.filter(run=run, registration=registration).delete()
+        member, _created = ProposedMember.objects.update_or_create(
+            run=run,
+            registration=registration,
+            defaults={"group": to_group, "role": role, "moved_by_staff": True},
+        )
+        record_change(
+            actor=by, obj=run, action="member_moved", changes={"registration": registration.pk, "to": to_group.key}
+        )
+    return member
+
+
+# ---------------------------------------------------------------------------
+# Publishing
+
+
+def publish_run(*, by: Any, run: FormationRun) -> int:
+    """Publish the proposal: each placed registration becomes "proposed", and the person is told once.
+
+    Publishing the same run again changes nothing and sends nothing. People
+    proposed by an earlier run of the edition who have no group in this one
+    go back to "submitted". Returns how many people were proposed a group.
+    """
+    if run.status != RunStatus.DONE:
+        raise FormationRefused(_("This run has not finished."))
+    with transaction.atomic():
+        run = FormationRun.objects.select_for_update().get(pk=run.pk)
+        if run.published_at is not None:
+            return 0
+        members = list(run.members.select_related("group", "group__theme", "group__office", "registration__user"))
+        placed = [member.registration_id for member in members]
+        Registration.objects.filter(edition=run.edition, status=RegistrationStatus.PROPOSED).exclude(
+            pk__in=placed
+        ).update(status=RegistrationStatus.SUBMITTED)
+        Registration.objects.filter(pk__in=placed, status=RegistrationStatus.SUBMITTED).update(
+            status=RegistrationStatus.PROPOSED
+        )
+        run.published_at = timezone.now()
+        run.published_by = by
+        run.save(update_fields=["published_at", "published_by"])
+        record_change(actor=by, obj=run.edition, action="formation_published", changes={"run": run.number})
+        for member in members:
+            _tell_proposed(run, member)
+    return len(members)
+
+
+def _tell_proposed(run: FormationRun, member: ProposedMember) -> None:
+    user = member.registration.user
+    group = member.group
+    with translation.override(user.preferred_language):
+        context = {
+            "user": user,
+            "edition": run.edition,
+            "group": group,
+            "role": member.role,
+            "slot": inputs.slot_label(group.slot),
+            "language": group.get_language_display(),
+            "members": group.members.count(),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("formation/email/proposed_subject.txt", context).strip()
+        body = render_to_string("formation/email/proposed.txt", context)
+    queue_email(
+        key=f"formation:proposed:{run.pk}:{member.registration_id}",
+        to_email=user.email,
+        subject=subject,
+        body_text=body,
+        user=user,
+    )
