@@ -80,7 +80,10 @@ def load_problem(edition: Edition) -> Loaded:
     )
     offices = tuple(
         engine.Office(
-            id=str(office.pk), name=office.name, country=office.country, lat=float(office.latitude),
+            id=str(office.pk),
+            name=office.name,
+            country=office.country,
+            lat=float(office.latitude),
             lon=float(office.longitude),
         )
         for office in Office.objects.order_by("pk")
@@ -89,8 +92,14 @@ def load_problem(edition: Edition) -> Loaded:
     people = []
     for registration in registrations:
         place = registration.municipality
-        roles = {role for role, on in (("moderator", registration.volunteers_as_moderator),
-                                       ("secretary", registration.volunteers_as_secretary)) if on}
+        roles = {
+            role
+            for role, on in (
+                ("moderator", registration.volunteers_as_moderator),
+                ("secretary", registration.volunteers_as_secretary),
+            )
+            if on
+        }
         people.append(
             engine.Registrant(
                 id=str(registration.pk),

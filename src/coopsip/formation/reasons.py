@@ -16,6 +16,7 @@ from coopsip.formation.inputs import slot_label
 from coopsip.places.models import Office
 from coopsip.registrations.models import Registration
 
+
 class Names:
     """Display names for the ids in the engine's parameters, loaded on first use."""
 
@@ -59,30 +60,50 @@ def _role(role: Any) -> str:
 Text = Callable[[Mapping[str, Any], Names], str]
 
 VIOLATIONS: dict[str, Text] = {
-    "group_size": lambda p, n: _("The group would have %(size)s members (allowed: %(min)s to %(max)s).")
-    % {"size": p.get("size"), "min": p.get("min_size"), "max": p.get("max_size")},
-    "moderator_count": lambda p, n: _("The group would have %(count)s moderators: it needs exactly one.")
-    % {"count": p.get("count")},
-    "secretary_count": lambda p, n: _("The group would have %(count)s secretaries: it needs exactly one.")
-    % {"count": p.get("count")},
-    "role_not_volunteered": lambda p, n: _("%(person)s did not volunteer as %(role)s.")
-    % {"person": n.person(p.get("person")), "role": _role(p.get("role"))},
-    "theme_not_chosen": lambda p, n: _("%(person)s did not choose the theme %(theme)s.")
-    % {"person": n.person(p.get("person")), "theme": n.theme(p.get("theme"))},
-    "theme_not_in_country": lambda p, n: _("The theme %(theme)s does not run in the country of %(person)s.")
-    % {"person": n.person(p.get("person")), "theme": n.theme(p.get("theme"))},
-    "language": lambda p, n: _("%(person)s does not work in %(language)s.")
-    % {"person": n.person(p.get("person")), "language": _language(p.get("language"))},
-    "not_available": lambda p, n: _("%(person)s is not available on %(slot)s.")
-    % {"person": n.person(p.get("person")), "slot": slot_label(str(p.get("slot")))},
-    "video_only": lambda p, n: _("%(person)s meets only by video, and this group meets in person.")
-    % {"person": n.person(p.get("person"))},
-    "in_person_only": lambda p, n: _("%(person)s meets only in person, and this group meets by video.")
-    % {"person": n.person(p.get("person"))},
+    "group_size": lambda p, n: (
+        _("The group would have %(size)s members (allowed: %(min)s to %(max)s).")
+        % {"size": p.get("size"), "min": p.get("min_size"), "max": p.get("max_size")}
+    ),
+    "moderator_count": lambda p, n: (
+        _("The group would have %(count)s moderators: it needs exactly one.") % {"count": p.get("count")}
+    ),
+    "secretary_count": lambda p, n: (
+        _("The group would have %(count)s secretaries: it needs exactly one.") % {"count": p.get("count")}
+    ),
+    "role_not_volunteered": lambda p, n: (
+        _("%(person)s did not volunteer as %(role)s.")
+        % {"person": n.person(p.get("person")), "role": _role(p.get("role"))}
+    ),
+    "theme_not_chosen": lambda p, n: (
+        _("%(person)s did not choose the theme %(theme)s.")
+        % {"person": n.person(p.get("person")), "theme": n.theme(p.get("theme"))}
+    ),
+    "theme_not_in_country": lambda p, n: (
+        _("The theme %(theme)s does not run in the country of %(person)s.")
+        % {"person": n.person(p.get("person")), "theme": n.theme(p.get("theme"))}
+    ),
+    "language": lambda p, n: (
+        _("%(person)s does not work in %(language)s.")
+        % {"person": n.person(p.get("person")), "language": _language(p.get("language"))}
+    ),
+    "not_available": lambda p, n: (
+        _("%(person)s is not available on %(slot)s.")
+        % {"person": n.person(p.get("person")), "slot": slot_label(str(p.get("slot")))}
+    ),
+    "video_only": lambda p, n: (
+        _("%(person)s meets only by video, and this group meets in person.") % {"person": n.person(p.get("person"))}
+    ),
+    "in_person_only": lambda p, n: (
+        _("%(person)s meets only in person, and this group meets by video.") % {"person": n.person(p.get("person"))}
+    ),
     "too_far": lambda p, n: (
         _("%(person)s lives %(km)s km from %(office)s (at most %(max)s km).")
-        % {"person": n.person(p.get("person")), "km": p.get("km"), "office": n.office(p.get("office")),
-           "max": p.get("max_km")}
+        % {
+            "person": n.person(p.get("person")),
+            "km": p.get("km"),
+            "office": n.office(p.get("office")),
+            "max": p.get("max_km"),
+        }
         if p.get("km") is not None
         else _("%(person)s gave no address and %(office)s is not their office.")
         % {"person": n.person(p.get("person")), "office": n.office(p.get("office"))}
@@ -94,29 +115,49 @@ UNPLACED: dict[str, Text] = {
     "theme_not_in_country": lambda p, n: _("None of the chosen themes runs in this person's country."),
     "no_slots": lambda p, n: _("No time slot was given."),
     "no_language": lambda p, n: _("No working language was given."),
-    "no_office_near": lambda p, n: _("No office within %(km)s km of home, and meets only in person.")
-    % {"km": p.get("max_km")},
-    "no_common_slot": lambda p, n: _(
-        "Too few people share one of the time slots for %(theme)s in %(language)s (%(place)s): "
-        "at most %(count)s people."
-    )
-    % {"theme": n.theme(p.get("theme")), "language": _language(p.get("language")),
-       "place": n.office(p.get("office")), "count": p.get("count")},
-    "too_few_people": lambda p, n: _(
-        "No group in %(language)s on these time slots for %(theme)s (%(place)s): %(count)s people."
-    )
-    % {"theme": n.theme(p.get("theme")), "language": _language(p.get("language")),
-       "place": n.office(p.get("office")), "count": p.get("count")},
-    "no_moderator": lambda p, n: _("No moderator volunteered for %(theme)s (%(place)s) on these time slots.")
-    % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office"))},
-    "no_secretary": lambda p, n: _("No secretary volunteered for %(theme)s (%(place)s) on these time slots.")
-    % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office"))},
-    "groups_full": lambda p, n: _(
-        "The groups this person could join (such as %(theme)s in %(language)s, %(place)s) are full, or their "
-        "moderators and secretaries were needed by larger groups."
-    )
-    % {"theme": n.theme(p.get("theme")), "language": _language(p.get("language")),
-       "place": n.office(p.get("office"))},
+    "no_office_near": lambda p, n: (
+        _("No office within %(km)s km of home, and meets only in person.") % {"km": p.get("max_km")}
+    ),
+    "no_common_slot": lambda p, n: (
+        _(
+            "Too few people share one of the time slots for %(theme)s in %(language)s (%(place)s): "
+            "at most %(count)s people."
+        )
+        % {
+            "theme": n.theme(p.get("theme")),
+            "language": _language(p.get("language")),
+            "place": n.office(p.get("office")),
+            "count": p.get("count"),
+        }
+    ),
+    "too_few_people": lambda p, n: (
+        _("No group in %(language)s on these time slots for %(theme)s (%(place)s): %(count)s people.")
+        % {
+            "theme": n.theme(p.get("theme")),
+            "language": _language(p.get("language")),
+            "place": n.office(p.get("office")),
+            "count": p.get("count"),
+        }
+    ),
+    "no_moderator": lambda p, n: (
+        _("No moderator volunteered for %(theme)s (%(place)s) on these time slots.")
+        % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office"))}
+    ),
+    "no_secretary": lambda p, n: (
+        _("No secretary volunteered for %(theme)s (%(place)s) on these time slots.")
+        % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office"))}
+    ),
+    "groups_full": lambda p, n: (
+        _(
+            "The groups this person could join (such as %(theme)s in %(language)s, %(place)s) are full, or their "
+            "moderators and secretaries were needed by larger groups."
+        )
+        % {
+            "theme": n.theme(p.get("theme")),
+            "language": _language(p.get("language")),
+            "place": n.office(p.get("office")),
+        }
+    ),
     "removed_by_staff": lambda p, n: _("Taken out of the groups by staff."),
 }
 

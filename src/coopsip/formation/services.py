@@ -54,8 +54,13 @@ class MoveBreaksRules(Exception):
         self.reasons = reasons
 
 
-def start_run(*, by: Any, edition: Edition, previous: FormationRun | None = None) -> FormationRun:
-    """Queue a formation run for ``edition``; a re-run of ``previous`` keeps its locks. The task starts on commit."""
+def start_run(
+    *, by: Any, edition: Edition, previous: FormationRun | None = None, time_limit_s: float | None = None
+) -> FormationRun:
+    """Queue a formation run for ``edition``; a re-run of ``previous`` keeps its locks. The task starts on commit.
+
+    ``time_limit_s`` overrides how long the engine may search (the demo keeps it short).
+    """
     if previous is not None and previous.edition_id != edition.pk:
         raise FormationRefused(_("This run belongs to another edition."))
     with transaction.atomic():
@@ -65,7 +70,8 @@ def start_run(*, by: Any, edition: Edition, previous: FormationRun | None = None
             edition=edition,
             number=number,
             previous=previous,
-            params=inputs.default_params(edition),
+            params=inputs.default_params(edition)
+            | ({"time_limit_s": time_limit_s} if time_limit_s is not None else {}),
             started_by=by,
         )
         record_change(actor=by, obj=edition, action="formation_started", changes={"run": number})

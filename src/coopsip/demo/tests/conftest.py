@@ -14,6 +14,7 @@ from coopsip.demo.editions import EDITION_SLUGS
 from coopsip.demo.services import DEFAULT_PEOPLE, load_demo
 from coopsip.editions.models import Edition
 from coopsip.events.models import Circle, Event, Place, Series
+from coopsip.formation.models import FormationRun
 from coopsip.members.models import RegisterEntry
 from coopsip.places.models import Municipality, Office
 from coopsip.registrations.models import Registration
@@ -23,6 +24,7 @@ DEMO_PEOPLE = DEFAULT_PEOPLE
 
 
 def remove_demo_data() -> None:
+    FormationRun.objects.all().delete()
     # Events first: they point to editions, places and people.
     ChangeRecord.objects.filter(content_type__app_label="events").delete()
     Event.objects.all().delete()
