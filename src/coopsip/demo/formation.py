@@ -18,7 +18,7 @@ DEMO_SECONDS = 5
 
 def load_formation() -> dict[str, int]:
     edition = Edition.objects.filter(slug=DEMO_EDITION).first()
-    if edition is not None and not edition.formation_runs.exists():
+    if edition is not None and not FormationRun.objects.filter(edition=edition).exists():
         staff = User.objects.filter(email="staff@demo.coopsip.org").first()
         services.start_run(by=staff, edition=edition, time_limit_s=DEMO_SECONDS)
     return {"formation_runs": FormationRun.objects.count()}

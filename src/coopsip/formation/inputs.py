@@ -105,7 +105,7 @@ def load_problem(edition: Edition) -> Loaded:
                 id=str(registration.pk),
                 country=place.country if place is not None else "BE",
                 languages=frozenset(code for code in registration.languages if code in engine.model.LANGUAGES),
-                mode=registration.mode,
+                mode=registration.mode,  # type: ignore[arg-type]  # the same three values
                 slots=frozenset(slot_code(slot.weekday, slot.part) for slot in registration.slots.all()),
                 prefs=tuple(str(p.theme_id) for p in sorted(registration.preferences.all(), key=lambda p: p.rank)),
                 roles=frozenset(roles),
@@ -138,12 +138,13 @@ def as_engine_group(group: ProposedGroup, *, locked_only: bool = False) -> engin
     )
 
 
-def locks_of(run: FormationRun) -> list[engine.Group]:
-    """What a re-run of ``run`` must keep: locked groups whole, and the locked people of other groups."""
-    kept = []
+def locks_of(run: FormationRun) -> tuple[list[engine.Group], list[engine.Group]]:
+    """What a re-run of ``run`` must keep: the locked groups, whole (kept out of the engine), and for
+    the other groups their locked people (the engine keeps them there; others may join them)."""
+    whole, partial = [], []
     for group in run.groups.prefetch_related("members"):
         if group.locked:
-            kept.append(as_engine_group(group))
+            whole.append(as_engine_group(group))
         elif any(member.locked for member in group.members.all()):
-            kept.append(as_engine_group(group, locked_only=True))
-    return kept
+            partial.append(as_engine_group(group, locked_only=True))
+    return whole, partial

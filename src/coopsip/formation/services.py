@@ -9,7 +9,7 @@ move a staff member makes against the engine's own rules, and publishes.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -65,7 +65,7 @@ def start_run(
         raise FormationRefused(_("This run belongs to another edition."))
     with transaction.atomic():
         Edition.objects.select_for_update().get(pk=edition.pk)  # one number per run, even when two start at once
-        number = (edition.formation_runs.aggregate(last=Max("number"))["last"] or 0) + 1
+        number = (FormationRun.objects.filter(edition=edition).aggregate(last=Max("number"))["last"] or 0) + 1
         run = FormationRun.objects.create(
             edition=edition,
             number=number,
@@ -91,11 +91,14 @@ def form_groups(run_id: int) -> str:
         run.save(update_fields=["status", "progress"])
     try:
         loaded = inputs.load_problem(run.edition)
-        locked = inputs.locks_of(run.previous) if run.previous is not None else []
+        kept, locked = inputs.locks_of(run.previous) if run.previous is not None else ([], [])
+        # Whole locked groups stay exactly as they are: their people are not offered to the engine at all.
+        taken = {member.id for group in kept for member in group.members}
+        problem = replace(loaded.problem, registrants=tuple(p for p in loaded.problem.registrants if p.id not in taken))
         _progress(run, 15)
-        solution = engine.solve(loaded.problem, inputs.engine_params(run.params), locked=locked)
+        solution = engine.solve(problem, inputs.engine_params(run.params), locked=locked)
         _progress(run, 90)
-        _store(run, loaded, solution)
+        _store(run, solution, kept=kept)
     except Exception as error:
         logger.exception("Formation run %s failed", run_id)
         FormationRun.objects.filter(pk=run_id).update(
@@ -109,12 +112,14 @@ def _progress(run: FormationRun, percent: int) -> None:
     FormationRun.objects.filter(pk=run.pk).update(progress=percent)
 
 
-def _store(run: FormationRun, loaded: inputs.Loaded, solution: engine.Solution) -> None:
+def _store(run: FormationRun, solution: engine.Solution, *, kept: list[engine.Group]) -> None:
+    reserved = {group.id for group in kept}
     with transaction.atomic():
-        for group in solution.groups:
+        for group in [*kept, *solution.groups]:
+            key = group.id if group in kept or group.id not in reserved else f"{group.id}-{run.number}"
             stored = ProposedGroup.objects.create(
                 run=run,
-                key=group.id,
+                key=key,
                 theme_id=int(group.theme),
                 mode=group.mode,
                 office_id=int(group.office) if group.mode == "in_person" and group.office else None,
@@ -151,6 +156,7 @@ def _carry_locks(run: FormationRun) -> None:
 
 
 def _editable(run: FormationRun) -> None:
+    run = FormationRun.objects.get(pk=run.pk)  # the state in the database, not a copy read before publishing
     if run.published_at is not None:
         raise FormationRefused(_("This proposal is published: start a new run to change it."))
     if run.status != RunStatus.DONE:
