@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("registrations/", include("coopsip.registrations.urls")),
     path("invitations/", include("coopsip.registrations.invitation_urls")),
     path("staff/registrations/", include("coopsip.registrations.staff_urls")),
+    path("staff/formation/", include("coopsip.formation.staff_urls")),
     path("events/organise/", include("coopsip.events.organise_urls")),
     path("events/", include("coopsip.events.urls")),
     path("accounts/", include("allauth.urls")),

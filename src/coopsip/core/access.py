@@ -83,6 +83,7 @@ rules.add_perm("registrations.view_registration", is_own | is_staff_member)
 rules.add_perm("registrations.change_registration", is_own)
 rules.add_perm("registrations.manage", is_staff_member)
 rules.add_perm("registrations.answer_invitation", is_own)
+rules.add_perm("formation.manage", is_staff_member)
 
 # Editions, phases, themes: staff manage them, and only staff see drafts.
 rules.add_perm("editions.manage", is_staff_member)

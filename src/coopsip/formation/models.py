@@ -104,9 +104,7 @@ class MemberRole(models.TextChoices):
 
 class ProposedMember(models.Model):
     run = models.ForeignKey(FormationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="members")
-    group = models.ForeignKey(
-        ProposedGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members"
-    )
+    group = models.ForeignKey(ProposedGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="members")
     registration = models.ForeignKey(
         "registrations.Registration", verbose_name=_("registration"), on_delete=models.CASCADE, related_name="+"
     )

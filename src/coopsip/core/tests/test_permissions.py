@@ -23,6 +23,7 @@ OUR_NAMESPACES = {
     "registrations",
     "invitations",
     "registrations_staff",
+    "formation_staff",
     "events",
     "events_organise",
 }
@@ -79,6 +80,16 @@ OBJECT_PAGES = [
     "registrations_staff:pool",
     "registrations_staff:invite",
     "invitations:detail",
+    # formation/tests/test_staff_access.py (every role, method and unknown object) and test_staff_review.py
+    "formation_staff:runs",
+    "formation_staff:compare",
+    "formation_staff:run",
+    "formation_staff:move",
+    "formation_staff:check",
+    "formation_staff:rerun",
+    "formation_staff:publish",
+    "formation_staff:lock_group",
+    "formation_staff:lock_member",
     # registrations/tests/test_register.py and test_withdraw.py (a person's own registration)
     "registrations:register",
     "registrations:mine",

@@ -1,0 +1,18 @@
+"""Staff pages of group formation, at /<language>/staff/formation/. Every page needs ``formation.manage``."""
+
+from django.urls import path
+
+from coopsip.formation import staff_views as views
+
+app_name = "formation_staff"
+urlpatterns = [
+    path("<slug:slug>/", views.runs, name="runs"),
+    path("<slug:slug>/compare/", views.compare, name="compare"),
+    path("runs/<int:pk>/", views.run, name="run"),
+    path("runs/<int:pk>/move/", views.move, name="move"),
+    path("runs/<int:pk>/check/", views.check, name="check"),
+    path("runs/<int:pk>/rerun/", views.rerun, name="rerun"),
+    path("runs/<int:pk>/publish/", views.publish, name="publish"),
+    path("groups/<int:pk>/lock/", views.lock_group, name="lock_group"),
+    path("members/<int:pk>/lock/", views.lock_member, name="lock_member"),
+]
