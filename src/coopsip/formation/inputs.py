@@ -31,7 +31,7 @@ def slot_label(code: str) -> str:
     """ "mon_ev" in words, in the active language ("maandagavond", "lundi soir")."""
     day, part = code.split("_")
     return pgettext("a weekly time slot", "%(day)s %(part)s") % {
-        "day": Weekday(engine.model.DAYS.index(day)).label.lower(),
+        "day": Weekday(engine.model.DAYS.index(day)).label,
         "part": DayPart(PARTS_BY_CODE[part]).label,
     }
 

@@ -139,7 +139,7 @@ def test_placing_someone_who_is_not_available_at_the_groups_slot_is_refused_with
     assert response.status_code == 400
     html = response.content.decode()
     assert f"Moving Tom Tuesday to group {group.key} would break these rules:" in html
-    assert "Tom Tuesday is not available on monday evening." in html
+    assert "Tom Tuesday is not available on Monday evening." in html
     assert 'role="alert"' in html
     assert state() == before
 
@@ -214,7 +214,7 @@ def test_the_move_form_says_before_sending_which_rules_a_move_would_break(staff:
     url = reverse("formation_staff:check", kwargs={"pk": done_run.pk})
     params: dict[str, Any] = {"registration": tom.registration_id, "group": group.pk, "role": "participant"}
     fragment = client.get(url, params, headers={"HX-Request": "true"}).content.decode()
-    assert "Tom Tuesday is not available on monday evening." in fragment
+    assert "Tom Tuesday is not available on Monday evening." in fragment
     assert "<html" not in fragment
     member, target = participant_and_two_groups(done_run)
     params = {"registration": member.registration_id, "group": target.pk, "role": "participant"}

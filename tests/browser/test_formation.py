@@ -1,0 +1,158 @@
+"""Journey: a staff member forms the groups of an edition, tries a move that breaks a rule, and publishes.
+
+The edition is the small one of the formation tests (``make_formable_edition``):
+26 people on Monday evening in Ghent form three groups of housing; Tom (free
+only on Tuesday morning) and Zoë (who chose only care) are left out, each with
+a reason. The live server runs tasks with the immediate backend, and this test
+is transactional, so the run is formed inside the POST that starts it (the
+engine may search for two seconds).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import Page, expect
+
+from conftest import make_person
+from coopsip.accounts.models import User
+from coopsip.core.access import STAFF_GROUP
+from coopsip.editions.models import Edition
+from coopsip.formation.models import FormationRun, RunStatus
+from coopsip.formation.tests.test_staff_access import make_formable_edition
+from coopsip.registrations.models import Registration, RegistrationStatus
+
+from .conftest import assert_accessible
+from .test_editions import STAFF_EMAIL, log_in_with_totp
+
+pytestmark = pytest.mark.browser
+
+# The POST that starts a run waits for the engine (two seconds, plus storing the proposal).
+RUN_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture
+def totp_secret() -> str:
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    return generate_totp_secret()
+
+
+@pytest.fixture
+def sara(migration_rows: None, totp_secret: str) -> User:
+    """On the Cooperative Life team, with an authenticator app whose secret the test knows."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = make_person(STAFF_EMAIL, first_name="Sara", last_name="Janssens", preferred_language="en")
+    user.groups.add(Group.objects.get(name=STAFF_GROUP))
+    TOTP.activate(user, totp_secret)
+    return user
+
+
+@pytest.fixture
+def edition(migration_rows: None, settings: Any) -> Edition:
+    settings.COOPSIP_FORMATION_SECONDS = 2
+    return make_formable_edition()
+
+
+def test_a_staff_member_forms_groups_is_refused_a_move_that_breaks_a_rule_and_publishes(
+    page: Page, live_server: Any, sara: User, totp_secret: str, edition: Edition
+) -> None:
+    base = live_server.url
+    log_in_with_totp(page, base, totp_secret)
+
+    # The edition's group formation: no run yet.
+    page.goto(f"/en/staff/formation/{edition.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Group formation")
+    runs = page.get_by_role("table", name=re.compile("^Formation runs of the edition"))
+    expect(runs).to_contain_text("No run yet.")
+    assert_accessible(page)
+
+    # "Form groups": the run is formed inside the POST; its page shows the result.
+    page.get_by_role("button", name="Form groups", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/en/staff/formation/runs/\d+/$"), timeout=RUN_TIMEOUT_MS)
+    run = FormationRun.objects.get(edition=edition)
+    assert run.status == RunStatus.DONE, run.error
+    expect(page).to_have_url(f"{base}/en/staff/formation/runs/{run.pk}/")
+    expect(page.get_by_role("status")).to_have_text("Run 1 is started.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Formation run 1")
+    expect(page.locator("progress")).to_have_count(0)
+    main = page.get_by_role("main")
+    groups = list(run.groups.all())
+    assert len(groups) == 3
+    proposed = main.get_by_role("region", name="Proposed groups")
+    expect(proposed.get_by_role("heading", level=4)).to_have_text([f"Group {group.key}" for group in groups])
+    first = groups[0]
+    first_group = proposed.locator(f"#group-{first.key}")
+    expect(first_group).to_contain_text("in person at Ghent")
+    expect(first_group).to_contain_text(re.compile("monday evening", re.IGNORECASE))
+    expect(first_group.get_by_role("table", name=f"Members of group {first.key}").get_by_role("row")).to_have_count(
+        1 + first.members.count()
+    )
+    expect(proposed).to_contain_text("Mod M1")
+    expect(proposed).to_contain_text("Part P01")
+    # The two people left out, each with the reason in words.
+    left_out = main.get_by_role("region", name="People without a group")
+    tom_row = left_out.get_by_role("row").filter(has_text="Tom Tuesday")
+    zoe_row = left_out.get_by_role("row").filter(has_text="Zoë Zorg")
+    expect(left_out.get_by_role("table").locator("tbody tr")).to_have_count(2)
+    expect(tom_row).to_contain_text("Too few people share one of the time slots for Housing in Dutch (Ghent)")
+    expect(zoe_row).to_contain_text("No group in Dutch on these time slots for Care (Ghent): 1 people.")
+    expect(main.get_by_role("region", name="Summary")).to_contain_text("92.9 %")
+    assert_accessible(page)
+
+    # Tom is free only on Tuesday morning: the form warns before sending, and the move is refused.
+    tom = Registration.objects.get(edition=edition, user__email="tom@example.org")
+    tom_row.get_by_label("Group", exact=True).select_option(value=str(first.pk))
+    expect(tom_row).to_contain_text("This move would break these rules:")
+    tom_row.get_by_role("button", name="Place in group").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(f"Moving Tom Tuesday to group {first.key} would break these rules:")
+    expect(alert.get_by_role("listitem")).to_contain_text(["Tom Tuesday is not available on Monday evening."])
+    expect(alert).to_contain_text("Nothing was changed.")
+    expect(alert).to_be_focused()
+    # Still left out, in the page and in the database.
+    expect(
+        page.get_by_role("region", name="People without a group").get_by_role("row").filter(has_text="Tom Tuesday")
+    ).to_be_visible()
+    assert run.unplaced.filter(registration=tom).exists()
+    assert not run.members.filter(registration=tom).exists()
+    assert_accessible(page)
+
+    # Publishing: a confirmation page first.
+    page.get_by_role("main").get_by_role("link", name="Publish", exact=True).click()
+    expect(page).to_have_url(f"{base}/en/staff/formation/runs/{run.pk}/publish/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Publish run 1?")
+    confirm = page.get_by_role("main")
+    expect(confirm).to_contain_text("26 people are proposed a group")
+    expect(confirm).to_contain_text("2 people have no group.")
+    assert_accessible(page)
+    confirm.get_by_role("button", name="Publish", exact=True).click()
+
+    # The published run: no more changes offered.
+    expect(page).to_have_url(f"{base}/en/staff/formation/runs/{run.pk}/")
+    expect(page.get_by_role("status")).to_have_text("The proposal is published: 26 people were proposed a group.")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("published on")
+    expect(main).to_contain_text("by Sara Janssens")
+    expect(main.get_by_role("button", name="Place in group")).to_have_count(0)
+    expect(main.get_by_role("button", name=re.compile("^Move"))).to_have_count(0)
+    expect(main.get_by_role("link", name="Publish", exact=True)).to_have_count(0)
+    expect(main.get_by_role("region", name="People without a group")).to_contain_text("Tom Tuesday")
+    assert_accessible(page)
+
+    # In the database: every placed person's registration is "proposed", the two left out are not.
+    run.refresh_from_db()
+    assert run.published_at is not None and run.published_by == sara
+    placed = set(run.members.values_list("registration_id", flat=True))
+    assert len(placed) == 26
+    proposed_now = Registration.objects.filter(edition=edition, status=RegistrationStatus.PROPOSED)
+    assert set(proposed_now.values_list("pk", flat=True)) == placed
+    left = Registration.objects.filter(edition=edition).exclude(pk__in=placed)
+    assert sorted(left.values_list("user__first_name", "status")) == [
+        ("Tom", RegistrationStatus.SUBMITTED),
+        ("Zoë", RegistrationStatus.SUBMITTED),
+    ]
