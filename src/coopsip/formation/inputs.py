@@ -7,7 +7,7 @@ of registrations, themes and offices.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -138,13 +138,22 @@ def as_engine_group(group: ProposedGroup, *, locked_only: bool = False) -> engin
     )
 
 
-def locks_of(run: FormationRun) -> tuple[list[engine.Group], list[engine.Group]]:
+def locks_of(run: FormationRun, *, active: set[str]) -> tuple[list[engine.Group], list[engine.Group]]:
     """What a re-run of ``run`` must keep: the locked groups, whole (kept out of the engine), and for
-    the other groups their locked people (the engine keeps them there; others may join them)."""
-    whole, partial = [], []
+    the other groups their locked people (the engine keeps them there; others may join them).
+
+    People no longer in ``active`` (they withdrew since) are left out of both.
+    """
+    whole: list[engine.Group] = []
+    partial: list[engine.Group] = []
     for group in run.groups.prefetch_related("members"):
         if group.locked:
-            whole.append(as_engine_group(group))
+            kept = as_engine_group(group)
         elif any(member.locked for member in group.members.all()):
-            partial.append(as_engine_group(group, locked_only=True))
+            kept = as_engine_group(group, locked_only=True)
+        else:
+            continue
+        members = tuple(member for member in kept.members if member.id in active)
+        if members:
+            (whole if group.locked else partial).append(replace(kept, members=members))
     return whole, partial

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from coopsip.editions.models import Theme
@@ -100,7 +101,7 @@ VIOLATIONS: dict[str, Text] = {
         _("%(person)s lives %(km)s km from %(office)s (at most %(max)s km).")
         % {
             "person": n.person(p.get("person")),
-            "km": p.get("km"),
+            "km": number_format(float(p.get("km") or 0), 1),
             "office": n.office(p.get("office")),
             "max": p.get("max_km"),
         }
@@ -108,6 +109,10 @@ VIOLATIONS: dict[str, Text] = {
         else _("%(person)s gave no address and %(office)s is not their office.")
         % {"person": n.person(p.get("person")), "office": n.office(p.get("office"))}
     ),
+    "unknown_person": lambda p, n: (
+        _("%(person)s has no active registration for this edition.") % {"person": n.person(p.get("person"))}
+    ),
+    "one_theme_per_office": lambda p, n: _("An office would host groups of several themes.") % {},
     "in_two_groups": lambda p, n: _("%(person)s would be in two groups.") % {"person": n.person(p.get("person"))},
 }
 
@@ -159,6 +164,7 @@ UNPLACED: dict[str, Text] = {
         }
     ),
     "removed_by_staff": lambda p, n: _("Taken out of the groups by staff."),
+    "group_dissolved": lambda p, n: _("The group was dissolved after someone declined, and no other group fits."),
 }
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -64,7 +65,10 @@ def start_run(
     if previous is not None and previous.edition_id != edition.pk:
         raise FormationRefused(_("This run belongs to another edition."))
     with transaction.atomic():
-        Edition.objects.select_for_update().get(pk=edition.pk)  # one number per run, even when two start at once
+        Edition.objects.select_for_update().get(pk=edition.pk)  # one run at a time per edition, numbered in order
+        fail_stuck_runs(edition=edition)
+        if FormationRun.objects.filter(edition=edition, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
+            raise FormationRefused(_("A run of this edition is still going: wait until it has finished."))
         number = (FormationRun.objects.filter(edition=edition).aggregate(last=Max("number"))["last"] or 0) + 1
         run = FormationRun.objects.create(
             edition=edition,
@@ -80,6 +84,29 @@ def start_run(
     return run
 
 
+STUCK_MARGIN = timedelta(minutes=10)
+QUEUE_PATIENCE = timedelta(hours=1)
+# Stored as written; the run page shows it translated.
+STOPPED = "worker stopped"
+
+
+def fail_stuck_runs(*, edition: Edition, now: datetime | None = None) -> int:
+    """Mark failed the runs whose worker stopped: running longer than their time limit plus a margin,
+    or waiting for a worker for an hour. Returns how many."""
+    now = now or timezone.now()
+    failed = 0
+    for run in FormationRun.objects.filter(edition=edition, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)):
+        limit = float(run.params.get("time_limit_s", settings.COOPSIP_FORMATION_SECONDS))
+        running = run.status == RunStatus.RUNNING
+        since = run.started_at if running else run.created_at
+        allowed = timedelta(seconds=limit) + STUCK_MARGIN if running else QUEUE_PATIENCE
+        if since is not None and now - since > allowed:
+            failed += FormationRun.objects.filter(pk=run.pk, status=run.status).update(
+                status=RunStatus.FAILED, error=STOPPED, finished_at=now
+            )
+    return failed
+
+
 @task(queue_name="default")
 def form_groups(run_id: int) -> str:
     """The background work of a run: read the registrations, solve, store the proposal."""
@@ -87,18 +114,26 @@ def form_groups(run_id: int) -> str:
         run = FormationRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status != RunStatus.QUEUED:
             return "skipped"
-        run.status, run.progress = RunStatus.RUNNING, 5
-        run.save(update_fields=["status", "progress"])
+        run.status, run.progress, run.started_at = RunStatus.RUNNING, 5, timezone.now()
+        run.save(update_fields=["status", "progress", "started_at"])
     try:
         loaded = inputs.load_problem(run.edition)
-        kept, locked = inputs.locks_of(run.previous) if run.previous is not None else ([], [])
+        params = inputs.engine_params(run.params)
+        kept, locked = _locks_for(run, loaded, params)
         # Whole locked groups stay exactly as they are: their people are not offered to the engine at all.
         taken = {member.id for group in kept for member in group.members}
         problem = replace(loaded.problem, registrants=tuple(p for p in loaded.problem.registrants if p.id not in taken))
         _progress(run, 15)
-        solution = engine.solve(problem, inputs.engine_params(run.params), locked=locked)
+        solution = engine.solve(problem, params, locked=locked)
         _progress(run, 90)
-        _store(run, solution, kept=kept)
+        # The engine numbers its groups from G0001: a new group never takes the code of a group kept whole.
+        reserved = {group.id for group in kept}
+        formed = [
+            replace(group, id=f"{group.id}-{run.number}") if group.id in reserved else group
+            for group in solution.groups
+        ]
+        report = _report(loaded, params, solution, kept, formed)
+        _store(run, [*kept, *formed], solution.unassigned, kept=kept, locked=locked, report=report)
     except Exception as error:
         logger.exception("Formation run %s failed", run_id)
         FormationRun.objects.filter(pk=run_id).update(
@@ -112,14 +147,60 @@ def _progress(run: FormationRun, percent: int) -> None:
     FormationRun.objects.filter(pk=run.pk).update(progress=percent)
 
 
-def _store(run: FormationRun, solution: engine.Solution, *, kept: list[engine.Group]) -> None:
-    reserved = {group.id for group in kept}
+def _locks_for(
+    run: FormationRun, loaded: inputs.Loaded, params: engine.Params
+) -> tuple[list[engine.Group], list[engine.Group]]:
+    """The previous run's locks, checked again: a locked group that no longer keeps the rules (someone
+    withdrew, the edition's sizes changed) is handed to the engine with its remaining people locked."""
+    if run.previous is None:
+        return [], []
+    kept, locked = inputs.locks_of(run.previous, active=set(loaded.registrations))
+    still_valid: list[engine.Group] = []
+    for group in kept:
+        broken = [v for v in engine.validate(loaded.problem, [group], params) if v.severity == "hard"]
+        (locked if broken else still_valid).append(group)
+    return still_valid, locked
+
+
+def _report(
+    loaded: inputs.Loaded,
+    params: engine.Params,
+    solution: engine.Solution,
+    kept: list[engine.Group],
+    formed: list[engine.Group],
+) -> dict[str, Any]:
+    """The engine's report, with the totals and the rule check covering the groups kept as they were."""
+    report: dict[str, Any] = engine.solution_to_dict(solution)["report"]
+    if kept:
+        everyone = len(loaded.problem.registrants)
+        assigned = int(report.get("assigned", 0)) + sum(len(group.members) for group in kept)
+        hard = [v for v in engine.validate(loaded.problem, [*kept, *formed], params) if v.severity == "hard"]
+        report |= {
+            "registrants": everyone,
+            "groups": int(report.get("groups", 0)) + len(kept),
+            "assigned": assigned,
+            "unassigned": everyone - assigned,
+            "share_assigned": round(assigned / everyone, 5) if everyone else 0.0,
+            "violations": len(hard),
+            "kept_groups": len(kept),
+        }
+    return report
+
+
+def _store(
+    run: FormationRun,
+    groups: list[engine.Group],
+    unassigned: tuple[engine.Unassigned, ...],
+    *,
+    kept: list[engine.Group],
+    locked: list[engine.Group],
+    report: dict[str, Any],
+) -> None:
     with transaction.atomic():
-        for group in [*kept, *solution.groups]:
-            key = group.id if group in kept or group.id not in reserved else f"{group.id}-{run.number}"
+        for group in groups:
             stored = ProposedGroup.objects.create(
                 run=run,
-                key=key,
+                key=group.id,
                 theme_id=int(group.theme),
                 mode=group.mode,
                 office_id=int(group.office) if group.mode == "in_person" and group.office else None,
@@ -132,23 +213,29 @@ def _store(run: FormationRun, solution: engine.Solution, *, kept: list[engine.Gr
             )
         Unplaced.objects.bulk_create(
             Unplaced(run=run, registration_id=int(person.id), code=person.code, params=dict(person.params))
-            for person in solution.unassigned
+            for person in unassigned
         )
-        _carry_locks(run)
-        report = engine.solution_to_dict(solution)["report"]
+        _carry_locks(run, kept=kept, locked=locked, released=set(report.get("released_locks") or ()))
         FormationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, progress=100, report=report, finished_at=timezone.now()
         )
 
 
-def _carry_locks(run: FormationRun) -> None:
-    """A re-run's groups and people locked before stay locked, so that the next re-run keeps them too."""
-    if run.previous is None:
-        return
-    locked_groups = set(run.previous.groups.filter(locked=True).values_list("key", flat=True))
-    run.groups.filter(key__in=locked_groups).update(locked=True)
-    locked_people = set(run.previous.members.filter(locked=True).values_list("registration_id", flat=True))
-    run.members.filter(registration_id__in=locked_people).update(locked=True)
+def _carry_locks(
+    run: FormationRun, *, kept: list[engine.Group], locked: list[engine.Group], released: set[str]
+) -> None:
+    """The locks this re-run kept stay locked, so that the next re-run keeps them too.
+
+    They are the locks read when the run started (one added meanwhile waits for the next re-run);
+    a person's lock stays only when the engine kept them in that group (it may release a lock it
+    cannot fill: the report lists it).
+    """
+    run.groups.filter(key__in=[group.id for group in kept]).update(locked=True)
+    for group in locked:
+        if group.id in released:
+            continue
+        people = [int(member.id) for member in group.members]
+        run.members.filter(group__key=group.id, registration_id__in=people).update(locked=True)
 
 
 # ---------------------------------------------------------------------------
@@ -165,17 +252,21 @@ def _editable(run: FormationRun) -> None:
 
 def set_group_lock(*, by: Any, group: ProposedGroup, locked: bool) -> ProposedGroup:
     """Lock a whole group (a re-run keeps it as it is) or unlock it."""
-    _editable(group.run)
-    group.locked = locked
-    group.save(update_fields=["locked"])
+    with transaction.atomic():
+        FormationRun.objects.select_for_update().get(pk=group.run_id)
+        _editable(group.run)
+        group.locked = locked
+        group.save(update_fields=["locked"])
     return group
 
 
 def set_member_lock(*, by: Any, member: ProposedMember, locked: bool) -> ProposedMember:
     """Lock a person in their group (a re-run keeps them there, in their role) or unlock them."""
-    _editable(member.run)
-    member.locked = locked
-    member.save(update_fields=["locked"])
+    with transaction.atomic():
+        FormationRun.objects.select_for_update().get(pk=member.run_id)
+        _editable(member.run)
+        member.locked = locked
+        member.save(update_fields=["locked"])
     return member
 
 
@@ -214,15 +305,22 @@ def move_member(
 ) -> ProposedMember:
     """Move a person (placed or not) into ``to_group`` as ``role``. Raises MoveBreaksRules with the reasons, or
     FormationRefused."""
-    _editable(run)
     if to_group.run_id != run.pk:
         raise FormationRefused(_("This group belongs to another run."))
     if role not in MemberRole.values:
         raise FormationRefused(_("Choose a role."))
-    reasons = check_move(run=run, registration=registration, to_group=to_group, role=role)
-    if reasons:
-        raise MoveBreaksRules(reasons)
     with transaction.atomic():
+        # One change at a time per run: the check below sees the groups as they are when the move is written.
+        FormationRun.objects.select_for_update().get(pk=run.pk)
+        _editable(run)
+        current = ProposedMember.objects.filter(run=run, registration=registration).select_related("group").first()
+        if ProposedGroup.objects.filter(pk=to_group.pk, locked=True).exists() or (
+            current is not None and (current.locked or current.group.locked)
+        ):
+            raise FormationRefused(_("Unlock the person and their groups before moving them."))
+        reasons = check_move(run=run, registration=registration, to_group=to_group, role=role)
+        if reasons:
+            raise MoveBreaksRules(reasons)
         Unplaced.objects.filter(run=run, registration=registration).delete()
         member, _created = ProposedMember.objects.update_or_create(
             run=run,
@@ -252,24 +350,31 @@ def publish_run(*, by: Any, run: FormationRun) -> int:
         run = FormationRun.objects.select_for_update().get(pk=run.pk)
         if run.published_at is not None:
             return 0
-        members = list(run.members.select_related("group", "group__theme", "group__office", "registration__user"))
-        placed = [member.registration_id for member in members]
+        # People who withdrew since the run are neither proposed nor told.
+        active = (RegistrationStatus.SUBMITTED, RegistrationStatus.PROPOSED)
+        members = list(
+            run.members.filter(registration__status__in=active).select_related(
+                "group", "group__theme", "group__office", "registration__user"
+            )
+        )
+        placed = run.members.values("registration_id")
         Registration.objects.filter(edition=run.edition, status=RegistrationStatus.PROPOSED).exclude(
             pk__in=placed
         ).update(status=RegistrationStatus.SUBMITTED)
         Registration.objects.filter(pk__in=placed, status=RegistrationStatus.SUBMITTED).update(
             status=RegistrationStatus.PROPOSED
         )
+        sizes = dict(run.groups.annotate(size=Count("members")).values_list("pk", "size"))
         run.published_at = timezone.now()
         run.published_by = by
         run.save(update_fields=["published_at", "published_by"])
         record_change(actor=by, obj=run.edition, action="formation_published", changes={"run": run.number})
         for member in members:
-            _tell_proposed(run, member)
+            _tell_proposed(run, member, size=sizes[member.group_id])
     return len(members)
 
 
-def _tell_proposed(run: FormationRun, member: ProposedMember) -> None:
+def _tell_proposed(run: FormationRun, member: ProposedMember, *, size: int) -> None:
     user = member.registration.user
     group = member.group
     with translation.override(user.preferred_language):
@@ -280,7 +385,7 @@ def _tell_proposed(run: FormationRun, member: ProposedMember) -> None:
             "role": member.role,
             "slot": inputs.slot_label(group.slot),
             "language": group.get_language_display(),
-            "members": group.members.count(),
+            "members": size,
             "site_url": settings.SITE_URL,
         }
         subject = render_to_string("formation/email/proposed_subject.txt", context).strip()

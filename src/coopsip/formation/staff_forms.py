@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopsip.editions.models import Edition
 from coopsip.formation.models import FormationRun, MemberRole, ProposedGroup, RunStatus
-from coopsip.registrations.models import Registration
+from coopsip.registrations.models import Registration, RegistrationStatus
 
 
 class MoveForm(forms.Form):
@@ -23,7 +23,11 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         # Only the edition's registrations and the run's groups: an id from elsewhere is a form error.
-        fields["registration"].queryset = Registration.objects.filter(edition_id=run.edition_id).select_related("user")
+        fields["registration"].queryset = (
+            Registration.objects.filter(edition_id=run.edition_id)
+            .exclude(status=RegistrationStatus.WITHDRAWN)
+            .select_related("user")
+        )
         fields["group"].queryset = run.groups.all()
 
 

@@ -19,7 +19,7 @@ from ortools.graph.python import min_cost_flow
 from .index import BoolArray, Index, IntArray
 
 SCALE = 10  # points are turned into integer costs with one decimal
-SHORTAGE_COST = 10**8
+SHORTAGE_COST = 10**6  # at least; kept far above any person's points (smaller costs solve faster)
 
 
 @dataclass
@@ -114,8 +114,9 @@ def place(index: Index, bins: list[Bin], free: BoolArray) -> FlowResult:
     bins_ix = np.arange(nb, dtype=np.int64)
     add(seat0 + 3 * bins_ix + 2, np.full(nb, sink), other_hi - other_lo, np.zeros(nb, dtype=np.int64), 4)
     zeros_b = np.zeros(nb, dtype=np.int64)
+    shortage_cost = max(SHORTAGE_COST, 100 * int(np.abs(a_cost).max(initial=0)))
     for offset, need in ((0, need_mod), (1, need_sec), (2, other_lo)):
-        add(np.full(nb, spare), seat0 + 3 * bins_ix + offset, need, zeros_b + SHORTAGE_COST, 5 + offset)
+        add(np.full(nb, spare), seat0 + 3 * bins_ix + offset, need, zeros_b + shortage_cost, 5 + offset)
     total_need = int(need_mod.sum() + need_sec.sum() + other_lo.sum())
     add(np.array([spare]), np.array([sink]), np.array([total_need]), np.array([0]), 8)
     tails = np.concatenate(tails_l)

@@ -22,6 +22,8 @@ from .index import BoolArray, Index, IntArray
 from .model import LANGUAGES, SLOTS, Group, Params, Problem, Solution
 from .report import build_solution
 
+DUAL_SHARE_LEFT = 0.2  # share of the time limit kept for the local search after the relaxation
+
 
 @dataclass
 class _Locks:
@@ -58,7 +60,8 @@ def solve(
         lam = np.zeros(index.n)
         members = result.person_bin >= 0
         lam[members] = _person_points(index, bins, result)[members]
-        for suggestion in dual.improve(lam, lower=best_points, deadline=deadline - 0.1 * params.time_limit_s):
+        dual_deadline = deadline - DUAL_SHARE_LEFT * params.time_limit_s
+        for suggestion in dual.improve(lam, lower=best_points, deadline=dual_deadline):
             bins2, result2, released2 = _settle(index, suggestion, locks, deadline)
             points2 = result2.points + _locked_points(index, bins2)
             if points2 > best_points + 1e-6:
@@ -66,10 +69,12 @@ def solve(
                 dual.lower = best_points
         bound = dual.bound
         bins, result = best
-        counts = {b.cell: b.groups for b in bins if b.locked_id is None}
-        improved = _improve(index, counts, locks, best_points, deadline)
-        if improved is not None:
-            bins, result, released = improved
+        free = locks.free.copy()
+        for item in locks.bins:
+            if item.locked_id in released:
+                for p, _ in item.locked:
+                    free[p] = True
+        bins, result = _improve(index, bins, result, free, best_points, deadline, dual.average)
         locks.released.extend(released)
         formed, group_ids = _cut(index, bins, result)
     else:
@@ -169,6 +174,12 @@ def _settle(
             for b in short:
                 item = bins[b]
                 if item.locked_id is not None:
+                    if counts.get(item.cell, 0) > 0:
+                        # Other groups of its cell compete for the same people: one fewer of them.
+                        counts[item.cell] -= 1
+                        if not counts[item.cell]:
+                            del counts[item.cell]
+                        continue
                     # A locked group that cannot reach its size or roles is released.
                     locked.remove(item)
                     released.append(item.locked_id)
@@ -204,38 +215,134 @@ def _settle(
 
 
 def _improve(
-    index: Index, counts: dict[int, int], locks: _Locks, points: float, deadline: float
-) -> tuple[list[Bin], FlowResult, list[str]] | None:
-    """Local search: one more group in a cell where people are left out, kept when the
-    flow finds a better placement with it. Stops at the deadline."""
-    found = None
+    index: Index,
+    bins: list[Bin],
+    result: FlowResult,
+    free: BoolArray,
+    points: float,
+    deadline: float,
+    average: np.ndarray,
+) -> tuple[list[Bin], FlowResult]:
+    """Local search: one group more or fewer in a cell (see ``_moves``), until no move
+    helps or the deadline.
+
+    A move is judged on a neighbourhood only: the cells open near the changed cell (where
+    people who could join it are or could go), the free people placed in them and the
+    people left out who could join them; everyone else stays where they are. The flow
+    re-places that neighbourhood exactly; since the rest is untouched, a gain found there
+    is a real gain (never an estimate), and a few milliseconds buy a trial instead of a
+    whole placement. An accepted move is then re-placed as a whole, which can only add.
+    """
+    by_cell = np.argsort(index.arc_cell, kind="stable")
+    sorted_cells = index.arc_cell[by_cell]
     tried: set[tuple[int, int]] = set()
     while time.perf_counter() < deadline:
-        bins = locks.bins + [Bin(cell=c, groups=g) for c, g in sorted(counts.items())]
-        result = place(index, bins, locks.free)
-        left = locks.free & (result.person_bin < 0)
-        sel = left[index.arc_person]
-        cells, size = np.unique(index.arc_cell[sel], return_counts=True)
-        order = np.lexsort((cells, -size))
+        counts = {b.cell: b.groups for b in bins if b.locked_id is None}
+        person_points = _person_points(index, bins, result)
+        bin_cell = np.array([b.cell for b in bins], dtype=np.int64)
+        open_cell = np.zeros(index.n_cells, dtype=bool)
+        open_cell[bin_cell] = True
+        open_arc = open_cell[index.arc_cell]
+        left_arc = result.person_bin[index.arc_person] < 0
         better = False
-        for c in cells[order].tolist():
+        for c, g in _moves(index, counts, bins, result, free, average):
             if time.perf_counter() > deadline:
                 break
-            key = (c, counts.get(c, 0) + 1)
-            if key in tried:
+            if (c, g) in tried:
                 continue
-            tried.add(key)
-            trial = dict(counts)
-            trial[c] = key[1]
-            bins2, result2, released2 = _settle(index, trial, locks, deadline)
+            tried.add((c, g))
+            if index.params.one_theme_per_office and g > counts.get(c, 0) and not _theme_fits(index, bins, c):
+                continue
+            lo, hi = np.searchsorted(sorted_cells, [c, c + 1])
+            near = np.zeros(index.n, dtype=bool)
+            near[index.arc_person[by_cell[lo:hi]]] = True
+            in_hood = np.zeros(index.n_cells, dtype=bool)
+            placed_near = near & (result.person_bin >= 0)
+            in_hood[bin_cell[result.person_bin[placed_near]]] = True
+            if g < counts.get(c, 0):
+                # Fewer groups here: its people may go wherever they could join.
+                members = np.zeros(index.n, dtype=bool)
+                members[result.person_bin >= 0] = bin_cell[result.person_bin[result.person_bin >= 0]] == c
+                in_hood[index.arc_cell[members[index.arc_person] & open_arc]] = True
+            in_hood[c] = True
+            hood_bins = np.flatnonzero(in_hood[bin_cell])
+            in_bins = np.zeros(len(bins) + 1, dtype=bool)  # the last entry stands for "left out"
+            in_bins[hood_bins] = True
+            people = free & in_bins[result.person_bin]
+            people[index.arc_person[left_arc & in_hood[index.arc_cell]]] = True
+            people &= free
+            trial: list[Bin] = []
+            for b in hood_bins.tolist():
+                item = bins[b]
+                if item.locked_id is None and item.cell == c:
+                    if g > 0:
+                        trial.append(Bin(cell=c, groups=g))
+                else:
+                    trial.append(item)
+            if c not in counts and g > 0:
+                trial.append(Bin(cell=c, groups=g))
+            sub = place(index, trial, people)
+            if sub.shortage.any() or sub.points <= float(person_points[people].sum()) + 1e-6:
+                continue
+            counts2 = dict(counts)
+            if g > 0:
+                counts2[c] = g
+            else:
+                counts2.pop(c, None)
+            bins2 = [b for b in bins if b.locked_id is not None]
+            bins2 += [Bin(cell=cell, groups=k) for cell, k in sorted(counts2.items())]
+            result2 = place(index, bins2, free)
             points2 = result2.points + _locked_points(index, bins2)
-            if points2 > points + 1e-6:
-                points, found, better = points2, (bins2, result2, released2), True
-                counts = {b.cell: b.groups for b in bins2 if b.locked_id is None}
-                break
+            if result2.shortage.any() or points2 <= points + 1e-6:
+                continue
+            bins, result, points, better = bins2, result2, points2, True
+            break
         if not better:
             break
-    return found
+    return bins, result
+
+
+def _theme_fits(index: Index, bins: list[Bin], cell: int) -> bool:
+    """With one theme per office: whether ``cell`` may hold groups next to the open ones."""
+    key = index.key(cell)
+    if key.venue == index.video:
+        return True
+    for item in bins:
+        other = index.key(item.cell)
+        if other.venue == key.venue and other.theme != key.theme:
+            return False
+    return True
+
+
+def _moves(
+    index: Index,
+    counts: dict[int, int],
+    bins: list[Bin],
+    result: FlowResult,
+    free: BoolArray,
+    average: np.ndarray,
+) -> list[tuple[int, int]]:
+    """Moves to try, most promising first, as (cell, new number of groups): first where the
+    relaxation's average number of groups differs most from the current one (one step
+    towards it), then one more group where people are left out (most of them first), then
+    one group fewer where groups are smallest."""
+    moves: list[tuple[int, int]] = []
+    current = np.zeros(index.n_cells)
+    if counts:
+        current[np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))] = list(counts.values())
+    diff = average - current
+    cells = np.flatnonzero(np.abs(diff) >= 0.2)
+    cells = cells[np.lexsort((cells, -np.abs(diff[cells])))]
+    moves += [(int(c), int(current[c]) + (1 if diff[c] > 0 else -1)) for c in cells]
+    left = free & (result.person_bin < 0)
+    sel = left[index.arc_person]
+    cells, size = np.unique(index.arc_cell[sel], return_counts=True)
+    order = np.lexsort((cells, -size))
+    moves += [(int(c), counts.get(int(c), 0) + 1) for c in cells[order]]
+    open_bins = [b for b, item in enumerate(bins) if item.locked_id is None]
+    per_group = [(int(result.filled[b]) / bins[b].groups, bins[b].cell) for b in open_bins]
+    moves += [(c, counts.get(c, 0) - 1) for _, c in sorted(per_group)]
+    return moves
 
 
 def _office_themes(index: Index, bins: list[Bin], result: FlowResult) -> dict[int, int]:

@@ -104,3 +104,34 @@ def test_publishing_twice_proposes_once_and_mails_once(edition: Edition, staff: 
     assert Registration.objects.get(user__email="loner@example.org").status == RegistrationStatus.SUBMITTED
     with pytest.raises(services.FormationRefused):
         services.set_group_lock(by=staff, group=run.groups.first(), locked=True)
+
+
+def test_a_withdrawn_person_is_neither_kept_by_a_lock_nor_told(edition: Edition, staff: User, on_commit: Any) -> None:
+    from coopsip.registrations.services import withdraw_registration
+
+    run = run_for(edition, staff, on_commit)
+    group = run.groups.first()
+    services.set_group_lock(by=staff, group=group, locked=True)
+    leaving = group.members.filter(role="participant").first().registration
+    withdraw_registration(registration=leaving, notify=False)
+    rerun = run_for(edition, staff, on_commit, previous=run)
+    assert not rerun.members.filter(registration=leaving).exists()
+    assert rerun.report["violations"] == 0
+    mail.outbox.clear()
+    with on_commit():
+        services.publish_run(by=staff, run=rerun)
+    assert leaving.user.email not in {message.to[0] for message in mail.outbox}
+
+
+def test_one_run_at_a_time_and_a_stuck_run_is_failed(edition: Edition, staff: User) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = services.start_run(by=staff, edition=edition)  # not committed: stays queued
+    with pytest.raises(services.FormationRefused):
+        services.start_run(by=staff, edition=edition)
+    assert services.fail_stuck_runs(edition=edition, now=timezone.now() + timedelta(hours=2)) == 1
+    first.refresh_from_db()
+    assert first.status == RunStatus.FAILED
+    assert services.start_run(by=staff, edition=edition).number == 2
