@@ -6,7 +6,7 @@ of registrations, themes and offices.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -58,18 +58,21 @@ class Loaded:
     registrations: dict[str, Registration]
 
 
-def active_registrations(edition: Edition) -> list[Registration]:
+def active_registrations(edition: Edition, only: Collection[int] | None = None) -> list[Registration]:
+    registrations = Registration.objects.filter(edition=edition)
+    if only is not None:
+        registrations = registrations.filter(pk__in=only)
     return list(
-        Registration.objects.filter(edition=edition)
-        .exclude(status=RegistrationStatus.WITHDRAWN)
+        registrations.exclude(status=RegistrationStatus.WITHDRAWN)
         .select_related("user", "office", "municipality")
         .prefetch_related("preferences", "slots")
         .order_by("pk")
     )
 
 
-def load_problem(edition: Edition) -> Loaded:
-    """The edition's formation problem: every registration not withdrawn, its themes, all offices."""
+def load_problem(edition: Edition, only: Collection[int] | None = None) -> Loaded:
+    """The edition's formation problem: every registration not withdrawn (or only those in ``only``),
+    its themes, all offices."""
     themes = tuple(
         engine.Theme(
             id=str(theme.pk),
@@ -88,7 +91,7 @@ def load_problem(edition: Edition) -> Loaded:
         )
         for office in Office.objects.order_by("pk")
     )
-    registrations = active_registrations(edition)
+    registrations = active_registrations(edition, only)
     people = []
     for registration in registrations:
         place = registration.municipality

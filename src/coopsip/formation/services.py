@@ -289,9 +289,13 @@ def check_move(*, run: FormationRun, registration: Registration, to_group: Propo
     Both groups are checked as they would be afterwards: the one the person
     leaves (its size, its moderator and secretary) and the one they join.
     """
-    loaded = inputs.load_problem(run.edition)
     params = inputs.engine_params(run.params)
     current = ProposedMember.objects.filter(run=run, registration=registration).select_related("group").first()
+    # Only the people of the two groups matter: the check stays quick however large the edition.
+    concerned = {registration.pk, *to_group.members.values_list("registration_id", flat=True)}
+    if current is not None:
+        concerned |= set(current.group.members.values_list("registration_id", flat=True))
+    loaded = inputs.load_problem(run.edition, only=concerned)
     groups = [_group_after(to_group, without=registration.pk, add=(registration.pk, role))]
     if current is not None and current.group_id != to_group.pk:
         groups.append(_group_after(current.group, without=registration.pk))
