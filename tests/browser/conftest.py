@@ -157,3 +157,28 @@ def migration_rows(transactional_db: Any) -> None:
         ("coopsip.places.migrations.0002_belgian_offices", "add_offices"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+STAFF_EMAIL = "sara@example.org"
+
+
+@pytest.fixture
+def totp_secret() -> str:
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    return generate_totp_secret()
+
+
+@pytest.fixture
+def sara(migration_rows: None, totp_secret: str) -> Any:
+    """Sara, on the Cooperative Life team, with an authenticator app whose secret the test knows."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group
+
+    from conftest import make_person
+    from coopsip.core.access import STAFF_GROUP
+
+    user = make_person(STAFF_EMAIL, first_name="Sara", last_name="Janssens", preferred_language="en")
+    user.groups.add(Group.objects.get(name=STAFF_GROUP))
+    TOTP.activate(user, totp_secret)
+    return user

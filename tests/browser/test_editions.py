@@ -21,26 +21,23 @@ from typing import Any
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.contrib.auth.models import Group
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD, make_person
+from conftest import PASSWORD
 from coopsip.accounts.models import User
-from coopsip.core.access import STAFF_GROUP
 from coopsip.demo.editions import EDITIONS, load_editions
 from coopsip.editions.models import Edition, Phase, PhaseKind, Theme
 from coopsip.editions.services import publish_edition
 
-from .conftest import assert_accessible, label
+from .conftest import STAFF_EMAIL, assert_accessible, label
 
 pytestmark = pytest.mark.browser
 
 LANGUAGES = ("nl", "fr", "en")
 # Each language button is named in its own language, whatever the page's language.
 BUTTONS = {"nl": "Nederlands", "fr": "Français", "en": "English"}
-STAFF_EMAIL = "sara@example.org"
 
 
 @dataclass(frozen=True)
@@ -226,20 +223,6 @@ def test_a_visitor_reads_the_current_edition_a_theme_and_the_archive_in_three_la
 
 
 # --- The staff member -------------------------------------------------------------
-
-
-@pytest.fixture
-def totp_secret() -> str:
-    return generate_totp_secret()
-
-
-@pytest.fixture
-def sara(migration_rows: None, totp_secret: str) -> User:
-    """On the Cooperative Life team, with an authenticator app whose secret the test knows."""
-    user = make_person(STAFF_EMAIL, first_name="Sara", last_name="Janssens", preferred_language="en")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP))
-    TOTP.activate(user, totp_secret)
-    return user
 
 
 def totp_code(secret: str) -> str:

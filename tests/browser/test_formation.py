@@ -14,42 +14,21 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
-from conftest import make_person
 from coopsip.accounts.models import User
-from coopsip.core.access import STAFF_GROUP
 from coopsip.editions.models import Edition
 from coopsip.formation.models import FormationRun, RunStatus
 from coopsip.formation.tests.test_staff_access import make_formable_edition
 from coopsip.registrations.models import Registration, RegistrationStatus
 
 from .conftest import assert_accessible
-from .test_editions import STAFF_EMAIL, log_in_with_totp
+from .test_editions import log_in_with_totp
 
 pytestmark = pytest.mark.browser
 
 # The POST that starts a run waits for the engine (two seconds, plus storing the proposal).
 RUN_TIMEOUT_MS = 20_000
-
-
-@pytest.fixture
-def totp_secret() -> str:
-    from allauth.mfa.totp.internal.auth import generate_totp_secret
-
-    return generate_totp_secret()
-
-
-@pytest.fixture
-def sara(migration_rows: None, totp_secret: str) -> User:
-    """On the Cooperative Life team, with an authenticator app whose secret the test knows."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    user = make_person(STAFF_EMAIL, first_name="Sara", last_name="Janssens", preferred_language="en")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP))
-    TOTP.activate(user, totp_secret)
-    return user
 
 
 @pytest.fixture
