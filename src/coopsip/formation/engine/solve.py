@@ -21,8 +21,10 @@ from .greedy import Formed, greedy_groups
 from .index import BoolArray, Index, IntArray
 from .model import LANGUAGES, SLOTS, Group, Params, Problem, Solution
 from .report import build_solution
+from .travel import shorten_travel
 
 DUAL_SHARE_LEFT = 0.2  # share of the time limit kept for the local search after the relaxation
+TRAVEL_SHARE = 0.03  # share of the time limit kept for the last stage: same ranks, less travel
 
 
 @dataclass
@@ -74,7 +76,9 @@ def solve(
             if item.locked_id in released:
                 for p, _ in item.locked:
                     free[p] = True
-        bins, result = _improve(index, bins, result, free, best_points, deadline, dual.average)
+        travel_from = deadline - TRAVEL_SHARE * params.time_limit_s
+        bins, result = _improve(index, bins, result, free, best_points, travel_from, dual.average)
+        bins, result = shorten_travel(index, bins, result, free, deadline)
         locks.released.extend(released)
         formed, group_ids = _cut(index, bins, result)
     else:

@@ -291,3 +291,33 @@ def test_a_decline_changes_only_the_groups_that_must_change() -> None:
         assert not hard(problem, after.groups, params)
         everyone = [m.id for g in after.groups for m in g.members] + [u.id for u in after.unassigned]
         assert sorted(everyone) == sorted(p.id for p in problem.registrants if p.id != leaving)
+
+
+def test_the_travel_stage_moves_groups_nearer_and_keeps_everything_else() -> None:
+    import time
+
+    import numpy as np
+
+    from coopsip.formation.engine.flow import Bin, place
+    from coopsip.formation.engine.index import Index
+    from coopsip.formation.engine.travel import shorten_travel
+
+    # Seven people in Brussels who could also meet in Leuven (about 25 km): the stage
+    # moves their group to Brussels; nobody's theme, slot, place or role count changes.
+    leuven = Office("leu", "Leuven", "BE", 50.88, 4.70)
+    people = [person(f"p{i}") for i in range(7)]
+    people[0] = person("p0", roles=frozenset({"moderator"}))
+    people[1] = person("p1", roles=frozenset({"secretary"}))
+    problem = Problem((BRUSSELS, leuven), THEMES, tuple(people))
+    params = Params(max_travel_km=40)
+    index = Index(problem, params)
+    far = index.cell_of(index.theme_ix["pay"], index.office_ix["leu"], 1, index.slot_ix["tue_ev"])
+    near = index.cell_of(index.theme_ix["pay"], index.office_ix["bxl"], 1, index.slot_ix["tue_ev"])
+    free = np.ones(index.n, dtype=bool)
+    bins = [Bin(cell=far, groups=1)]
+    result = place(index, bins, free)
+    assert (result.person_bin == 0).all()
+    bins2, result2 = shorten_travel(index, bins, result, free, time.perf_counter() + 5)
+    assert [(b.cell, b.groups) for b in bins2] == [(near, 1)]
+    assert (result2.person_bin == 0).all() and result2.points > result.points
+    assert sorted(result2.person_role.tolist()) == sorted(result.person_role.tolist())
