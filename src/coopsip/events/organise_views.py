@@ -22,7 +22,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coopsip.core.access import is_staff_member, require
-from coopsip.core.http import AuthenticatedRequest
+from coopsip.core.http import AuthenticatedRequest, see_other
 from coopsip.editions.phases import BRUSSELS
 from coopsip.events import selectors, services
 from coopsip.events.models import (
@@ -64,12 +64,6 @@ def _event_for(request: AuthenticatedRequest, pk: int) -> Event:
     event: Event = get_object_or_404(Event.objects.select_related("place", "circle", "series"), pk=pk)
     require(request.user, "events.organise", event)
     return event
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def _edit_url(event: Event) -> str:
@@ -142,7 +136,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
             _add_errors(form, invalid.errors)
         else:
             messages.success(request, _("The event is created. People can sign up now."))
-            return _see_other(_edit_url(event))
+            return see_other(_edit_url(event))
     return _form_page(request, form, title=_("New event"), submit=_("Create the event"))
 
 
@@ -167,7 +161,7 @@ def create_series(request: AuthenticatedRequest) -> HttpResponse:
                 )
                 % {"count": count},
             )
-            return _see_other(reverse("events_organise:list"))
+            return see_other(reverse("events_organise:list"))
     return _form_page(request, form, title=_("New series of meetings"), submit=_("Create the series"))
 
 
@@ -187,7 +181,7 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             status = 503
         else:
             messages.success(request, _("The changes are saved. People with a seat are told of a new time or place."))
-            return _see_other(_edit_url(event))
+            return see_other(_edit_url(event))
     series_attendance = event.series is not None and request.user.has_perm(
         "events.view_attendance", event.series.circle
     )
@@ -209,7 +203,7 @@ def cancel_event(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.cancel_event(by=request.user, event=event)
         messages.success(request, _("The event is cancelled. Everyone who signed up or was waiting is told."))
-        return _see_other(_edit_url(event))
+        return see_other(_edit_url(event))
     people = event.signups.filter(status__in=(*SEATED, SignUpStatus.WAITING)).count()
     return render(request, "events/organise/cancel.html", {"event": event, "people": people})
 
@@ -250,7 +244,7 @@ def attendees(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
                 % {"count": count},
             )
-            return _see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
+            return see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
     if form.is_bound:
         ticked = set(request.POST.getlist("present"))
     else:
@@ -279,7 +273,7 @@ def cancel_signup(request: AuthenticatedRequest, pk: int, signup_pk: int) -> Htt
         messages.error(request, _("Many people are signing up for this event right now. Try again in a moment."))
     else:
         messages.success(request, _("The sign-up of %(name)s is cancelled.") % {"name": signup.name})
-    return _see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
+    return see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
 
 
 def _brussels(moment: Any) -> str:
@@ -336,7 +330,7 @@ def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if which == "minutes" and minutes_form.is_valid():
         services.save_minutes(by=request.user, event=event, **minutes_form.cleaned_data)
         messages.success(request, _("The agenda and the minutes are saved."))
-        return _see_other(here)
+        return see_other(here)
     if which == "attachment" and attachment_form.is_valid():
         try:
             attachment = services.add_attachment(
@@ -346,7 +340,7 @@ def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _add_errors(attachment_form, invalid.errors)
         else:
             messages.success(request, _("“%(name)s” is attached to the minutes.") % {"name": attachment.name})
-            return _see_other(here)
+            return see_other(here)
     invalid_form = minutes_form.errors or attachment_form.errors
     context = {
         "event": event,
@@ -364,7 +358,7 @@ def delete_attachment(request: AuthenticatedRequest, pk: int, attachment_pk: int
     attachment = get_object_or_404(MinutesAttachment, pk=attachment_pk, event=event)
     services.delete_attachment(by=request.user, attachment=attachment)
     messages.success(request, _("“%(name)s” is deleted.") % {"name": attachment.name})
-    return _see_other(reverse("events_organise:minutes", kwargs={"pk": event.pk}))
+    return see_other(reverse("events_organise:minutes", kwargs={"pk": event.pk}))
 
 
 @login_required
@@ -393,7 +387,7 @@ def guests(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("%(name)s is invited and receives a personal link by email.") % {"name": guest.name}
             )
-            return _see_other(reverse("events_organise:guests", kwargs={"pk": event.pk}))
+            return see_other(reverse("events_organise:guests", kwargs={"pk": event.pk}))
     invited = selectors.attendees(event).filter(invited_by__isnull=False, user__isnull=True)
     context = {"event": event, "form": form, "guests": invited}
     return render(request, "events/organise/guests.html", context, status=status or (400 if form.errors else 200))

@@ -17,7 +17,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from coopsip.core import ratelimit
 from coopsip.core.access import require
-from coopsip.core.http import AuthenticatedRequest, Request
+from coopsip.core.http import AuthenticatedRequest, Request, see_other
 from coopsip.events import ical, selectors, services
 from coopsip.events.forms import EventFilterForm, VisitorSignUpForm
 from coopsip.events.models import (
@@ -194,13 +194,13 @@ def sign_up(request: Request, pk: int) -> HttpResponse:
         return _busy(request, event, form=form)
     if user.is_authenticated:
         messages.success(request, _signed_up_message(signup))
-        return _see_other(reverse("events:detail", kwargs={"pk": event.pk}))
+        return see_other(reverse("events:detail", kwargs={"pk": event.pk}))
     if not signup.newly_queued:
         # This address was already signed up: its personal link goes to its mailbox only, never to this browser.
         messages.info(request, _("This email address is already signed up. Your personal link is in our email."))
-        return _see_other(reverse("events:detail", kwargs={"pk": event.pk}))
+        return see_other(reverse("events:detail", kwargs={"pk": event.pk}))
     messages.success(request, _signed_up_message(signup))
-    return _see_other(reverse("events:signup", kwargs={"token": signup.token}))
+    return see_other(reverse("events:signup", kwargs={"token": signup.token}))
 
 
 @login_required
@@ -218,7 +218,7 @@ def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except services.EventBusy:
         return _busy(request, event)
     messages.success(request, _("Your sign-up is cancelled. Thank you for freeing your seat."))
-    return _see_other(reverse("events:detail", kwargs={"pk": pk}))
+    return see_other(reverse("events:detail", kwargs={"pk": pk}))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -239,7 +239,7 @@ def personal_signup(request: Request, token: str) -> HttpResponse:
             return response
         else:
             messages.success(request, _("Your sign-up is cancelled. Thank you for letting us know."))
-            return _see_other(reverse("events:signup", kwargs={"token": token}))
+            return see_other(reverse("events:signup", kwargs={"token": token}))
     return _render_personal(request, signup, error=error, status=400 if error else 200)
 
 
@@ -280,7 +280,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 def renew_calendar(request: AuthenticatedRequest) -> HttpResponse:
     services.renew_calendar_feed(user=request.user)
     messages.success(request, _("Your calendar link is renewed: the old link no longer works. Subscribe again."))
-    return _see_other(reverse("events:mine"))
+    return see_other(reverse("events:mine"))
 
 
 def _signed_up_message(signup: SignUp) -> str:
@@ -302,11 +302,6 @@ def _busy(request: Request, event: Event, *, form: VisitorSignUpForm | None = No
     response = _render_detail(request, event, form=form, error=_busy_text(), status=503)
     response["Retry-After"] = BUSY_RETRY_AFTER
     return response
-
-
-def _see_other(url: str) -> HttpResponse:
-    """After a POST, the browser loads the next page with GET."""
-    return HttpResponseRedirect(url, status=303)
 
 
 # ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from coopsip.accounts.models import SPOKEN_LANGUAGES
 from coopsip.editions.models import Theme
 from coopsip.formation.inputs import slot_label
 from coopsip.places.models import Office
@@ -50,8 +51,7 @@ class Names:
 
 
 def _language(code: Any) -> str:
-    names = {"nl": _("Dutch"), "fr": _("French"), "en": _("English")}
-    return names.get(str(code), str(code))
+    return str(dict(SPOKEN_LANGUAGES).get(str(code), str(code)))
 
 
 def _role(role: Any) -> str:

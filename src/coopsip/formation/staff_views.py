@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRefresh
 
 from coopsip.core.access import require
-from coopsip.core.http import AuthenticatedRequest
+from coopsip.core.http import AuthenticatedRequest, see_other
 from coopsip.editions.models import Edition
 from coopsip.formation import services
 from coopsip.formation.inputs import slot_label
@@ -65,10 +65,6 @@ class GroupRow:
     group: ProposedGroup
     members: list[ProposedMember]
     slot: str
-
-
-def _see_other(url: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(url, status=303)
 
 
 def _edition_for(request: AuthenticatedRequest, slug: str) -> Edition:
@@ -117,7 +113,7 @@ def runs(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         run = services.start_run(by=request.user, edition=edition)
         messages.success(request, _("Run %(number)s is started.") % {"number": run.number})
-        return _see_other(_run_url(run))
+        return see_other(_run_url(run))
     context = {"edition": edition, "runs": FormationRun.objects.filter(edition=edition).select_related("started_by")}
     return render(request, "formation/staff/runs.html", context)
 
@@ -203,7 +199,7 @@ def move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _("%(person)s is now in group %(group)s as %(role)s.")
         % {"person": _name(registration), "group": group.key, "role": MemberRole(role).label},
     )
-    return _see_other(_run_url(formation_run, f"group-{group.key}"))
+    return see_other(_run_url(formation_run, f"group-{group.key}"))
 
 
 @login_required
@@ -244,7 +240,7 @@ def lock_group(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Group %(group)s is locked: a re-run keeps it as it is.") % {"group": group.key})
     else:
         messages.success(request, _("Group %(group)s is unlocked.") % {"group": group.key})
-    return _see_other(_run_url(group.run, f"group-{group.key}"))
+    return see_other(_run_url(group.run, f"group-{group.key}"))
 
 
 @login_required
@@ -266,7 +262,7 @@ def lock_member(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(person)s is locked in group %(group)s: a re-run keeps them there.") % values)
     else:
         messages.success(request, _("%(person)s is unlocked.") % values)
-    return _see_other(_run_url(member.run, f"group-{member.group.key}"))
+    return see_other(_run_url(member.run, f"group-{member.group.key}"))
 
 
 @login_required
@@ -282,7 +278,7 @@ def rerun(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _("Run %(number)s is started: it keeps the locks of run %(previous)s.")
         % {"number": new.number, "previous": previous.number},
     )
-    return _see_other(_run_url(new))
+    return see_other(_run_url(new))
 
 
 @login_required
@@ -304,7 +300,7 @@ def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 count,
             )
             messages.success(request, text % {"count": count})
-        return _see_other(_run_url(formation_run))
+        return see_other(_run_url(formation_run))
     context = {
         "run": formation_run,
         "edition": formation_run.edition,
