@@ -220,3 +220,14 @@ class WithdrawForm(forms.Form):
         max_length=2000,
         required=False,
     )
+    # Sent by the button of the form on the person's page: a POST without it (a
+    # replayed or scripted request, a link) withdraws nothing.
+    confirm = forms.CharField(widget=forms.HiddenInput, required=False, initial="yes")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("confirm") != "yes":
+            raise forms.ValidationError(
+                _("Nothing was withdrawn: press “Withdraw my registration” to confirm."), code="not_confirmed"
+            )
+        return cleaned

@@ -125,7 +125,7 @@ def test_a_member_withdraws_with_a_reason_and_staff_are_told(
 ) -> None:
     client = client_for(member)
     with on_commit():
-        response = client.post(withdraw_url(registered.edition), {"reason": "I moved to Canada."})
+        response = client.post(withdraw_url(registered.edition), {"reason": "I moved to Canada.", "confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == mine_url(registered.edition)
     registered.refresh_from_db()
     assert registered.status == RegistrationStatus.WITHDRAWN
@@ -147,7 +147,7 @@ def test_withdrawing_without_a_reason_tells_staff_no_reason_was_given(
 ) -> None:
     Edition.objects.filter(pk=registered.edition.pk).update(contact_email="")
     with on_commit():
-        client_for(member).post(withdraw_url(registered.edition), {"reason": ""})
+        client_for(member).post(withdraw_url(registered.edition), {"reason": "", "confirm": "yes"})
     assert mail.outbox[0].to == [settings.COOPSIP_CONTACT_EMAIL]
     # Staff emails go out in the site's default language (Dutch).
     with translation.override("nl"):
@@ -159,8 +159,8 @@ def test_withdrawing_twice_changes_nothing_and_tells_staff_once(
 ) -> None:
     client = client_for(member)
     with on_commit():
-        client.post(withdraw_url(registered.edition), {"reason": "First"})
-        client.post(withdraw_url(registered.edition), {"reason": "Second"})
+        client.post(withdraw_url(registered.edition), {"reason": "First", "confirm": "yes"})
+        client.post(withdraw_url(registered.edition), {"reason": "Second", "confirm": "yes"})
     registered.refresh_from_db()
     assert registered.withdrawal_reason == "First"
     assert len(mail.outbox) == 1
@@ -168,17 +168,35 @@ def test_withdrawing_twice_changes_nothing_and_tells_staff_once(
 
 def test_a_person_may_withdraw_after_registration_closed(member: User, registered: Registration) -> None:
     _close_registration(registered.edition)
-    assert client_for(member).post(withdraw_url(registered.edition)).status_code == 302
+    assert client_for(member).post(withdraw_url(registered.edition), {"confirm": "yes"}).status_code == 302
     registered.refresh_from_db()
     assert registered.status == RegistrationStatus.WITHDRAWN
 
 
 def test_a_too_long_reason_is_refused_keeping_what_was_typed(member: User, registered: Registration) -> None:
     reason = "Too long. " * 201
-    response = client_for(member).post(withdraw_url(registered.edition), {"reason": reason})
+    response = client_for(member).post(withdraw_url(registered.edition), {"reason": reason, "confirm": "yes"})
     assert response.status_code == 400
     assert "Ensure this value has at most 2000 characters" in response.content.decode()
     assert "Too long. Too long." in response.content.decode()
+    registered.refresh_from_db()
+    assert registered.status == RegistrationStatus.SUBMITTED
+
+
+def test_an_empty_post_withdraws_nothing_and_asks_to_confirm(
+    member: User, registered: Registration, on_commit: Any
+) -> None:
+    with on_commit():
+        response = client_for(member).post(withdraw_url(registered.edition), {"reason": "A link posted this."})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was withdrawn: press “Withdraw my registration” to confirm." in html
+    assert "A link posted this." in html  # what was typed is kept
+    assert f'action="{withdraw_url(registered.edition)}"' in html
+    registered.refresh_from_db()
+    assert registered.status == RegistrationStatus.SUBMITTED
+    assert mail.outbox == []
+    assert client_for(member).post(withdraw_url(registered.edition)).status_code == 400
     registered.refresh_from_db()
     assert registered.status == RegistrationStatus.SUBMITTED
 
@@ -195,7 +213,7 @@ def test_nobody_can_withdraw_someone_elses_registration(
     for name, user in personas.items():
         if name == "member":
             continue
-        response = client_for(user).post(withdraw_url(registered.edition), {"reason": "Forged"})
+        response = client_for(user).post(withdraw_url(registered.edition), {"reason": "Forged", "confirm": "yes"})
         assert response.status_code == (302 if user is None else 404), name
     registered.refresh_from_db()
     assert registered.status == RegistrationStatus.SUBMITTED
@@ -205,7 +223,7 @@ def test_a_person_who_withdrew_may_register_again_while_registration_is_open(
     member: User, registered: Registration
 ) -> None:
     client = client_for(member)
-    client.post(withdraw_url(registered.edition))
+    client.post(withdraw_url(registered.edition), {"confirm": "yes"})
     html = client.get(mine_url(registered.edition)).content.decode()
     assert "Register again" in html
     html = client.get(register_url(registered.edition)).content.decode()
