@@ -77,6 +77,8 @@ def deliver_email(email_id: int) -> str:
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_email],
+        # The sender is a no-reply address; a person who answers reaches the team.
+        reply_to=[settings.COOPSIP_CONTACT_EMAIL] if settings.COOPSIP_CONTACT_EMAIL else None,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

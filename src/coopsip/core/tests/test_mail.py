@@ -57,6 +57,26 @@ def test_an_email_is_sent_once_the_transaction_commits(on_commit: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_an_answer_to_any_email_reaches_the_team(on_commit: Any, settings: Any) -> None:
+    settings.COOPSIP_CONTACT_EMAIL = "team@example.org"
+    with on_commit():
+        queue_email(key="k1", to_email="lotte@example.org", subject="Dag", body_text="Questions? Reply to this email.")
+    assert mail.outbox[0].from_email == settings.DEFAULT_FROM_EMAIL
+    assert mail.outbox[0].reply_to == ["team@example.org"]
+    assert mail.outbox[0].message()["Reply-To"] == "team@example.org"
+
+
+@pytest.mark.django_db
+def test_the_emails_of_the_login_pages_also_answer_to_the_team(on_commit: Any, member: Any, settings: Any) -> None:
+    from django.test import Client
+
+    with on_commit():
+        Client().post("/en/accounts/password/reset/", {"email": "lotte@example.org"})
+    assert mail.outbox[0].to == ["lotte@example.org"]
+    assert mail.outbox[0].reply_to == [settings.COOPSIP_CONTACT_EMAIL]
+
+
+@pytest.mark.django_db
 def test_nothing_is_sent_when_the_transaction_rolls_back(on_commit: Any) -> None:
     from django.db import transaction
 
