@@ -181,6 +181,12 @@ def edition_rule_errors(edition: Edition) -> Errors:
             errors["starts_on"] = _("A phase of this edition starts before this date: move the phase first.")
         if phases.filter(ends_on__gt=edition.ends_on).exists():
             errors["ends_on"] = _("A phase of this edition ends after this date: move the phase first.")
+        first_meetings = ThemeOffice.objects.filter(theme__edition_id=edition.pk, first_meeting_at__isnull=False)
+        days = [timezone.localdate(at) for at in first_meetings.values_list("first_meeting_at", flat=True)]
+        if "starts_on" not in errors and any(day < edition.starts_on for day in days):
+            errors["starts_on"] = _("An office's first meeting is before this date: change that first meeting first.")
+        if "ends_on" not in errors and any(day > edition.ends_on for day in days):
+            errors["ends_on"] = _("An office's first meeting is after this date: change that first meeting first.")
     if edition.pk and edition.starts_on and "starts_on" not in errors:
         # Continuations must keep pointing from a later edition to an earlier one.
         continues_later = Theme.objects.filter(
@@ -258,7 +264,29 @@ def theme_office_rule_errors(theme_office: ThemeOffice, *, edition: Edition) -> 
         taken = ThemeOffice.objects.filter(theme=theme, office_id=theme_office.office_id).exclude(pk=theme_office.pk)
         if taken.exists():
             errors["office"] = _("This office is already listed for this theme.")
+    errors |= first_meeting_errors(theme_office.first_meeting_at, edition)
     return errors
+
+
+def first_meeting_errors(first_meeting_at: datetime | None, edition: Edition) -> Errors:
+    """An office's first meeting falls within the edition: visitors read it as the start of their group."""
+    if first_meeting_at is None or not edition.starts_on or not edition.ends_on:
+        return {}
+    day = timezone.localdate(first_meeting_at)
+    if day < edition.starts_on:
+        return {
+            "first_meeting_at": _(
+                "The first meeting is before the edition starts (%(date)s): groups only meet during the edition. "
+                "Check the year, or change the dates of the edition first."
+            )
+            % {"date": date_format(edition.starts_on)}
+        }
+    if day > edition.ends_on:
+        return {
+            "first_meeting_at": _("The first meeting is after the edition ends (%(date)s). Check the year.")
+            % {"date": date_format(edition.ends_on)}
+        }
+    return {}
 
 
 def resource_rule_errors(resource: Resource, *, edition: Edition) -> Errors:

@@ -249,7 +249,7 @@ def test_a_theme_cannot_continue_itself_or_a_later_theme(staff: Any) -> None:
 def test_an_office_cannot_be_added_to_a_theme_of_another_edition(staff: Any) -> None:
     edition = make_edition()
     other = Theme.objects.create(edition=make_edition("2021-2022", year=2021), slug="b", title_nl="B")
-    values = {"theme": other, "office": Office.objects.get(slug="gent"), "first_meeting_at": brussels(2022, 1, 10, 17)}
+    values = {"theme": other, "office": Office.objects.get(slug="gent"), "first_meeting_at": brussels(2021, 1, 10, 17)}
     with pytest.raises(EditionRuleBroken) as broken:
         services.create_theme_office(actor=staff, edition=edition, values=values)
     assert set(broken.value.errors) == {"theme"}

@@ -15,7 +15,9 @@ from django.urls import reverse
 
 from conftest import client_for
 from coopsip.core.models import ChangeRecord
+from coopsip.editions import services
 from coopsip.editions.models import Edition, FaqItem, Phase, PublicSession, Resource, Theme, ThemeOffice
+from coopsip.editions.services import EditionRuleBroken
 from coopsip.editions.tests.test_staff_access import brussels, make_edition, make_full_edition
 from coopsip.places.models import Office
 
@@ -193,9 +195,33 @@ def test_staff_adds_an_office_with_its_first_meeting_in_brussels_time(staff: Any
     page = client.get(add_url(edition, "offices") + f"?theme={theme.pk}")
     assert page.context["form"]["theme"].value() == str(theme.pk)
     liege = Office.objects.get(slug="luik")
-    data = {"theme": str(theme.pk), "office": str(liege.pk), "first_meeting_at": "2020-01-10T17:00"}
+    data = {"theme": str(theme.pk), "office": str(liege.pk), "first_meeting_at": "2020-11-10T17:00"}
     assert client.post(add_url(edition, "offices"), data).status_code == 302
-    assert ThemeOffice.objects.get(office=liege).first_meeting_at == brussels(2020, 1, 10, 17)
+    assert ThemeOffice.objects.get(office=liege).first_meeting_at == brussels(2020, 11, 10, 17)
+
+
+@pytest.mark.parametrize(
+    ("first_meeting_at", "message"),
+    [
+        ("2020-01-10T17:00", "The first meeting is before the edition starts (Nov. 1, 2020)"),
+        ("2021-05-10T17:00", "The first meeting is after the edition ends (April 30, 2021)"),
+    ],
+)
+def test_a_first_meeting_outside_the_edition_is_refused_with_the_reason(
+    staff: Any, first_meeting_at: str, message: str
+) -> None:
+    edition = make_full_edition()  # 1 November 2020 – 30 April 2021
+    theme = edition.themes.get()
+    liege = Office.objects.get(slug="luik")
+    data = {"theme": str(theme.pk), "office": str(liege.pk), "first_meeting_at": first_meeting_at}
+    response = client_for(staff).post(add_url(edition, "offices"), data)
+    assert_refused(response, "first_meeting_at", message)
+    assert not ThemeOffice.objects.filter(office=liege).exists()
+    # Nor can the edition later start after a first meeting it has.
+    ThemeOffice.objects.filter(theme=theme).update(first_meeting_at=brussels(2020, 11, 5, 17))
+    with pytest.raises(EditionRuleBroken) as broken:
+        services.update_edition(actor=staff, edition=edition, values={"starts_on": date(2020, 11, 6)})
+    assert "first meeting is before this date" in broken.value.errors["starts_on"]
 
 
 def test_an_office_twice_on_a_theme_or_a_theme_of_another_edition_is_refused(staff: Any) -> None:
