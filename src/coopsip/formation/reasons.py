@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from coopsip.accounts.models import SPOKEN_LANGUAGES
 from coopsip.editions.models import Theme
 from coopsip.formation.inputs import slot_label
+from coopsip.formation.models import ProposedGroup
 from coopsip.places.models import Office
 from coopsip.registrations.models import Registration
 
@@ -50,6 +51,26 @@ class Names:
         return self._offices.get(str(oid), str(oid))
 
 
+def group_label(group: ProposedGroup) -> str:
+    """A group named so that no two look alike: its code, theme, place (or video), language and time slot.
+
+    ``group.theme`` and ``group.office`` should be loaded with the group (select_related)."""
+    place = group.office.name if group.office_id and group.office is not None else _("by video")
+    return _("%(code)s: %(theme)s, %(place)s, %(language)s, %(slot)s") % {
+        "code": group.key,
+        "theme": group.theme.title,
+        "place": place,
+        "language": _language(group.language),
+        "slot": slot_label(group.slot),
+    }
+
+
+def _the_group(p: Mapping[str, Any]) -> str:
+    """ "Group G0003 (Housing, Ghent, …)" when the text knows which group, else "The group"."""
+    label = p.get("group_label")
+    return _("Group %(group)s") % {"group": label} if label else _("The group")
+
+
 def _language(code: Any) -> str:
     return str(dict(SPOKEN_LANGUAGES).get(str(code), str(code)))
 
@@ -62,14 +83,16 @@ Text = Callable[[Mapping[str, Any], Names], str]
 
 VIOLATIONS: dict[str, Text] = {
     "group_size": lambda p, n: (
-        _("The group would have %(size)s members (allowed: %(min)s to %(max)s).")
-        % {"size": p.get("size"), "min": p.get("min_size"), "max": p.get("max_size")}
+        _("%(group)s would have %(size)s members (allowed: %(min)s to %(max)s).")
+        % {"group": _the_group(p), "size": p.get("size"), "min": p.get("min_size"), "max": p.get("max_size")}
     ),
     "moderator_count": lambda p, n: (
-        _("The group would have %(count)s moderators: it needs exactly one.") % {"count": p.get("count")}
+        _("%(group)s would have %(count)s moderators: it needs exactly one.")
+        % {"group": _the_group(p), "count": p.get("count")}
     ),
     "secretary_count": lambda p, n: (
-        _("The group would have %(count)s secretaries: it needs exactly one.") % {"count": p.get("count")}
+        _("%(group)s would have %(count)s secretaries: it needs exactly one.")
+        % {"group": _the_group(p), "count": p.get("count")}
     ),
     "role_not_volunteered": lambda p, n: (
         _("%(person)s did not volunteer as %(role)s.")
@@ -168,9 +191,12 @@ UNPLACED: dict[str, Text] = {
 }
 
 
-def violation_text(code: str, params: Mapping[str, Any], names: Names) -> str:
+def violation_text(code: str, params: Mapping[str, Any], names: Names, *, group: str | None = None) -> str:
+    """The broken rule in words; ``group`` (a ``group_label``) names the group a group-wide rule is about."""
     text = VIOLATIONS.get(code)
-    return text(params, names) if text else _("A rule of group formation is broken (%(code)s).") % {"code": code}
+    if text is None:
+        return _("A rule of group formation is broken (%(code)s).") % {"code": code}
+    return text({**params, "group_label": group} if group else params, names)
 
 
 def unplaced_text(code: str, params: Mapping[str, Any], names: Names) -> str:

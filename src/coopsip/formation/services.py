@@ -15,13 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopsip.core.audit import record_change
-from coopsip.core.mail import queue_email
 from coopsip.core.taskqueue import task
 from coopsip.editions.models import Edition
 from coopsip.formation import engine, inputs
@@ -33,8 +31,8 @@ from coopsip.formation.models import (
     RunStatus,
     Unplaced,
 )
-from coopsip.formation.reasons import Names, violation_text
-from coopsip.registrations.models import Registration, RegistrationStatus
+from coopsip.formation.reasons import Names, group_label, violation_text
+from coopsip.registrations.models import Registration
 
 logger = logging.getLogger(__name__)
 
@@ -290,7 +288,11 @@ def check_move(*, run: FormationRun, registration: Registration, to_group: Propo
     leaves (its size, its moderator and secretary) and the one they join.
     """
     params = inputs.engine_params(run.params)
-    current = ProposedMember.objects.filter(run=run, registration=registration).select_related("group").first()
+    current = (
+        ProposedMember.objects.filter(run=run, registration=registration)
+        .select_related("group__theme", "group__office")
+        .first()
+    )
     # Only the people of the two groups matter: the check stays quick however large the edition.
     concerned = {registration.pk, *to_group.members.values_list("registration_id", flat=True)}
     if current is not None:
@@ -301,7 +303,9 @@ def check_move(*, run: FormationRun, registration: Registration, to_group: Propo
         groups.append(_group_after(current.group, without=registration.pk))
     names = Names(loaded.registrations)
     hard = [v for v in engine.validate(loaded.problem, groups, params) if v.severity == "hard"]
-    return [violation_text(v.code, v.params, names) for v in hard]
+    # A rule about a whole group names which group (two groups can share a theme and a slot).
+    labels = {group.key: group_label(group) for group in (to_group, current.group if current else None) if group}
+    return [violation_text(v.code, v.params, names, group=labels.get(v.group or "")) for v in hard]
 
 
 def move_member(
@@ -338,66 +342,4 @@ def move_member(
 
 
 # ---------------------------------------------------------------------------
-# Publishing
-
-
-def publish_run(*, by: Any, run: FormationRun) -> int:
-    """Publish the proposal: each placed registration becomes "proposed", and the person is told once.
-
-    Publishing the same run again changes nothing and sends nothing. People
-    proposed by an earlier run of the edition who have no group in this one
-    go back to "submitted". Returns how many people were proposed a group.
-    """
-    if run.status != RunStatus.DONE:
-        raise FormationRefused(_("This run has not finished."))
-    with transaction.atomic():
-        run = FormationRun.objects.select_for_update().get(pk=run.pk)
-        if run.published_at is not None:
-            return 0
-        # People who withdrew since the run are neither proposed nor told.
-        active = (RegistrationStatus.SUBMITTED, RegistrationStatus.PROPOSED)
-        members = list(
-            run.members.filter(registration__status__in=active).select_related(
-                "group", "group__theme", "group__office", "registration__user"
-            )
-        )
-        placed = run.members.values("registration_id")
-        Registration.objects.filter(edition=run.edition, status=RegistrationStatus.PROPOSED).exclude(
-            pk__in=placed
-        ).update(status=RegistrationStatus.SUBMITTED)
-        Registration.objects.filter(pk__in=placed, status=RegistrationStatus.SUBMITTED).update(
-            status=RegistrationStatus.PROPOSED
-        )
-        sizes = dict(run.groups.annotate(size=Count("members")).values_list("pk", "size"))
-        run.published_at = timezone.now()
-        run.published_by = by
-        run.save(update_fields=["published_at", "published_by"])
-        record_change(actor=by, obj=run.edition, action="formation_published", changes={"run": run.number})
-        for member in members:
-            _tell_proposed(run, member, size=sizes[member.group_id])
-    return len(members)
-
-
-def _tell_proposed(run: FormationRun, member: ProposedMember, *, size: int) -> None:
-    user = member.registration.user
-    group = member.group
-    with translation.override(user.preferred_language):
-        context = {
-            "user": user,
-            "edition": run.edition,
-            "group": group,
-            "role": member.role,
-            "slot": inputs.slot_label(group.slot),
-            "language": group.get_language_display(),
-            "members": size,
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("formation/email/proposed_subject.txt", context).strip()
-        body = render_to_string("formation/email/proposed.txt", context)
-    queue_email(
-        key=f"formation:proposed:{run.pk}:{member.registration_id}",
-        to_email=user.email,
-        subject=subject,
-        body_text=body,
-        user=user,
-    )
+# Publishing: see ``coopsip.formation.publishing``.
