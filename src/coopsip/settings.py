@@ -298,6 +298,7 @@ SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "coopsip.core.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 if not SECURE_HSTS_PRELOAD:
     # Preloading is a one-way decision for the domain owner, not a default.

@@ -32,6 +32,11 @@ urlpatterns += i18n_patterns(
     path("members/", include("coopsip.members.urls")),
 )
 
+# The error pages in the site's frame and the language of the URL (core.views).
+handler403 = "coopsip.core.views.permission_denied"
+handler404 = "coopsip.core.views.page_not_found"
+handler500 = "coopsip.core.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

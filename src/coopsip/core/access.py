@@ -157,6 +157,9 @@ rules.add_perm("events.view_own_events", is_authenticated)
 
 
 def require(user: Any, perm: str, obj: object | None = None) -> None:
-    """Raise PermissionDenied (HTTP 403) unless ``user`` has ``perm`` on ``obj``."""
+    """Raise PermissionDenied (HTTP 403) unless ``user`` has ``perm`` on ``obj``.
+
+    The exception names ``perm``: the 403 page tells who the page is for.
+    """
     if not user.has_perm(perm, obj):
-        raise PermissionDenied
+        raise PermissionDenied(perm)
