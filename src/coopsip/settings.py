@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "coopsip.registrations",
     "coopsip.events",
     "coopsip.formation",
+    "coopsip.notifications",
+    "coopsip.groupspace",
     "coopsip.home",
     "coopsip.demo",
 ]

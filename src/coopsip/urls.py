@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("staff/formation/", include("coopsip.formation.staff_urls")),
     path("events/organise/", include("coopsip.events.organise_urls")),
     path("events/", include("coopsip.events.urls")),
+    path("group-space/", include("coopsip.groupspace.urls")),
+    path("notifications/", include("coopsip.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("coopsip.accounts.urls")),
     path("members/", include("coopsip.members.urls")),

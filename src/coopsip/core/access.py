@@ -155,6 +155,35 @@ rules.add_perm("events.view_minutes", is_staff_member | organises_event | in_eve
 rules.add_perm("events.view_attendance", is_staff_member | officer_of_circle)
 rules.add_perm("events.view_own_events", is_authenticated)
 
+# A group's space (finding a date, documents, discussion). ``obj`` is the events.Circle.
+@rules.predicate
+def in_circle(user: Any, circle: Any) -> bool:
+    return circle is not None and _circle_role(user, circle.pk) is not None
+
+
+@rules.predicate
+def added_document(user: Any, document: Any) -> bool:
+    """The person who added the document, while they are still in its group."""
+    return (
+        document is not None
+        and user.is_authenticated
+        and document.added_by_id == user.pk
+        and _circle_role(user, document.circle_id) is not None
+    )
+
+
+@rules.predicate
+def officer_of_documents_circle(user: Any, document: Any) -> bool:
+    return document is not None and _circle_role(user, document.circle_id) in ("moderator", "secretary")
+
+
+# Members read and write; the board reads; the moderator and secretary plan meetings and invite guests.
+rules.add_perm("groupspace.view", is_staff_member | is_board_member | in_circle)
+rules.add_perm("groupspace.post", is_staff_member | in_circle)
+rules.add_perm("groupspace.organise", is_staff_member | officer_of_circle)
+rules.add_perm("groupspace.delete_document", is_staff_member | officer_of_documents_circle | added_document)
+rules.add_perm("notifications.edit_preferences", is_authenticated)
+
 
 def require(user: Any, perm: str, obj: object | None = None) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` has ``perm`` on ``obj``.

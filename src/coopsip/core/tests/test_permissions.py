@@ -26,6 +26,8 @@ OUR_NAMESPACES = {
     "formation_staff",
     "events",
     "events_organise",
+    "groupspace",
+    "notifications",
 }
 ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
 EVERYONE = set(ROLES)
@@ -51,6 +53,7 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("events_organise:create", {}, {"staff"}),
     ("events_organise:create_series", {}, {"staff"}),
     ("events_organise:circles", {}, {"staff"}),
+    ("notifications:preferences", {}, LOGGED_IN),
 ]
 # Pages that only answer POST, and pages that need an object.
 POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete", "events:renew_calendar"]
@@ -117,6 +120,18 @@ OBJECT_PAGES = [
     "events_organise:guests",
     "events_organise:series_attendance",
     "events_organise:circle_attendance",
+    # groupspace/tests/test_access.py: every page for every role, officers, and ids of another group
+    "groupspace:polls",
+    "groupspace:poll_create",
+    "groupspace:poll",
+    "groupspace:poll_answer",
+    "groupspace:poll_choose",
+    "groupspace:documents",
+    "groupspace:document_file",
+    "groupspace:document_delete",
+    "groupspace:threads",
+    "groupspace:thread",
+    "groupspace:guests",
 ]
 PUBLIC_HELPERS = ["accounts:places"]
 
