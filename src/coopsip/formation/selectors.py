@@ -303,6 +303,10 @@ class MoveOptions:
     groups: list[GroupOption] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
 
+    @property
+    def role_label(self) -> str:
+        return str(MemberRole(self.role).label)
+
 
 def _after(group: engine.Group, *, without: str | None = None, add: engine.Member | None = None) -> engine.Group:
     members = tuple(m for m in group.members if m.id != without)

@@ -5,23 +5,29 @@ compared.
 Every view checks ``formation.manage`` first and then finds its object (404
 when unknown). Every change is a POST that calls one service and answers 303
 with a message; a refused change shows the run again with the reasons (400).
+
+The run page holds a real edition (thousands of people): it shows one theme ×
+office at a time, a page of groups at a time, and the people without a group a
+page at a time (``selectors``). Moving someone goes through one shared dialog
+that lists only the groups they could join without breaking a rule; with htmx,
+a move or a lock replaces only the groups and rows it changed (the same POST
+answers a full page and a redirect without JavaScript).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -30,15 +36,15 @@ from django_htmx.http import HttpResponseClientRefresh
 from coopsip.core.access import require
 from coopsip.core.http import AuthenticatedRequest, see_other
 from coopsip.editions.models import Edition
-from coopsip.formation import services
-from coopsip.formation.inputs import slot_label
+from coopsip.formation import selectors, services
 from coopsip.formation.models import FormationRun, MemberRole, ProposedGroup, ProposedMember, RunStatus
-from coopsip.formation.reasons import Names, unplaced_text
+from coopsip.formation.reasons import group_label
 from coopsip.formation.services import FormationRefused, MoveBreaksRules
 from coopsip.formation.staff_forms import CompareForm, MoveForm
 from coopsip.registrations.models import Registration
 
-ROLE_ORDER = {MemberRole.MODERATOR: 0, MemberRole.SECRETARY: 1, MemberRole.PARTICIPANT: 2}
+# The run page's view of the people without a group (``?cell=unplaced``); a theme × office otherwise.
+UNPLACED = "unplaced"
 
 # The report's figures shown in a run's summary and in the comparison: key, label, kind.
 FIGURES: list[tuple[str, Promise, str]] = [
@@ -49,7 +55,7 @@ FIGURES: list[tuple[str, Promise, str]] = [
     ("share_top_two", gettext_lazy("Share with one of their two first choices"), "share"),
     ("travel_km_mean", gettext_lazy("Mean travel to the office (km)"), "number"),
     ("violations", gettext_lazy("Broken rules"), "count"),
-    ("gap", gettext_lazy("Gap to the best possible (bound)"), "share"),
+    ("gap", gettext_lazy("Gap to the best possible"), "share"),
     ("seconds", gettext_lazy("Time taken (seconds)"), "number"),
 ]
 
@@ -58,13 +64,6 @@ FIGURES: list[tuple[str, Promise, str]] = [
 class Alert:
     title: str
     reasons: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    group: ProposedGroup
-    members: list[ProposedMember]
-    slot: str
 
 
 def _edition_for(request: AuthenticatedRequest, slug: str) -> Edition:
@@ -78,8 +77,10 @@ def _run_for(request: AuthenticatedRequest, pk: int) -> FormationRun:
     return get_object_or_404(runs, pk=pk)
 
 
-def _run_url(run: FormationRun, anchor: str = "") -> str:
+def _run_url(run: FormationRun, anchor: str = "", *, cell: str = "") -> str:
     url = reverse("formation_staff:run", kwargs={"pk": run.pk})
+    if cell:
+        url = f"{url}?{urlencode({'cell': cell})}"
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -103,6 +104,17 @@ def _figures(report: dict[str, Any]) -> list[tuple[Promise, str]]:
     return [(label, _figure(report, key, kind)) for key, label, kind in FIGURES]
 
 
+# --- How to read a run -----------------------------------------------------------
+
+
+@login_required
+@require_safe
+def guide(request: AuthenticatedRequest) -> HttpResponse:
+    """The staff's guide to a run's figures (the gap to the best possible, the locks), as docs/formation.md."""
+    require(request.user, "formation.manage")
+    return render(request, "formation/staff/guide.html")
+
+
 # --- Runs of an edition ----------------------------------------------------------
 
 
@@ -121,43 +133,84 @@ def runs(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 # --- One run ------------------------------------------------------------------------
 
 
-def _review(run: FormationRun) -> dict[str, Any]:
-    """The proposal of a finished run: groups per theme × office, and the people left out with the reason."""
-    members = ProposedMember.objects.select_related("registration__user")
-    groups = run.groups.select_related("theme", "office").prefetch_related(Prefetch("members", queryset=members))
-    rows = [
-        GroupRow(
-            group=group,
-            members=sorted(group.members.all(), key=lambda m: (ROLE_ORDER[MemberRole(m.role)], _name(m.registration))),
-            slot=slot_label(group.slot),
-        )
-        for group in groups
-    ]
-    sections = []
-    for _cell, grouped in groupby(rows, key=lambda row: (row.group.theme_id, row.group.office_id)):
-        items = list(grouped)
-        sections.append({"theme": items[0].group.theme, "office": items[0].group.office, "groups": items})
-    unplaced = list(run.unplaced.select_related("registration__user").order_by("registration__user__last_name", "pk"))
-    names = Names({str(person.registration_id): person.registration for person in unplaced})
-    return {
-        "sections": sections,
-        "unplaced": [(person, unplaced_text(person.code, person.params, names)) for person in unplaced],
-        "group_choices": [(row.group.pk, f"{row.group.key} — {row.group.theme.title}, {row.slot}") for row in rows],
-        "roles": MemberRole.choices,
+def _group_url(group: ProposedGroup) -> str:
+    """The run page at the group's theme × office, scrolled to the group."""
+    return _run_url(group.run, f"group-{group.key}", cell=selectors.cell_key(group.theme_id, group.office_id))
+
+
+def _shortfall(run: FormationRun) -> dict[str, Any] | None:
+    """How many fewer people this re-run places than the run it re-runs (None when not fewer)."""
+    previous = run.previous
+    if previous is None or run.status != RunStatus.DONE or previous.status != RunStatus.DONE:
+        return None
+    now, before = run.report.get("assigned"), previous.report.get("assigned")
+    if now is None or before is None or now >= before:
+        return None
+    return {"fewer": before - now, "placed": now, "before": before, "previous": previous}
+
+
+def _locks_cost(report: dict[str, Any]) -> dict[str, Any] | None:
+    """What the locks cost, when the engine measured it: the same run without them placed how many."""
+    locks = report.get("locks")
+    if not isinstance(locks, dict) or locks.get("placed_without_locks") is None:
+        return None
+    without = int(locks["placed_without_locks"])
+    placed = int(report.get("assigned", 0))
+    cost = locks.get("cost")
+    return {"without": without, "placed": placed, "cost": int(cost) if cost is not None else max(0, without - placed)}
+
+
+def _review(request: AuthenticatedRequest, run: FormationRun) -> dict[str, Any]:
+    """The proposal of a finished run, one theme × office (or the people without a group) at a time."""
+    found = selectors.cells(run)
+    unplaced_count = run.unplaced.count()
+    wanted = request.GET.get("cell", "")
+    context: dict[str, Any] = {
+        "themes": selectors.by_theme(found),
+        "unplaced_count": unplaced_count,
+        "cell": None,
+        "showing_unplaced": False,
     }
+    parsed = selectors.parse_cell(wanted)
+    cell = next((c for c in found if parsed and (c.theme.pk, c.office.pk if c.office else None) == parsed), None)
+    if cell is None and (wanted == UNPLACED or not found):
+        page, rows = selectors.unplaced_page(run, request.GET.get("page"))
+        return context | {"showing_unplaced": True, "page": page, "unplaced": rows}
+    cell = cell or found[0]
+    page, rows = selectors.cell_page(
+        run, cell.theme.pk, cell.office.pk if cell.office else None, request.GET.get("page")
+    )
+    return context | {"cell": cell, "page": page, "rows": rows}
 
 
-def _run_page(request: AuthenticatedRequest, run: FormationRun, *, alert: Alert | None = None) -> HttpResponse:
+def _run_page(
+    request: AuthenticatedRequest, run: FormationRun, *, alert: Alert | None = None, status: int | None = None
+) -> HttpResponse:
     context: dict[str, Any] = {
         "run": run,
         "edition": run.edition,
         "alert": alert,
         "figures": _figures(run.report),
         "editable": run.status == RunStatus.DONE and run.published_at is None,
+        "shortfall": _shortfall(run),
+        "locks_cost": _locks_cost(run.report),
+        "formation_docs_url": reverse("formation_staff:guide") + "#gap",
     }
     if run.status == RunStatus.DONE:
-        context |= _review(run)
-    return render(request, "formation/staff/run.html", context, status=400 if alert else 200)
+        context |= _review(request, run)
+    return render(request, "formation/staff/run.html", context, status=status or (400 if alert else 200))
+
+
+def _refused(request: AuthenticatedRequest, run: FormationRun, alert: Alert) -> HttpResponse:
+    """A refused change: with htmx, only the alert at the top of the page (nothing else changed); without,
+    the page again with the alert."""
+    if request.htmx:
+        response = render(request, "formation/staff/run.html#alert", {"alert": alert})
+        # htmx swaps only successful answers: the alert is the answer, put where alerts go.
+        response["HX-Retarget"] = "#review-alert"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return _run_page(request, run, alert=alert)
 
 
 @login_required
@@ -175,6 +228,66 @@ def run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _role(value: str | None) -> str:
+    return value if value in MemberRole.values else MemberRole.PARTICIPANT
+
+
+def _dialog(
+    request: AuthenticatedRequest,
+    run: FormationRun,
+    registration: Registration,
+    role: str,
+    *,
+    alert: Alert | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The move dialog: the groups the person could join as ``role`` without breaking a rule. A fragment for htmx
+    (the page's one shared dialog), a page of its own without JavaScript."""
+    options = selectors.move_options(run=run, registration=registration, role=role)
+    context = {"run": run, "edition": run.edition, "options": options, "roles": MemberRole.choices, "alert": alert}
+    if request.htmx:
+        response = render(request, "formation/staff/move.html#dialog", context)
+    else:
+        response = render(request, "formation/staff/move.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+@require_safe
+def move_dialog(request: AuthenticatedRequest, pk: int, registration: int) -> HttpResponse:
+    formation_run = _run_for(request, pk)
+    person = get_object_or_404(
+        Registration.objects.select_related("user"), pk=registration, edition_id=formation_run.edition_id
+    )
+    return _dialog(request, formation_run, person, _role(request.GET.get("role")))
+
+
+def _moved(
+    request: AuthenticatedRequest, run: FormationRun, member: ProposedMember, left: ProposedGroup | None
+) -> HttpResponse:
+    """With htmx: the dialog says it is done, and only the groups (and the row) the move changed are replaced."""
+    changed = [member.group_id, *([left.pk] if left is not None and left.pk != member.group_id else [])]
+    groups = selectors.groups_with_members(run).filter(pk__in=changed)
+    context = {
+        "run": run,
+        "edition": run.edition,
+        "editable": True,
+        "member": member,
+        "name": _name(member.registration),
+        "group_rows": selectors.group_rows(groups),
+        "registration_id": member.registration_id,
+        "was_unplaced": left is None,
+        "themes": selectors.by_theme(selectors.cells(run)),
+        "unplaced_count": run.unplaced.count(),
+        "cell": None,
+        "showing_unplaced": False,
+        "group_label": group_label(member.group),
+        "role_label": MemberRole(member.role).label,
+    }
+    return render(request, "formation/staff/move.html#done", context)
+
+
 @login_required
 @require_POST
 def move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -182,24 +295,32 @@ def move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST, run=formation_run)
     if not form.is_valid():
         problems = [f"{form.fields[name].label}: {errors[0]}" for name, errors in form.errors.items()]
-        return _run_page(request, formation_run, alert=Alert(_("The move could not be made."), problems))
+        return _refused(request, formation_run, Alert(_("The move could not be made."), problems))
     registration, group, role = (form.cleaned_data[name] for name in ("registration", "group", "role"))
+    left = ProposedMember.objects.filter(run=formation_run, registration=registration).select_related("group").first()
     try:
-        services.move_member(by=request.user, run=formation_run, registration=registration, to_group=group, role=role)
+        member = services.move_member(
+            by=request.user, run=formation_run, registration=registration, to_group=group, role=role
+        )
     except MoveBreaksRules as broken:
         title = _("Moving %(person)s to group %(group)s would break these rules:") % {
             "person": _name(registration),
-            "group": group.key,
+            "group": group_label(ProposedGroup.objects.select_related("theme", "office").get(pk=group.pk)),
         }
-        return _run_page(request, formation_run, alert=Alert(title, broken.reasons))
+        return _dialog(request, formation_run, registration, role, alert=Alert(title, broken.reasons), status=400)
     except FormationRefused as refused:
-        return _run_page(request, formation_run, alert=Alert(refused.message))
+        return _dialog(request, formation_run, registration, role, alert=Alert(refused.message), status=400)
+    member = ProposedMember.objects.select_related("group__theme", "group__office", "registration__user").get(
+        pk=member.pk
+    )
+    if request.htmx:
+        return _moved(request, formation_run, member, left.group if left is not None else None)
     messages.success(
         request,
         _("%(person)s is now in group %(group)s as %(role)s.")
-        % {"person": _name(registration), "group": group.key, "role": MemberRole(role).label},
+        % {"person": _name(registration), "group": group_label(member.group), "role": MemberRole(role).label},
     )
-    return see_other(_run_url(formation_run, f"group-{group.key}"))
+    return see_other(_group_url(member.group))
 
 
 @login_required
@@ -228,19 +349,22 @@ def _locked_value(request: AuthenticatedRequest) -> bool | None:
 @require_POST
 def lock_group(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, "formation.manage")
-    group = get_object_or_404(ProposedGroup.objects.select_related("run__edition"), pk=pk)
+    group = get_object_or_404(ProposedGroup.objects.select_related("run__edition", "theme", "office"), pk=pk)
     locked = _locked_value(request)
     try:
         if locked is None:
             raise FormationRefused(_("Say whether to lock or unlock."))
         services.set_group_lock(by=request.user, group=group, locked=locked)
     except FormationRefused as refused:
-        return _run_page(request, group.run, alert=Alert(refused.message))
+        return _refused(request, group.run, Alert(refused.message))
+    if request.htmx:
+        row = selectors.group_row(selectors.groups_with_members(group.run).get(pk=group.pk))
+        return render(request, "formation/staff/run.html#group", {"row": row, "run": group.run, "editable": True})
     if locked:
         messages.success(request, _("Group %(group)s is locked: a re-run keeps it as it is.") % {"group": group.key})
     else:
         messages.success(request, _("Group %(group)s is unlocked.") % {"group": group.key})
-    return see_other(_run_url(group.run, f"group-{group.key}"))
+    return see_other(_group_url(group))
 
 
 @login_required
@@ -256,13 +380,16 @@ def lock_member(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             raise FormationRefused(_("Say whether to lock or unlock."))
         services.set_member_lock(by=request.user, member=member, locked=locked)
     except FormationRefused as refused:
-        return _run_page(request, member.run, alert=Alert(refused.message))
+        return _refused(request, member.run, Alert(refused.message))
+    if request.htmx:
+        context = {"member": member, "run": member.run, "group": member.group, "editable": True}
+        return render(request, "formation/staff/run.html#member_row", context)
     values = {"person": _name(member.registration), "group": member.group.key}
     if locked:
         messages.success(request, _("%(person)s is locked in group %(group)s: a re-run keeps them there.") % values)
     else:
         messages.success(request, _("%(person)s is unlocked.") % values)
-    return see_other(_run_url(member.run, f"group-{member.group.key}"))
+    return see_other(_group_url(member.group))
 
 
 @login_required
@@ -279,6 +406,9 @@ def rerun(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         % {"number": new.number, "previous": previous.number},
     )
     return see_other(_run_url(new))
+
+
+# Publishing and comparing two runs: ``publish_views``.
 
 
 @login_required
