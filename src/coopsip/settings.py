@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "coopsip.registrations",
     "coopsip.events",
     "coopsip.formation",
+    "coopsip.groups",
     "coopsip.notifications",
     "coopsip.groupspace",
     "coopsip.home",

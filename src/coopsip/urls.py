@@ -25,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("invitations/", include("coopsip.registrations.invitation_urls")),
     path("staff/registrations/", include("coopsip.registrations.staff_urls")),
     path("staff/formation/", include("coopsip.formation.staff_urls")),
+    path("groups/", include("coopsip.groups.urls")),
+    path("staff/groups/", include("coopsip.groups.staff_urls")),
     path("events/organise/", include("coopsip.events.organise_urls")),
     path("events/", include("coopsip.events.urls")),
     path("group-space/", include("coopsip.groupspace.urls")),

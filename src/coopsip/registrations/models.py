@@ -21,8 +21,14 @@ MAX_PREFERENCES = 3
 class RegistrationStatus(models.TextChoices):
     SUBMITTED = "submitted", pgettext_lazy("registration status", "submitted")
     WITHDRAWN = "withdrawn", pgettext_lazy("registration status", "withdrawn")
-    # Group formation published a group for the person; accepting it is a later issue.
+    # Group formation published a group for the person (or a freed seat was offered): an answer is awaited.
     PROPOSED = "proposed", pgettext_lazy("registration status", "proposed a group")
+    # The person's answer to the proposal (the groups app keeps the seat, its deadline and the reason).
+    ACCEPTED = "accepted", pgettext_lazy("registration status", "accepted a group")
+    DECLINED = "declined", pgettext_lazy("registration status", "declined the group")
+    EXPIRED = "expired", pgettext_lazy("registration status", "did not answer in time")
+    # Without a group, on the list for a seat that frees up.
+    WAITING = "waiting", pgettext_lazy("registration status", "waiting for a seat")
 
 
 class MeetingMode(models.TextChoices):
@@ -34,6 +40,7 @@ class MeetingMode(models.TextChoices):
 class Source(models.TextChoices):
     ONLINE = "online", _("online form")
     IMPORT = "import", _("imported by staff")
+    GROUP_INVITATION = "invitation", _("invited by a working group")
 
 
 class Registration(models.Model):

@@ -31,6 +31,7 @@ from coopsip.registrations.models import (
     MeetingMode,
     Registration,
     RegistrationStatus,
+    Source,
     ThemePreference,
     Weekday,
 )
@@ -285,4 +286,28 @@ def withdraw_registration(*, registration: Registration, reason: str = "", notif
         subject=subject,
         body_text=body,
     )
+    return registration
+
+
+def register_for_group(*, user: Any, edition: Edition, mode: str, office: Office | None, language: str) -> Registration:
+    """A registration for a member invited into a working group who had none: the group's own way of meeting.
+
+    The person confirms the commitment when they accept the invitation (the groups app keeps the words).
+    Call inside the caller's transaction.
+    """
+    registration, _created = Registration.objects.get_or_create(
+        edition=edition,
+        user=user,
+        defaults={
+            "mode": MeetingMode.VIDEO if mode == "video" else MeetingMode.IN_PERSON,
+            "office": office,
+            "municipality": getattr(user, "municipality", None),
+            "languages": [language],
+            "source": Source.GROUP_INVITATION,
+        },
+    )
+    if registration.status == RegistrationStatus.WITHDRAWN:
+        registration.status = RegistrationStatus.SUBMITTED
+        registration.withdrawn_at = None
+        registration.save(update_fields=["status", "withdrawn_at", "updated_at"])
     return registration

@@ -1,0 +1,3 @@
+"""Reads of working groups."""
+
+from __future__ import annotations

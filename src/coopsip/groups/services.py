@@ -1,0 +1,837 @@
+"""Every change to working groups: answers, deadlines, backfill, activation, invitations, and the team's actions.
+
+Seats are written only under a row lock on their group (``_lock_groups``, in
+the order of the groups' ids so that two services never wait on each other):
+counting the seats held and writing one happen inside that lock, so a group
+never holds more seats than its maximum size, whatever runs at the same time.
+A person never holds two seats of one edition: the services check it under
+the lock and a partial unique constraint refuses it anyway.
+
+Emails are queued with keys that make them idempotent (``core.mail``):
+a task that runs twice sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from coopsip.core.audit import record_change
+from coopsip.core.mail import queue_email
+from coopsip.editions.models import Edition
+from coopsip.editions.phases import BRUSSELS
+from coopsip.events.models import CircleRole
+from coopsip.events.services import add_to_circle, create_circle
+from coopsip.formation import engine, inputs
+from coopsip.formation.models import FormationRun, MemberRole
+from coopsip.groups.models import (
+    DEFAULT_ANSWER_DAYS,
+    HOLDING,
+    REMINDER_DAYS_BEFORE,
+    DeclineReason,
+    GroupSettings,
+    GroupStatus,
+    Seat,
+    SeatSource,
+    SeatState,
+    WorkingGroup,
+)
+from coopsip.registrations.models import Registration, RegistrationStatus
+
+logger = logging.getLogger(__name__)
+
+LOCK_TIMEOUT_MS = 5000
+CIRCLE_ROLES = {
+    MemberRole.MODERATOR: CircleRole.MODERATOR,
+    MemberRole.SECRETARY: CircleRole.SECRETARY,
+    MemberRole.PARTICIPANT: CircleRole.MEMBER,
+}
+# People who may be offered a freed seat: without a group, and not having said no this year.
+SEEKING = (RegistrationStatus.SUBMITTED, RegistrationStatus.WAITING)
+
+
+class GroupRefused(Exception):
+    """The change is not possible; ``message`` says why, in the active language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class GroupBusy(Exception):
+    """The group is being changed by someone else right now: try again in a moment."""
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def _lock_groups(*group_ids: int) -> dict[int, WorkingGroup]:
+    """Lock the groups' rows (inside the caller's transaction), in the order of their ids."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+    try:
+        rows = list(WorkingGroup.objects.select_for_update(of=("self",)).filter(pk__in=group_ids).order_by("pk"))
+    except Exception as error:  # a lock wait that timed out
+        if "lock" in str(error).lower():
+            raise GroupBusy from error
+        raise
+    return {group.pk: group for group in rows}
+
+
+def settings_of(edition: Edition) -> GroupSettings:
+    found = GroupSettings.objects.filter(edition=edition).first()
+    return found if found is not None else GroupSettings(edition=edition, answer_days=DEFAULT_ANSWER_DAYS)
+
+
+def answer_deadline(now: datetime, days: int) -> tuple[datetime, datetime]:
+    """(deadline, reminder): the end of the Brussels day ``days`` from now, and 9:00 in Brussels two days
+    before that day. Wall times, so a change to or from summer time moves neither."""
+    local_day = now.astimezone(BRUSSELS).date() + timedelta(days=days)
+    deadline = datetime.combine(local_day, time(23, 59), tzinfo=BRUSSELS).astimezone(UTC)
+    remind_day = local_day - timedelta(days=REMINDER_DAYS_BEFORE)
+    reminder = datetime.combine(remind_day, time(9, 0), tzinfo=BRUSSELS).astimezone(UTC)
+    return deadline, max(reminder, now)
+
+
+def _holding(group: WorkingGroup) -> list[Seat]:
+    return list(
+        group.seats.filter(state__in=HOLDING)
+        .exclude(registration__status=RegistrationStatus.WITHDRAWN)
+        .select_related("registration__user")
+        .order_by("pk")
+    )
+
+
+def _set_registration(registration_id: int, status: str) -> None:
+    Registration.objects.filter(pk=registration_id).exclude(status=RegistrationStatus.WITHDRAWN).update(
+        status=status, updated_at=timezone.now()
+    )
+
+
+def _date(moment: datetime) -> str:
+    return formats.date_format(moment.astimezone(BRUSSELS), "j F Y, H:i")
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(BRUSSELS).strftime("%Y%m%dT%H%M")
+
+
+def group_place(group: WorkingGroup) -> str:
+    return group.office.name if group.office is not None else _("by video")
+
+
+def _email(user: Any, template: str, *, key: str, context: dict[str, Any]) -> None:
+    """Render ``groups/email/<template>`` in the person's language and queue it under ``key``."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        full = {"user": user, "site_url": settings.SITE_URL, **context}
+        group = context.get("group")
+        if group is not None:
+            full |= {"place": group_place(group), "slot": inputs.slot_label(group.slot)}
+        seat = context.get("seat")
+        if seat is not None:
+            full |= {"deadline": _date(seat.deadline)}
+        subject = render_to_string(f"groups/email/{template}_subject.txt", full).strip()
+        body = render_to_string(f"groups/email/{template}.txt", full)
+    queue_email(key=key, to_email=user.email, subject=subject, body_text=body, user=user)
+
+
+def proposal_url(edition: Edition) -> str:
+    return settings.SITE_URL + reverse("groups:proposal", kwargs={"slug": edition.slug})
+
+
+def group_url(group: WorkingGroup) -> str:
+    return settings.SITE_URL + reverse("groups:detail", kwargs={"pk": group.pk})
+
+
+def _tell_offered(seat: Seat) -> None:
+    user = seat.registration.user
+    _email(
+        user,
+        "offered",
+        key=f"groups:offered:{seat.pk}",
+        context={
+            "seat": seat,
+            "group": seat.group,
+            "edition": seat.group.edition,
+            "link": proposal_url(seat.group.edition),
+        },
+    )
+
+
+def _schedule_deadline_work(*moments: datetime) -> None:
+    """Plan a run of the reminders and deadlines for each moment (on the database backend; cron covers the rest)."""
+    from coopsip.core.taskqueue import default_task_backend
+    from coopsip.groups import tasks
+
+    if not default_task_backend.supports_defer:
+        return
+    for moment in sorted(set(moments)):
+        transaction.on_commit(
+            lambda moment=moment: tasks.process_answers.using(run_after=moment).enqueue(), robust=True
+        )
+
+
+def _new_seat(
+    group: WorkingGroup,
+    registration: Registration,
+    *,
+    role: str,
+    source: str,
+    now: datetime,
+    invited_by: Any = None,
+) -> Seat:
+    deadline, reminder = answer_deadline(now, settings_of(group.edition).answer_days)
+    seat = Seat.objects.create(
+        group=group,
+        registration=registration,
+        role=role,
+        source=source,
+        offered_at=now,
+        deadline=deadline,
+        remind_at=reminder,
+        invited_by=invited_by,
+    )
+    _set_registration(registration.pk, RegistrationStatus.PROPOSED)
+    _schedule_deadline_work(reminder, deadline + timedelta(minutes=1))
+    return seat
+
+
+# ---------------------------------------------------------------------------
+# Opening the published proposal for answers
+
+
+def open_answers(*, by: Any, run: FormationRun, now: datetime | None = None) -> int:
+    """Turn the published ``run`` into working groups and ask each proposed person to answer by the deadline.
+
+    Opening the same run again changes nothing and sends nothing. Returns how many people were asked.
+    """
+    now = now or timezone.now()
+    if run.published_at is None or getattr(run, "replaced_at", None) is not None:
+        raise GroupRefused(_("Only the published proposal can be opened for answers."))
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=run.edition_id)
+        if WorkingGroup.objects.filter(edition=edition, status__in=(GroupStatus.WAITING, GroupStatus.ACTIVE)).exists():
+            if WorkingGroup.objects.filter(proposed_group__run=run).exists():
+                return 0
+            raise GroupRefused(
+                _("This edition already has working groups: close them before opening another proposal.")
+            )
+        asked = 0
+        for proposed in run.groups.select_related("theme", "office").prefetch_related("members__registration__user"):
+            members = [m for m in proposed.members.all() if m.registration.status == RegistrationStatus.PROPOSED]
+            group = WorkingGroup.objects.create(
+                edition=edition,
+                proposed_group=proposed,
+                key=proposed.key,
+                theme=proposed.theme,
+                mode=proposed.mode,
+                office=proposed.office,
+                language=proposed.language,
+                slot=proposed.slot,
+                min_size=edition.group_size_min,
+                max_size=max(edition.group_size_max, len(members)),
+                proposed_size=len(members),
+            )
+            for member in members:
+                seat = _new_seat(group, member.registration, role=member.role, source=SeatSource.PROPOSAL, now=now)
+                _tell_offered(seat)
+                asked += 1
+        record_change(actor=by, obj=edition, action="group_answers_opened", changes={"run": run.number})
+    return asked
+
+
+# ---------------------------------------------------------------------------
+# Answers
+
+
+def _answerable(seat: Seat, group: WorkingGroup, now: datetime) -> None:
+    if group.status == GroupStatus.CLOSED:
+        raise GroupRefused(_("This group was closed: nothing was changed."))
+    if seat.state == SeatState.ACCEPTED:
+        raise GroupRefused(_("You have already accepted this group."))
+    if seat.state == SeatState.DECLINED:
+        raise GroupRefused(_("You have already declined this group."))
+    if seat.state == SeatState.LEFT:
+        raise GroupRefused(_("This proposal has changed: see your registration page."))
+    if seat.state == SeatState.EXPIRED or now > seat.deadline:
+        raise GroupRefused(
+            _("The deadline to answer was %(deadline)s: the seat went to someone else.")
+            % {"deadline": _date(seat.deadline)}
+        )
+
+
+def _locked_seat(seat_id: int, user: Any) -> tuple[Seat, WorkingGroup]:
+    """Lock the seat's group, then read the seat as it is now (staff may have moved it meanwhile)."""
+    group_id = Seat.objects.filter(pk=seat_id).values_list("group_id", flat=True).first()
+    if group_id is None:
+        raise GroupRefused(_("This proposal no longer exists."))
+    group = _lock_groups(group_id)[group_id]
+    seat = Seat.objects.select_for_update(of=("self",)).select_related("registration__user").get(pk=seat_id)
+    if user is not None and seat.registration.user_id != user.pk:
+        raise GroupRefused(_("This proposal is not yours."))
+    seat.group = group
+    return seat, group
+
+
+def accept_seat(*, seat_id: int, user: Any, commitment_text: str, now: datetime | None = None) -> Seat:
+    """The person accepts their seat, confirming the commitment again (``commitment_text``: the words shown).
+
+    The group becomes active when its moderator, its secretary and at least its
+    minimum size have accepted; someone accepting in an active group joins it at once.
+    """
+    now = now or timezone.now()
+    if not commitment_text.strip():
+        raise GroupRefused(_("Confirm the commitment to accept the group."))
+    with transaction.atomic():
+        seat, group = _locked_seat(seat_id, user)
+        _answerable(seat, group, now)
+        seat.state = SeatState.ACCEPTED
+        seat.answered_at = now
+        seat.commitment_text = commitment_text.strip()
+        seat.commitment_language = translation.get_language() or settings.LANGUAGE_CODE
+        seat.save(update_fields=["state", "answered_at", "commitment_text", "commitment_language"])
+        _set_registration(seat.registration_id, RegistrationStatus.ACCEPTED)
+        record_change(actor=user, obj=group, action="seat_accepted", changes={"registration": seat.registration_id})
+        if group.status == GroupStatus.ACTIVE and group.circle is not None:
+            add_to_circle(circle=group.circle, user=seat.registration.user, role=CIRCLE_ROLES[seat.role])
+            _email(
+                seat.registration.user,
+                "active",
+                key=f"groups:active:{group.pk}:{seat.registration_id}",
+                context={"group": group, "link": group_url(group)},
+            )
+        else:
+            _activate_if_ready(group, now=now)
+    return seat
+
+
+def decline_seat(*, seat_id: int, user: Any, reason: str, text: str = "", now: datetime | None = None) -> Seat:
+    """The person declines, with a reason from the list (and their own words); the seat is offered again."""
+    now = now or timezone.now()
+    if reason not in DeclineReason.values:
+        raise GroupRefused(_("Choose a reason from the list."))
+    if reason == DeclineReason.OTHER and not text.strip():
+        raise GroupRefused(_("Tell us the reason in a few words."))
+    with transaction.atomic():
+        seat, group = _locked_seat(seat_id, user)
+        _answerable(seat, group, now)
+        seat.state = SeatState.DECLINED
+        seat.answered_at = now
+        seat.decline_reason = reason
+        seat.decline_text = text.strip()[:1000]
+        seat.save(update_fields=["state", "answered_at", "decline_reason", "decline_text"])
+        _set_registration(seat.registration_id, RegistrationStatus.DECLINED)
+        record_change(
+            actor=user,
+            obj=group,
+            action="seat_declined",
+            changes={"registration": seat.registration_id, "reason": reason},
+        )
+        _backfill_on_commit(group)
+    return seat
+
+
+def _backfill_on_commit(group: WorkingGroup) -> None:
+    from coopsip.groups import tasks
+
+    group_id = group.pk
+    transaction.on_commit(lambda: tasks.backfill_group.enqueue(group_id), robust=True)
+
+
+def expire_overdue(*, now: datetime) -> int:
+    """Seats offered and not answered by their deadline expire; each freed seat is offered again. Returns how many."""
+    expired = 0
+    for seat_id in Seat.objects.filter(state=SeatState.OFFERED, deadline__lt=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            seat, group = _locked_seat(seat_id, None)
+            if seat.state != SeatState.OFFERED or seat.deadline >= now:
+                continue  # answered meanwhile
+            seat.state = SeatState.EXPIRED
+            seat.answered_at = now
+            seat.save(update_fields=["state", "answered_at"])
+            _set_registration(seat.registration_id, RegistrationStatus.EXPIRED)
+            _email(
+                seat.registration.user,
+                "expired",
+                key=f"groups:expired:{seat.pk}",
+                context={"seat": seat, "group": group, "edition": group.edition},
+            )
+            if group.status != GroupStatus.CLOSED:
+                _backfill_on_commit(group)
+            expired += 1
+    return expired
+
+
+def remind_due(*, now: datetime) -> int:
+    """Remind, once, each person whose answer is due in two days. Returns how many were reminded."""
+    reminded = 0
+    due = Seat.objects.filter(
+        state=SeatState.OFFERED, remind_at__lte=now, deadline__gt=now, reminded_at__isnull=True
+    ).select_related("registration__user", "group__edition", "group__theme", "group__office")
+    for seat in due:
+        with transaction.atomic():
+            # The conditional update decides who reminds when two runs overlap; the email key refuses a second anyway.
+            if not Seat.objects.filter(pk=seat.pk, state=SeatState.OFFERED, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                continue
+            _email(
+                seat.registration.user,
+                "reminder",
+                key=f"groups:reminder:{seat.pk}:{_stamp(seat.deadline)}",
+                context={
+                    "seat": seat,
+                    "group": seat.group,
+                    "edition": seat.group.edition,
+                    "link": proposal_url(seat.group.edition),
+                },
+            )
+            reminded += 1
+    return reminded
+
+
+# ---------------------------------------------------------------------------
+# Activation
+
+
+def _activate_if_ready(group: WorkingGroup, *, now: datetime) -> bool:
+    """Call with the group locked: make it active when its moderator, secretary and minimum size accepted."""
+    if group.status != GroupStatus.WAITING:
+        return False
+    accepted = [seat for seat in _holding(group) if seat.state == SeatState.ACCEPTED]
+    roles = {seat.role for seat in accepted}
+    if MemberRole.MODERATOR not in roles or MemberRole.SECRETARY not in roles or len(accepted) < group.min_size:
+        return False
+    circle = create_circle(
+        name=f"{group.theme.title} – {group_place(group)} ({group.key})",
+        members=[(seat.registration.user, CIRCLE_ROLES[seat.role]) for seat in accepted],
+    )
+    group.status = GroupStatus.ACTIVE
+    group.circle = circle
+    group.activated_at = now
+    group.attention = ""
+    group.save(update_fields=["status", "circle", "activated_at", "attention"])
+    record_change(actor=None, obj=group, action="group_active", changes={"members": len(accepted)})
+    for seat in accepted:
+        _email(
+            seat.registration.user,
+            "active",
+            key=f"groups:active:{group.pk}:{seat.registration_id}",
+            context={"group": group, "link": group_url(group)},
+        )
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Backfill
+
+
+@dataclass(frozen=True)
+class BackfillResult:
+    offered: list[int]  # registration ids offered a seat
+    new_roles: dict[int, str]  # registration id → role taken over
+    missing_role: str | None  # a role nobody could take: the team was told
+
+
+VACANT = "vacant-seat"
+
+
+def _needed_role(holding: list[Seat]) -> str:
+    roles = {seat.role for seat in holding}
+    for role in (MemberRole.MODERATOR, MemberRole.SECRETARY):
+        if role not in roles:
+            return role
+    return MemberRole.PARTICIPANT
+
+
+def backfill(*, group_id: int, now: datetime | None = None) -> BackfillResult:
+    """Offer the group's freed seats, one person per seat, to the best-fitting people still without a group.
+
+    The engine's re-form after a decline decides (``engine.reform_after_decline``):
+    the freed seat is the one that "declines", every person holding a seat is
+    kept, and only this group is given to it, so nobody else changes group. A
+    missing moderator or secretary is taken over by a member who volunteered or
+    found among the people without a group; when nobody can, the group is
+    flagged and the edition's contact address told.
+    """
+    now = now or timezone.now()
+    offered: list[int] = []
+    new_roles: dict[int, str] = {}
+    missing: str | None = None
+    with transaction.atomic():
+        group = _lock_groups(group_id).get(group_id)
+        if group is None or group.status == GroupStatus.CLOSED:
+            return BackfillResult([], {}, None)
+        edition = group.edition
+        holding = _holding(group)
+        seeking = set(
+            Registration.objects.filter(edition=edition, status__in=SEEKING)
+            .exclude(group_seats__state__in=HOLDING)
+            .values_list("pk", flat=True)
+        )
+        loaded = inputs.load_problem(edition, only={*seeking, *(seat.registration_id for seat in holding)})
+        base = inputs.engine_params(inputs.default_params(edition))
+        target = min(group.proposed_size, group.max_size)
+        while True:
+            holding = _holding(group)
+            role = _needed_role(holding)
+            if len(holding) >= target and role == MemberRole.PARTICIPANT:
+                break
+            if len(holding) >= group.max_size:
+                missing = role
+                break
+            members = tuple(engine.Member(str(seat.registration_id), seat.role) for seat in holding)  # type: ignore[arg-type]
+            current = engine.Group(
+                id=group.key,
+                theme=str(group.theme_id),
+                mode=group.mode,  # type: ignore[arg-type]
+                office=str(group.office_id) if group.office_id else None,
+                language=group.language,
+                slot=group.slot,
+                members=(*members, engine.Member(VACANT, role)),  # type: ignore[arg-type]
+            )
+            pool = tuple(engine.Unassigned(str(pk), "waiting", {}, "") for pk in sorted(seeking))
+            params = replace(base, min_size=len(holding) + 1, max_size=max(group.max_size, len(holding) + 1))
+            solution = engine.reform_after_decline(
+                loaded.problem, params, engine.Solution(groups=(current,), unassigned=pool), VACANT
+            )
+            formed = next((g for g in solution.groups if g.id == group.key), None)
+            if formed is None:  # nobody fits: the engine would dissolve the group, which is not ours to do here
+                if role != MemberRole.PARTICIPANT:
+                    missing = role
+                break
+            before = {str(seat.registration_id): seat for seat in holding}
+            changed = False
+            for member in formed.members:
+                seat = before.get(member.id)
+                if seat is not None and seat.role != member.role:
+                    _take_over_role(group, seat, member.role, now=now)
+                    new_roles[seat.registration_id] = member.role
+                    changed = True
+            for member in formed.members:
+                if member.id in before or member.id == VACANT:
+                    continue
+                if len(_holding(group)) >= group.max_size:
+                    break
+                registration = loaded.registrations[member.id]
+                seat = _new_seat(group, registration, role=member.role, source=SeatSource.BACKFILL, now=now)
+                _tell_offered(seat)
+                seeking.discard(registration.pk)
+                offered.append(registration.pk)
+                changed = True
+            if not changed:
+                break
+        if missing is not None:
+            _flag(group, missing, now=now)
+        elif group.attention:
+            group.attention = ""
+            group.save(update_fields=["attention"])
+        if offered or new_roles:
+            record_change(
+                actor=None, obj=group, action="seats_offered_again", changes={"offered": offered, "roles": new_roles}
+            )
+    return BackfillResult(offered, new_roles, missing)
+
+
+def _take_over_role(group: WorkingGroup, seat: Seat, role: str, *, now: datetime) -> None:
+    seat.role = role
+    seat.save(update_fields=["role"])
+    if seat.state == SeatState.ACCEPTED and group.circle is not None:
+        add_to_circle(circle=group.circle, user=seat.registration.user, role=CIRCLE_ROLES[role])
+    _email(
+        seat.registration.user,
+        "new_role",
+        key=f"groups:role:{seat.pk}:{role}:{_stamp(now)}",
+        context={"seat": seat, "group": group, "role": MemberRole(role).label, "link": group_url(group)},
+    )
+
+
+def _flag(group: WorkingGroup, role: str, *, now: datetime) -> None:
+    text = (
+        _("No moderator: nobody who volunteered fits this group.")
+        if role == MemberRole.MODERATOR
+        else _("No secretary: nobody who volunteered fits this group.")
+        if role == MemberRole.SECRETARY
+        else _("The group is full.")
+    )
+    if group.attention == text:
+        return
+    group.attention = text
+    group.save(update_fields=["attention"])
+    contact = group.edition.contact_email
+    if contact:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("A working group needs the team: %(group)s") % {"group": group.key}
+            body = render_to_string(
+                "groups/email/attention.txt",
+                {"group": group, "text": text, "place": group_place(group), "link": group_url(group)},
+            )
+        queue_email(
+            key=f"groups:attention:{group.pk}:{role}:{_stamp(now)}", to_email=contact, subject=subject, body_text=body
+        )
+
+
+# ---------------------------------------------------------------------------
+# Invitations by the group's moderator or secretary
+
+
+def find_invitee(*, edition: Edition, identifier: str) -> Registration | Any:
+    """The person an officer means by an email address or a member number (their user), or GroupRefused."""
+    from coopsip.accounts.models import User
+
+    identifier = identifier.strip()
+    if not identifier:
+        raise GroupRefused(_("Give an email address or a member number."))
+    query = Q(email__iexact=identifier) if "@" in identifier else Q(register_entry__member_number=identifier)
+    user = User.objects.filter(query).select_related("register_entry").first()
+    if user is None:
+        raise GroupRefused(_("Nobody with this email address or member number has an account on this site."))
+    return user
+
+
+def invite(*, by: Any, group: WorkingGroup, identifier: str, now: datetime | None = None) -> Seat:
+    """Offer a seat in an active group to a member the officer names; they accept the commitment before joining.
+
+    Refused, with why: the group is not active or full, the person is not a
+    member, is already in a group of this edition, or may not meet there
+    (in person: their office or region must be the group's; anyone for a video group).
+    """
+    now = now or timezone.now()
+    from coopsip.core.access import is_member
+
+    user = find_invitee(edition=group.edition, identifier=identifier)
+    if not is_member(user):
+        raise GroupRefused(
+            _("%(name)s is not a member of the cooperative.") % {"name": user.get_full_name() or user.email}
+        )
+    with transaction.atomic():
+        group = _lock_groups(group.pk)[group.pk]
+        if group.status != GroupStatus.ACTIVE:
+            raise GroupRefused(_("Only an active group can invite people."))
+        if len(_holding(group)) >= group.max_size:
+            raise GroupRefused(
+                _("The group is full: it has %(max)s seats, all taken or offered.") % {"max": group.max_size}
+            )
+        registration = Registration.objects.filter(edition=group.edition, user=user).first()
+        if registration is not None and registration.group_seats.filter(state__in=HOLDING).exists():
+            raise GroupRefused(
+                _("%(name)s is already in a group of this edition.") % {"name": user.get_full_name() or user.email}
+            )
+        if registration is not None and registration.status == RegistrationStatus.WITHDRAWN:
+            registration = None
+        if group.office_id is not None:
+            office = registration.office_id if registration is not None else None
+            municipality = registration.municipality if registration is not None else user.municipality
+            near = office == group.office_id or (
+                municipality is not None and group.office is not None and _near(municipality, group.office)
+            )
+            if not near:
+                raise GroupRefused(
+                    _("%(name)s does not belong to the office or region of %(office)s; invite them to a video group.")
+                    % {"name": user.get_full_name() or user.email, "office": group.office.name}
+                )
+        if registration is None:
+            from coopsip.registrations.services import register_for_group
+
+            registration = register_for_group(
+                user=user,
+                edition=group.edition,
+                mode=group.mode,
+                office=group.office,
+                language=group.language,
+            )
+        seat = _new_seat(
+            group, registration, role=MemberRole.PARTICIPANT, source=SeatSource.INVITATION, now=now, invited_by=by
+        )
+        record_change(actor=by, obj=group, action="person_invited", changes={"registration": registration.pk})
+        _email(
+            user,
+            "invited",
+            key=f"groups:invited:{seat.pk}",
+            context={
+                "seat": seat,
+                "group": group,
+                "edition": group.edition,
+                "by": by,
+                "link": proposal_url(group.edition),
+            },
+        )
+    return seat
+
+
+def _near(municipality: Any, office: Any) -> bool:
+    from coopsip.formation.engine.geo import haversine_km
+
+    km = haversine_km(
+        float(municipality.latitude), float(municipality.longitude), float(office.latitude), float(office.longitude)
+    )
+    return km <= float(settings.COOPSIP_FORMATION_MAX_TRAVEL_KM)
+
+
+# ---------------------------------------------------------------------------
+# The team's actions
+
+
+def close_group(*, by: Any, group: WorkingGroup, reason: str, now: datetime | None = None) -> WorkingGroup:
+    """Close a group; everyone holding a seat is told, and waits for a seat elsewhere."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise GroupRefused(_("Say why the group closes: its members will read it."))
+    with transaction.atomic():
+        group = _lock_groups(group.pk)[group.pk]
+        if group.status == GroupStatus.CLOSED:
+            raise GroupRefused(_("This group is already closed."))
+        people = _holding(group)
+        _release(people, reason=reason.strip(), now=now)
+        group.status = GroupStatus.CLOSED
+        group.closed_at = now
+        group.close_reason = reason.strip()[:500]
+        group.save(update_fields=["status", "closed_at", "close_reason"])
+        record_change(actor=by, obj=group, action="group_closed", changes={"reason": group.close_reason})
+        for seat in people:
+            _email(
+                seat.registration.user,
+                "closed",
+                key=f"groups:closed:{group.pk}:{seat.registration_id}",
+                context={"group": group, "reason": group.close_reason, "edition": group.edition},
+            )
+    return group
+
+
+def _release(seats: Iterable[Seat], *, reason: str, now: datetime) -> None:
+    for seat in seats:
+        Seat.objects.filter(pk=seat.pk).update(state=SeatState.LEFT, left_at=now, left_reason=reason[:300])
+        _set_registration(seat.registration_id, RegistrationStatus.WAITING)
+
+
+def merge_groups(*, by: Any, source: WorkingGroup, target: WorkingGroup, now: datetime | None = None) -> WorkingGroup:
+    """Move everyone of ``source`` into ``target`` (same theme, both small enough), close ``source``; all are told."""
+    now = now or timezone.now()
+    if source.pk == target.pk:
+        raise GroupRefused(_("Choose two different groups."))
+    with transaction.atomic():
+        locked = _lock_groups(source.pk, target.pk)
+        source, target = locked[source.pk], locked[target.pk]
+        if GroupStatus.CLOSED in (source.status, target.status):
+            raise GroupRefused(_("A closed group cannot be merged."))
+        if source.theme_id != target.theme_id:
+            raise GroupRefused(_("Only groups of the same theme can be merged."))
+        moving, staying = _holding(source), _holding(target)
+        if len(moving) + len(staying) > target.max_size:
+            raise GroupRefused(
+                _("Together they would have %(count)s people; a group has at most %(max)s.")
+                % {"count": len(moving) + len(staying), "max": target.max_size}
+            )
+        taken = {seat.role for seat in staying}
+        for seat in moving:
+            role = (
+                seat.role if seat.role == MemberRole.PARTICIPANT or seat.role not in taken else MemberRole.PARTICIPANT
+            )
+            taken.add(role)
+            Seat.objects.filter(pk=seat.pk).update(state=SeatState.LEFT, left_at=now, left_reason="merged")
+            moved = Seat.objects.create(
+                group=target,
+                registration=seat.registration,
+                role=role,
+                state=seat.state,
+                source=SeatSource.STAFF,
+                offered_at=seat.offered_at,
+                deadline=seat.deadline,
+                remind_at=seat.remind_at,
+                reminded_at=seat.reminded_at,
+                answered_at=seat.answered_at,
+                commitment_text=seat.commitment_text,
+                commitment_language=seat.commitment_language,
+            )
+            if moved.state == SeatState.ACCEPTED and target.circle is not None:
+                add_to_circle(circle=target.circle, user=seat.registration.user, role=CIRCLE_ROLES[role])
+        source.status = GroupStatus.CLOSED
+        source.closed_at = now
+        source.close_reason = _("Merged into %(group)s.") % {"group": target.key}
+        source.save(update_fields=["status", "closed_at", "close_reason"])
+        target.proposed_size = min(target.max_size, target.proposed_size + source.proposed_size)
+        target.save(update_fields=["proposed_size"])
+        record_change(actor=by, obj=target, action="groups_merged", changes={"from": source.key})
+        _activate_if_ready(target, now=now)
+        for seat in [*moving, *staying]:
+            _email(
+                seat.registration.user,
+                "merged",
+                key=f"groups:merged:{source.pk}:{target.pk}:{seat.registration_id}",
+                context={"group": target, "source": source, "link": group_url(target)},
+            )
+    return target
+
+
+def move_person(*, by: Any, seat: Seat, to_group: WorkingGroup, now: datetime | None = None) -> Seat:
+    """Move a person who accepted from one active group to another (never above its maximum); both told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_groups(seat.group_id, to_group.pk)
+        source, target = locked[seat.group_id], locked[to_group.pk]
+        seat = Seat.objects.select_for_update(of=("self",)).select_related("registration__user").get(pk=seat.pk)
+        if seat.group_id != source.pk or seat.state != SeatState.ACCEPTED:
+            raise GroupRefused(_("Only a person who accepted their group can be moved."))
+        if source.pk == target.pk:
+            raise GroupRefused(_("The person is already in this group."))
+        if source.status != GroupStatus.ACTIVE or target.status != GroupStatus.ACTIVE:
+            raise GroupRefused(_("People move only between active groups."))
+        if len(_holding(target)) >= target.max_size:
+            raise GroupRefused(_("%(group)s is full (%(max)s seats).") % {"group": target.key, "max": target.max_size})
+        Seat.objects.filter(pk=seat.pk).update(state=SeatState.LEFT, left_at=now, left_reason="moved")
+        user = seat.registration.user
+        if source.circle is not None:
+            from coopsip.events.services import remove_from_circle
+
+            remove_from_circle(circle=source.circle, user=user, by=by)
+        moved = Seat.objects.create(
+            group=target,
+            registration=seat.registration,
+            role=MemberRole.PARTICIPANT,
+            state=SeatState.ACCEPTED,
+            source=SeatSource.STAFF,
+            offered_at=now,
+            deadline=seat.deadline,
+            remind_at=seat.remind_at,
+            answered_at=seat.answered_at,
+            commitment_text=seat.commitment_text,
+            commitment_language=seat.commitment_language,
+        )
+        assert target.circle is not None
+        add_to_circle(circle=target.circle, user=user, role=CircleRole.MEMBER)
+        record_change(
+            actor=by,
+            obj=target,
+            action="person_moved",
+            changes={"registration": seat.registration_id, "from": source.key},
+        )
+        _email(
+            user,
+            "moved",
+            key=f"groups:moved:{moved.pk}",
+            context={"group": target, "source": source, "link": group_url(target)},
+        )
+        if seat.role != MemberRole.PARTICIPANT:
+            _backfill_on_commit(source)  # the role it left needs someone
+    return moved
+
+
+def set_advisor(*, by: Any, office: Any, user: Any) -> None:
+    from coopsip.groups.models import OfficeAdvisor
+
+    with transaction.atomic():
+        OfficeAdvisor.objects.get_or_create(office=office, user=user)
+        record_change(actor=by, obj=office, action="advisor_set", changes={"user": user.pk})

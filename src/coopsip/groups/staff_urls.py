@@ -1,0 +1,2 @@
+app_name = "groups_staff"
+urlpatterns: list = []
