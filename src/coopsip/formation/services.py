@@ -118,11 +118,15 @@ def form_groups(run_id: int) -> str:
         loaded = inputs.load_problem(run.edition)
         params = inputs.engine_params(run.params)
         kept, locked = _locks_for(run, loaded, params)
-        # Whole locked groups stay exactly as they are: their people are not offered to the engine at all.
-        taken = {member.id for group in kept for member in group.members}
-        problem = replace(loaded.problem, registrants=tuple(p for p in loaded.problem.registrants if p.id not in taken))
+        # Whole locked groups stay exactly as they are (the engine leaves their people out); the run
+        # re-run is the warm start, so locks never cost placements they do not force (report["locks"]).
+        previous = (
+            [inputs.as_engine_group(group) for group in run.previous.groups.prefetch_related("members")]
+            if run.previous is not None
+            else []
+        )
         _progress(run, 15)
-        solution = engine.solve(problem, params, locked=locked)
+        solution = engine.solve(loaded.problem, params, locked=locked, kept=kept, warm_start=previous)
         _progress(run, 90)
         # The engine numbers its groups from G0001: a new group never takes the code of a group kept whole.
         reserved = {group.id for group in kept}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,12 +24,14 @@ def build_solution(
     seconds: float,
     method: str,
     released: Sequence[str] = (),
+    reserved: Collection[str] = (),
 ) -> Solution:
+    """``reserved``: ids new groups must not take (groups kept outside the result)."""
     problem = index.problem
     people = problem.registrants
     themes = problem.themes
     offices = problem.offices
-    taken = {gid for gid in group_ids if gid}
+    taken = {gid for gid in group_ids if gid} | set(reserved)
     order = sorted(range(len(formed)), key=lambda k: (formed[k][0], sorted(p for p, _ in formed[k][1])))
     groups: list[Group] = []
     number = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,12 +19,13 @@ from . import lagrange
 from .flow import Bin, FlowResult, place
 from .greedy import Formed, greedy_groups
 from .index import BoolArray, Index, IntArray
-from .model import LANGUAGES, SLOTS, Group, Params, Problem, Solution
+from .model import LANGUAGES, SLOTS, Group, Member, Params, Problem, Role, Solution
 from .report import build_solution
 from .travel import shorten_travel
 
 DUAL_SHARE_LEFT = 0.2  # share of the time limit kept for the local search after the relaxation
 TRAVEL_SHARE = 0.03  # share of the time limit kept for the last stage: same ranks, less travel
+LOCKED_SHARE = 0.6  # with locks: share of the time for the run with them (the rest: the same run without)
 
 
 @dataclass
@@ -40,50 +41,71 @@ def solve(
     *,
     locked: Sequence[Group] = (),
     method: str = "optimise",
+    warm_start: Sequence[Group] = (),
+    kept: Sequence[Group] = (),
 ) -> Solution:
     """Form groups. ``locked`` groups keep their id, cell and listed members (with their
-    roles); others may join them. ``method`` is "optimise" or "greedy" (the baseline).
-    Deterministic: the same input and ``params.seed`` give the same output."""
+    roles); others may join them. ``kept`` groups stay exactly as they are, outside the
+    result: their people are taken out of ``problem`` and nobody joins them (the caller
+    stores them as they are). ``warm_start`` is an earlier solution (the run this one
+    re-runs): the search starts from it, so a re-run never ends below it. ``method`` is
+    "optimise" or "greedy" (the baseline). Deterministic: the same input and
+    ``params.seed`` give the same output.
+
+    With locks (``locked`` or ``kept``) the report's ``locks`` compares the placements
+    with the same run without them (see docs/formation.md)."""
     start = time.perf_counter()
+    kept_ids = {m.id for group in kept for m in group.members}
+    everyone = problem
+    if kept_ids:
+        problem = replace(problem, registrants=tuple(p for p in problem.registrants if p.id not in kept_ids))
     index = Index(problem, params)
     locks = _locks(index, locked)
     bound: float | None = None
+    lock_report: dict[str, int] | None = None
     if method == "greedy":
         formed = greedy_groups(index, locks.free)
         formed += [(b.cell, [(p, r) for p, r in b.locked]) for b in locks.bins]
         group_ids = [None] * (len(formed) - len(locks.bins)) + [b.locked_id for b in locks.bins]
     elif method == "optimise":
-        deadline = start + params.time_limit_s
-        counts = _fill(index, locks.free, {}, _allowed(index, None))
-        bins, result, released = _settle(index, counts, locks, deadline)
-        best_points = result.points + _locked_points(index, bins)
-        best = (bins, result)
-        dual = lagrange.Dual(index, locks.free)
-        lam = np.zeros(index.n)
-        members = result.person_bin >= 0
-        lam[members] = _person_points(index, bins, result)[members]
-        dual_deadline = deadline - DUAL_SHARE_LEFT * params.time_limit_s
-        for suggestion in dual.improve(lam, lower=best_points, deadline=dual_deadline):
-            bins2, result2, released2 = _settle(index, suggestion, locks, deadline)
+        with_locks = bool(kept_ids) or bool(locks.bins)
+        span = params.time_limit_s * (LOCKED_SHARE if with_locks else 1.0)
+        ids = {g.id for g in locked} | {g.id for g in kept}
+        starts = [_counts_of(index, warm_start, skip=ids)] if warm_start else []
+        found = _optimise(index, locks, starts, start, span)
+        if with_locks:
+            # The same run without the locks, warm-started from the locked solution too: the
+            # locked solution is one of its solutions, so the comparison is fair.
+            free_index = Index(everyone, params)
+            free_locks = _locks(free_index, ())
+            locked_groups = [g for g, _ in _groups_of(index, found)] + list(kept)
+            free_starts = [_counts_of(free_index, locked_groups, skip=set())]
+            if warm_start:
+                free_starts.append(_counts_of(free_index, warm_start, skip=set()))
+            free_found = _optimise(free_index, free_locks, free_starts, time.perf_counter(), params.time_limit_s - span)
+            # And back: the free solution minus what the locks take, as one more start of the locked run.
+            back = _counts_of(index, [g for g, _ in _groups_of(free_index, free_found)], skip=ids)
+            for item in locks.bins:
+                if back.get(item.cell, 0) > 0:
+                    back[item.cell] -= 1
+            bins2, result2, released2 = _settle(index, back, locks, time.perf_counter() + 1e9)
             points2 = result2.points + _locked_points(index, bins2)
-            if points2 > best_points + 1e-6:
-                best_points, best, released = points2, (bins2, result2), released2
-                dual.lower = best_points
-        bound = dual.bound
-        bins, result = best
-        free = locks.free.copy()
-        for item in locks.bins:
-            if item.locked_id in released:
-                for p, _ in item.locked:
-                    free[p] = True
-        travel_from = deadline - TRAVEL_SHARE * params.time_limit_s
-        bins, result = _improve(index, bins, result, free, best_points, travel_from, dual.average)
-        bins, result = shorten_travel(index, bins, result, free, deadline)
-        locks.released.extend(released)
-        formed, group_ids = _cut(index, bins, result)
+            if points2 > found.points + 1e-6:
+                found = _Found(bins2, result2, released2, _freed(locks, released2), points2, found.bound)
+            placed = int((found.result.person_bin >= 0).sum()) + _locked_count(found.bins)
+            placed += sum(1 for p in everyone.registrants if p.id in kept_ids)
+            placed_free = int((free_found.result.person_bin >= 0).sum())
+            lock_report = {
+                "placed": placed,
+                "placed_without_locks": max(placed, placed_free),
+                "cost": max(0, placed_free - placed),
+            }
+        bound = found.bound
+        locks.released.extend(found.released)
+        formed, group_ids = _cut(index, found.bins, found.result)
     else:
         raise ValueError(f"unknown method {method!r}")
-    return build_solution(
+    solution = build_solution(
         index,
         formed,
         group_ids,
@@ -91,7 +113,121 @@ def solve(
         seconds=time.perf_counter() - start,
         method=method,
         released=locks.released,
+        reserved={g.id for g in kept},
     )
+    if method == "optimise":
+        report = dict(solution.report)
+        report["locks"] = lock_report
+        solution = replace(solution, report=report)
+    return solution
+
+
+@dataclass
+class _Found:
+    bins: list[Bin]
+    result: FlowResult
+    released: list[str]
+    free: BoolArray  # the people the search may place (locked people of released locks included)
+    points: float
+    bound: float | None
+
+
+def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], begin: float, span: float) -> _Found:
+    """The search of docs/formation.md (steps 1-5) in ``span`` seconds from ``begin``;
+    ``starts`` (numbers of groups per cell, e.g. a warm start) are tried first."""
+    deadline = begin + span
+    counts = _fill(index, locks.free, {}, _allowed(index, None))
+    bins, result, released = _settle(index, counts, locks, deadline)
+    best_points = result.points + _locked_points(index, bins)
+    best = (bins, result)
+    for counts in starts:
+        # Always tried, whatever the time: a re-run never ends below the run it starts from.
+        bins2, result2, released2 = _settle(index, counts, locks, begin + 1e9)
+        points2 = result2.points + _locked_points(index, bins2)
+        if points2 > best_points + 1e-6:
+            best_points, best, released = points2, (bins2, result2), released2
+    bins, result = best
+    dual = lagrange.Dual(index, locks.free)
+    lam = np.zeros(index.n)
+    members = result.person_bin >= 0
+    lam[members] = _person_points(index, bins, result)[members]
+    dual_deadline = deadline - DUAL_SHARE_LEFT * span
+    for suggestion in dual.improve(lam, lower=best_points, deadline=dual_deadline):
+        bins2, result2, released2 = _settle(index, suggestion, locks, deadline)
+        points2 = result2.points + _locked_points(index, bins2)
+        if points2 > best_points + 1e-6:
+            best_points, best, released = points2, (bins2, result2), released2
+            dual.lower = best_points
+    bins, result = best
+    free = _freed(locks, released)
+    travel_from = deadline - TRAVEL_SHARE * span
+    bins, result = _improve(index, bins, result, free, best_points, travel_from, dual.average)
+    bins, result = shorten_travel(index, bins, result, free, deadline)
+    points = result.points + _locked_points(index, bins)
+    return _Found(bins, result, released, free, points, dual.bound)
+
+
+def _freed(locks: _Locks, released: list[str]) -> BoolArray:
+    free = locks.free.copy()
+    for item in locks.bins:
+        if item.locked_id in released:
+            for p, _ in item.locked:
+                free[p] = True
+    return free
+
+
+def _locked_count(bins: list[Bin]) -> int:
+    return sum(len(item.locked) for item in bins)
+
+
+def _groups_of(index: Index, found: _Found) -> list[tuple[Group, str | None]]:
+    """The groups of a search result, as Groups (ids are placeholders), with their locked id."""
+    formed, ids = _cut(index, found.bins, found.result)
+    people = index.problem.registrants
+    out: list[tuple[Group, str | None]] = []
+    for k, (cell, members) in enumerate(formed):
+        key = index.key(cell)
+        in_person = key.venue != index.video
+        group = Group(
+            id=ids[k] or f"_{k}",
+            theme=index.problem.themes[key.theme].id,
+            mode="in_person" if in_person else "video",
+            office=index.problem.offices[key.venue].id if in_person else None,
+            language=LANGUAGES[key.language],
+            slot=SLOTS[key.slot],
+            members=tuple(Member(people[p].id, _role(r)) for p, r in members),
+        )
+        out.append((group, ids[k]))
+    return out
+
+
+def _role(role: str) -> Role:
+    return "moderator" if role == "moderator" else "secretary" if role == "secretary" else "participant"
+
+
+def _counts_of(index: Index, groups: Sequence[Group], *, skip: set[str]) -> dict[int, int]:
+    """Numbers of groups per cell of ``groups`` (a warm start): groups in ``skip`` (locked,
+    kept), with a theme or office the problem does not have, or without any of its people
+    are left out."""
+    counts: dict[int, int] = {}
+    for group in groups:
+        if group.id in skip or group.theme not in index.theme_ix:
+            continue
+        if group.language not in LANGUAGES or group.slot not in SLOTS:
+            continue
+        if group.mode == "video":
+            venue = index.video
+        elif group.office in index.office_ix:
+            venue = index.office_ix[group.office or ""]
+        else:
+            continue
+        if not any(m.id in index.person_ix for m in group.members):
+            continue
+        cell = index.cell_of(
+            index.theme_ix[group.theme], venue, LANGUAGES.index(group.language), SLOTS.index(group.slot)
+        )
+        counts[cell] = counts.get(cell, 0) + 1
+    return counts
 
 
 def _locks(index: Index, locked: Sequence[Group]) -> _Locks:
