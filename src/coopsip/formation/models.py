@@ -55,12 +55,34 @@ class FormationRun(models.Model):
         blank=True,
         related_name="+",
     )
+    # Publishing another run of the edition replaces this one: it stays as a record, no longer published.
+    replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("formation run")
         verbose_name_plural = _("formation runs")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["edition", "number"], name="formationrun_number_per_edition")]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="formationrun_number_per_edition"),
+            # At most one published proposal per edition: publishing another replaces it first.
+            models.UniqueConstraint(
+                fields=["edition"],
+                condition=models.Q(published_at__isnull=False, replaced_at__isnull=True),
+                name="formationrun_one_published_per_edition",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(replaced_at__isnull=True) | models.Q(published_at__isnull=False),
+                name="formationrun_replaced_was_published",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.edition} #{self.number}"
@@ -68,6 +90,11 @@ class FormationRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def is_published(self) -> bool:
+        """The edition's published proposal now (a run published and then replaced is no longer)."""
+        return self.published_at is not None and self.replaced_at is None
 
 
 class GroupMode(models.TextChoices):

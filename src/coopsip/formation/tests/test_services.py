@@ -10,7 +10,8 @@ from django.core import mail
 from conftest import link_to_register, make_person
 from coopsip.accounts.models import User
 from coopsip.editions.models import Edition
-from coopsip.formation import services
+from coopsip.formation import publishing, services
+from coopsip.formation.changes import ChangeKind
 from coopsip.formation.models import FormationRun, RunStatus
 from coopsip.members.models import MembershipStatus
 from coopsip.registrations.models import MeetingMode, Registration, RegistrationStatus
@@ -97,9 +98,9 @@ def test_publishing_twice_proposes_once_and_mails_once(edition: Edition, staff: 
     run = run_for(edition, staff, on_commit)
     mail.outbox.clear()
     with on_commit():
-        assert services.publish_run(by=staff, run=run) == 14
-        assert services.publish_run(by=staff, run=run) == 0
-    assert len(mail.outbox) == 14
+        assert publishing.publish_run(by=staff, run=run).count(ChangeKind.JOINED) == 14
+        assert publishing.publish_run(by=staff, run=run).changes is None
+    assert len(mail.outbox) == 15  # 14 proposed a group, and the loner told why there is none
     assert Registration.objects.filter(status=RegistrationStatus.PROPOSED).count() == 14
     assert Registration.objects.get(user__email="loner@example.org").status == RegistrationStatus.SUBMITTED
     with pytest.raises(services.FormationRefused):
@@ -119,7 +120,7 @@ def test_a_withdrawn_person_is_neither_kept_by_a_lock_nor_told(edition: Edition,
     assert rerun.report["violations"] == 0
     mail.outbox.clear()
     with on_commit():
-        services.publish_run(by=staff, run=rerun)
+        publishing.publish_run(by=staff, run=rerun)
     assert leaving.user.email not in {message.to[0] for message in mail.outbox}
 
 
