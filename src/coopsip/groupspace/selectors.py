@@ -84,6 +84,7 @@ def polls_of(circle_id: int) -> QuerySet[DatePoll]:
         DatePoll.objects.filter(circle_id=circle_id)
         .select_related("created_by", "chosen", "event")
         .annotate(option_count=Count("options", distinct=True))
+        .order_by("-created_at", "-pk")
     )
 
 
