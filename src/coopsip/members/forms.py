@@ -42,4 +42,11 @@ class RegisterImportForm(forms.Form):
 
 
 class RegisterSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "A name (first and last, in any order), part of an email address, or the start of a member number."
+        ),
+    )

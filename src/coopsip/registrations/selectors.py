@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from coopsip.core.search import PersonFields, matching_people
 from coopsip.editions.models import Edition, Theme
 from coopsip.places.models import Office
 from coopsip.registrations.models import (
@@ -29,6 +30,17 @@ from coopsip.registrations.models import (
 )
 
 MODES: tuple[str, ...] = tuple(MeetingMode.values)
+# A person is found by the names of their account and of their register entry, their email, their member number.
+REGISTRATION_SEARCH = PersonFields(
+    names=(
+        "user__first_name",
+        "user__last_name",
+        "user__register_entry__first_name",
+        "user__register_entry__last_name",
+    ),
+    emails=("user__email",),
+    numbers=("user__register_entry__member_number",),
+)
 ANY_ROLE = "any"
 
 
@@ -63,12 +75,14 @@ def filter_registrations(
     language: str = "",
     role: str = "",
     status: str = "",
+    q: str = "",
 ) -> QuerySet[Registration]:
     """The registrations of ``edition`` that match every filter given (a theme at any rank), newest first.
 
-    ``role`` is "moderator", "secretary" or ``ANY_ROLE`` (either).
+    ``role`` is "moderator", "secretary" or ``ANY_ROLE`` (either). ``q`` finds people as the member
+    register does (``core.search``): names in any order, part of an email, the start of a member number.
     """
-    registrations = Registration.objects.filter(edition=edition)
+    registrations = matching_people(Registration.objects.filter(edition=edition), q, fields=REGISTRATION_SEARCH)
     if theme is not None:
         registrations = registrations.filter(preferences__theme=theme)
     if office is not None:

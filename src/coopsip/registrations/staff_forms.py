@@ -19,6 +19,13 @@ from coopsip.registrations.selectors import ANY_ROLE
 class RegistrationFilterForm(forms.Form):
     """Filters of the list of registrations; every field is optional and empty means all."""
 
+    q = forms.CharField(
+        label=_("Name, email or member number"),
+        required=False,
+        max_length=100,
+        help_text=_("First and last name in any order, part of an email address, or the start of a member number."),
+    )
+
     theme: forms.ModelChoiceField[Theme] = forms.ModelChoiceField(
         label=_("Theme (any choice)"), queryset=Theme.objects.none(), required=False, empty_label=_("All themes")
     )

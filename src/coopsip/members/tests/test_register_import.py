@@ -193,13 +193,37 @@ def test_the_register_list_searches_and_answers_htmx_with_a_fragment(staff: Any)
 
 
 @pytest.mark.django_db
-def test_the_register_list_makes_few_queries(staff: Any, django_assert_max_num_queries: Any) -> None:
-    text = "member_number;first_name;last_name;status\n" + "".join(f"{n};A{n};B{n};member\n" for n in range(60))
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("Julien Dubois", "Julien", id="first-last"),
+        pytest.param("dubois julien", "Julien", id="last-first"),
+        pytest.param("20000", "Julien", id="member-number-prefix"),
+        pytest.param("julien@exa", "Julien", id="part-of-email"),
+    ],
+)
+def test_the_register_search_finds_a_person_as_staff_remember_them(staff: Any, query: str, expected: str) -> None:
+    # Issue 11, point 14: each of these found nothing before.
+    _import(GOOD)
+    page = client_for(staff).get(reverse("members:register"), {"q": query}).context["page"]
+    names = {entry.first_name for entry in page}
+    assert expected in names
+    if query != "20000":
+        assert names == {expected}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 60])
+@pytest.mark.parametrize("query", ["", "a b"])
+def test_the_register_list_makes_few_queries(staff: Any, django_assert_num_queries: Any, size: int, query: str) -> None:
+    text = "member_number;first_name;last_name;status\n" + "".join(f"{n};A{n};B{n};member\n" for n in range(size))
     _import(text)
     client = client_for(staff)
     client.get(reverse("members:register"))  # warm the session
-    with django_assert_max_num_queries(12):
-        client.get(reverse("members:register"))
+    # Session, user, the team's second-factor check (group, authenticator), permissions, count, page.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("members:register"), {"q": query})
+    assert len(response.context["page"]) == min(size, 50)
 
 
 @pytest.mark.django_db
@@ -264,8 +288,42 @@ def test_the_report_page_lists_problems_not_the_unchanged_rows(staff: Any) -> No
     _import(GOOD)
     result = _import(GOOD)
     content = client_for(staff).get(reverse("members:import_detail", kwargs={"pk": result.pk})).content.decode()
-    assert "3 rows were already up to date" in content
+    assert "Nothing changed: all 3 rows already held these values." in content
+    assert "3 rows are not listed: the register already held their values." in content
+    assert "created" not in content.lower()
     assert 'class="row-unchanged"' not in content
+
+
+def _counts(content: str) -> str:
+    start = content.find('<ul class="counts">')
+    return content[start : content.find("</ul>", start)] if start >= 0 else ""
+
+
+@pytest.mark.django_db
+def test_the_report_of_a_rejected_file_says_nothing_was_imported_and_counts_nothing_as_created(staff: Any) -> None:
+    # Issue 11, point 15: a file with one bad row said "Created: 3" though nothing was imported.
+    result = _import(GOOD + "200004;Piet;Pieters;;31/02/1980;member;;\n")
+    content = client_for(staff).get(reverse("members:import_detail", kwargs={"pk": result.pk})).content.decode()
+    assert "Nothing was imported because of errors: 1 row has a problem." in content
+    assert "3 other rows are correct, but were not imported either." in content
+    assert "rows created" not in content and ">created<" not in content
+    assert content.count("correct, not imported") == 3
+    assert RegisterEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_report_says_exactly_what_was_created_updated_and_left_unchanged(staff: Any) -> None:
+    _import(GOOD)
+    changed = GOOD.replace("Peeters", "Peeters-Claes") + "200005;Nina;Smets;;;member;;\n"
+    result = _import(changed)
+    content = client_for(staff).get(reverse("members:import_detail", kwargs={"pk": result.pk})).content.decode()
+    counts = _counts(content)
+    assert "1 row created" in counts and "1 row updated" in counts
+    assert "2 rows unchanged (they already held these values)" in counts
+    dry = _import(GOOD.replace("Julien", "Juliette"), dry_run=True)
+    content = client_for(staff).get(reverse("members:import_detail", kwargs={"pk": dry.pk})).content.decode()
+    assert "2 rows would be updated" in _counts(content)  # Juliette, and Peeters back from Peeters-Claes
+    assert "would be updated" in content.split("<tbody>")[1]
 
 
 @pytest.mark.django_db

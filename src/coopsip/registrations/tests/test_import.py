@@ -259,7 +259,7 @@ def test_staff_imports_a_file_and_sees_the_report(staff: User, edition: Edition,
     assert response.status_code == 200
     html = response.content.decode()
     assert "The file is imported." in html
-    assert "Created: 3" in html
+    assert "3 rows created" in html
     assert Registration.objects.count() == 3
 
 
@@ -267,7 +267,9 @@ def test_the_page_names_the_bad_row_and_imports_nothing(staff: User, edition: Ed
     url = reverse("registrations_staff:import", kwargs={"slug": edition.slug})
     bad = GOOD.replace(";video;nl;di-avond", ";video;nl;")
     html = client_for(staff).post(url, {"file": _upload(bad)}).content.decode()
-    assert "Nothing was imported: 1 row has a problem." in html
+    assert "Nothing was imported because of errors: 1 row has a problem." in html
+    # Issue 11, point 15: the correct rows are not counted as created when nothing was imported.
+    assert "rows created" not in html and "correct, not imported" in html
     assert '<tr class="row-rejected">\n        <th scope="row">4</th>' in html
     assert "No time slot is given" in html
     assert not Registration.objects.exists()
@@ -277,6 +279,7 @@ def test_the_dry_run_checkbox_changes_nothing(staff: User, edition: Edition, peo
     url = reverse("registrations_staff:import", kwargs={"slug": edition.slug})
     html = client_for(staff).post(url, {"file": _upload(GOOD), "dry_run": "on"}).content.decode()
     assert "This was only a check: nothing was changed." in html
+    assert "3 rows would be created" in html
     assert not Registration.objects.exists()
 
 

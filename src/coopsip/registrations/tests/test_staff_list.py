@@ -124,6 +124,49 @@ def test_the_list_keeps_a_fixed_number_of_queries(
     assert len(response.context["page"]) == count
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        pytest.param("Bert Bosmans", {"Bert"}, id="first-last"),
+        pytest.param("collin chloé", {"Chloé"}, id="last-first"),
+        pytest.param("anna@exa", {"Anna"}, id="part-of-email"),
+        pytest.param("example.org", {"Anna", "Bert", "Chloé", "Dirk"}, id="email-domain"),
+        pytest.param("nobody", set(), id="no-match"),
+    ],
+)
+def test_staff_search_registrations_by_name_or_email(
+    staff: User, edition: Edition, people: Any, q: str, expected: set[str]
+) -> None:
+    # Issue 11, point 14: the list had no search by name or email at all.
+    assert _names(staff, edition, q=q) == expected
+
+
+def test_the_search_finds_a_member_number_and_combines_with_the_filters(
+    staff: User, edition: Edition, people: Any
+) -> None:
+    numbers = {name: registration.user.register_entry.member_number for name, registration in people.items()}
+    assert _names(staff, edition, q=numbers["bert"]) >= {"Bert"}
+    assert _names(staff, edition, q="example.org", mode="video") == {"Bert"}
+    html = client_for(staff).get(reverse("registrations_staff:list", kwargs={"slug": edition.slug})).content.decode()
+    assert 'name="q"' in html and "Name, email or member number" in html
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_a_search_keeps_a_fixed_number_of_queries(
+    staff: User, edition: Edition, django_assert_num_queries: Any, count: int
+) -> None:
+    for number in range(count):
+        user = make_member(f"q{number}@example.org", number=f"8{number}", first_name="Quinten", last_name="Quist")
+        register(user, edition, "wonen", "zorg", "digitaal", slots=((0, "evening"), (2, "morning")))
+    client = client_for(staff)
+    url = reverse("registrations_staff:list", kwargs={"slug": edition.slug})
+    # Session, user, second-factor check (group, authenticator), groups, edition, count, page,
+    # preferences with their themes, slots, and the choices of theme and office.
+    with django_assert_num_queries(12):
+        response = client.get(url, {"q": "quist quinten"})
+    assert len(response.context["page"]) == count
+
+
 def test_the_edition_picker_counts_registrations(staff: User, edition: Edition, people: Any) -> None:
     make_open_edition("2027-2028")
     response = client_for(staff).get(reverse("registrations_staff:editions"))
