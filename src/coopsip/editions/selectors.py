@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from coopsip.editions.models import CurrentEdition, Edition, Phase, PublicSession, Theme, ThemeOffice
@@ -110,3 +110,24 @@ def timeline_rows(*, phases: Sequence[Phase], moment: datetime) -> list[Timeline
     if upcoming is not None:
         rows.insert(upcoming, TimelineRow(phase=None, state="current"))
     return rows
+
+
+# --- Theme choices in forms -------------------------------------------------------
+
+RECENT_EDITION_DAYS = 366
+"""How long after an edition ends its themes are still offered in theme selects (events, continuations)."""
+
+
+def theme_label(theme: Theme) -> str:
+    """A theme named with its edition, as in "Gender equality (2020-2021)": two editions often share a title."""
+    return f"{theme.title} ({theme.edition.slug})"
+
+
+def themes_to_choose(*, keep: Any = None, moment: datetime | None = None) -> QuerySet[Theme]:
+    """The themes a form offers, newest edition first: those of editions running, upcoming or ended
+    less than a year ago (``RECENT_EDITION_DAYS``), plus ``keep`` (the theme already chosen, by pk)."""
+    today = timezone.localdate(moment or timezone.now())
+    recent = Q(edition__ends_on__gte=today - timedelta(days=RECENT_EDITION_DAYS))
+    if keep not in (None, ""):
+        recent |= Q(pk=getattr(keep, "pk", keep))
+    return Theme.objects.filter(recent).select_related("edition").order_by("-edition__starts_on", "position", "pk")

@@ -15,18 +15,21 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.forms.models import construct_instance
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coopsip.editions import services
 from coopsip.editions.models import Edition, FaqItem, Phase, PublicSession, Resource, Theme, ThemeOffice
+from coopsip.editions.selectors import theme_label
 from coopsip.editions.services import DEFAULT_LANGUAGE, DEFAULT_LANGUAGE_MISSING, LANGUAGES, translated
 from coopsip.places.models import Office
 
 LANGUAGE_NAMES = {"nl": _("Dutch"), "fr": _("French"), "en": _("English")}
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+EXTENDS_EDITIONS = 3  # how many earlier editions the "continues the theme" select offers
 _ACCEPTED_FILES = ",".join(services.ALLOWED_UPLOAD_EXTENSIONS)
 
 
@@ -225,19 +228,37 @@ class ThemeForm(PartForm):
         # Any theme is accepted here so that a wrong one gets the rule's clear message;
         # the list offers only the themes of earlier editions.
         extends.queryset = Theme.objects.select_related("edition")
+        # Only the themes of the few editions just before this one (a theme continues a recent one),
+        # plus the theme it already continues.
+        recent_editions = (
+            Edition.objects.filter(starts_on__lt=self.edition.starts_on)
+            .exclude(pk=self.edition.pk)
+            .order_by("-starts_on")
+            .values("pk")[:EXTENDS_EDITIONS]
+        )
+        chosen = Q(pk=self.instance.extends_id) if self.instance.extends_id else Q(pk__in=[])
         earlier = (
-            Theme.objects.filter(edition__starts_on__lt=self.edition.starts_on)
-            .exclude(edition=self.edition)
+            Theme.objects.filter(Q(edition__in=recent_editions) | chosen)
             .select_related("edition")
             .order_by("-edition__starts_on", "position", "pk")
         )
         by_edition: dict[str, list[tuple[int, str]]] = {}
         for theme in earlier:
-            by_edition.setdefault(str(theme.edition), []).append((theme.pk, str(theme)))
+            by_edition.setdefault(str(theme.edition), []).append((theme.pk, theme_label(theme)))
         extends.widget.choices = [("", _("None")), *by_edition.items()]
 
     def rule_errors(self, candidate: Any) -> dict[str, str]:
         return services.theme_rule_errors(candidate, edition=self.edition)
+
+
+class ThemeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A theme select whose options name the edition, as in "Gender equality (2020-2021)".
+
+    Give it ``selectors.themes_to_choose()`` (recent editions, newest first) as its queryset.
+    """
+
+    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
+        return theme_label(obj)
 
 
 class ThemedPartForm(PartForm):

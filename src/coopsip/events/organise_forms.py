@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from coopsip.editions.models import Edition, Theme
 from coopsip.editions.phases import BRUSSELS
-from coopsip.editions.staff_forms import Fieldset, FieldsetsMixin, languages
+from coopsip.editions.selectors import themes_to_choose
+from coopsip.editions.staff_forms import Fieldset, FieldsetsMixin, ThemeChoiceField, languages
 from coopsip.events.models import Attendance, Audience, Circle, Event, EventFormat, EventKind, Place
-from coopsip.events.services import LANGUAGES, EventInput
+from coopsip.events.services import LANGUAGES, EventInput, Mark
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -80,7 +81,7 @@ class EventForm(FieldsetsMixin, forms.Form):
         required=False,
         help_text=_("For example: graphic design, music."),
     )
-    theme: forms.ModelChoiceField[Theme] = forms.ModelChoiceField(
+    theme: forms.ModelChoiceField[Theme] = ThemeChoiceField(
         label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=_("No theme")
     )
     edition: forms.ModelChoiceField[Edition] = forms.ModelChoiceField(
@@ -149,7 +150,7 @@ class EventForm(FieldsetsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.label_languages()
         self._circles = circles
-        self._set_queryset("theme", Theme.objects.select_related("edition").order_by("-edition__starts_on", "position"))
+        self._set_queryset("theme", themes_to_choose(keep=self.initial.get("theme")))
         self._set_queryset("edition", Edition.objects.order_by("-starts_on"))
         self._set_queryset("place", Place.objects.filter(is_active=True))
         # Staff choose any group; a group's moderator or secretary only their own groups.
@@ -282,14 +283,45 @@ class SeriesForm(EventForm):
 
 
 class AttendanceForm(forms.Form):
-    """The seat holders who came; the choices are the event's seat holders."""
+    """After the start, one mark per person on the list (not those still waiting): came, absent or excused."""
 
-    present = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    MARK_LABELS = ((Mark.ATTENDED, _("came")), (Mark.ABSENT, _("absent")), (Mark.EXCUSED, _("excused")))
 
-    def __init__(self, *args: Any, seat_ids: list[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, signup_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field: forms.TypedMultipleChoiceField = self.fields["present"]  # type: ignore[assignment]
-        field.choices = [(str(pk), str(pk)) for pk in seat_ids]
+        for pk in signup_ids:
+            self.fields[self.field_name(pk)] = forms.ChoiceField(
+                label=_("Attendance"), choices=self.MARK_LABELS, required=False, widget=forms.RadioSelect
+            )
+
+    @staticmethod
+    def field_name(pk: int) -> str:
+        return f"mark_{pk}"
+
+    def marks(self) -> dict[int, str]:
+        """The marks chosen, by sign-up id (a person left without a mark is not in it)."""
+        return {int(name.removeprefix("mark_")): value for name, value in self.cleaned_data.items() if value}
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation page's form: the button sends ``confirm``; a POST without it (replayed, scripted) does nothing."""
+
+    confirm = forms.CharField(widget=forms.HiddenInput, required=False, initial="yes")
+    not_confirmed: ClassVar[Any] = _("Nothing was changed: press the button to confirm.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("confirm") != "yes":
+            raise forms.ValidationError(self.not_confirmed, code="not_confirmed")
+        return cleaned
+
+
+class CancelSignUpForm(ConfirmForm):
+    not_confirmed = _("Nothing was cancelled: press “Cancel the sign-up” to confirm.")
+
+
+class RenewLinkForm(ConfirmForm):
+    not_confirmed = _("Nothing was renewed: press “Renew the link” to confirm.")
 
 
 class MinutesForm(forms.Form):

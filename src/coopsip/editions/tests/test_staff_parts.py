@@ -136,7 +136,7 @@ def test_staff_writes_a_theme_in_three_languages_continuing_an_earlier_one(staff
     edition = make_edition(in_france=True)
     client = client_for(staff)
     page = client.get(add_url(edition, "themes")).content.decode()
-    assert f'<option value="{old.pk}">Gendergelijkheid</option>' in page
+    assert f'<option value="{old.pk}">Gendergelijkheid (2019-2020)</option>' in page
     assert '<optgroup label="Smart in Progress 2019-2020">' in page
 
     data = theme_data(title_en="Gender equality", extends=str(old.pk), to_be_extended="on", in_france="on")
