@@ -37,7 +37,12 @@ def make_registrant(
 ) -> Registration:
     user = make_person(f"{name.lower()}@example.org", first_name=name, last_name="Test", preferred_language=language)
     link_to_register(user, number=f"7{next(_numbers):07d}", status=MembershipStatus.MEMBER)
-    values = {"mode": MeetingMode.EITHER, "volunteers_as_moderator": moderator, "volunteers_as_secretary": secretary}
+    values = {
+        "mode": MeetingMode.EITHER,
+        "languages": ["en"],
+        "volunteers_as_moderator": moderator,
+        "volunteers_as_secretary": secretary,
+    }
     return register_with_service(user, edition, **(values | changes))
 
 
@@ -63,14 +68,23 @@ def roles(count: int) -> list[str]:
     return ["moderator", "secretary", *["participant"] * (count - 2)]
 
 
-def opened_group(
-    edition: Edition, staff: User, size: int = 4, *, prefix: str = "M", now: datetime | None = None
-) -> WorkingGroup:
-    """One proposed video group of ``size`` (a volunteer moderator and secretary first), open for answers."""
-    people = [make_registrant(edition, f"{prefix}{n}", moderator=n == 0, secretary=n == 1) for n in range(size)]
-    run = make_published_run(edition, [list(zip(people, roles(size), strict=True))])
+def opened_groups(
+    edition: Edition, staff: User, sizes: list[int], *, prefixes: str = "MOPQ", now: datetime | None = None
+) -> list[WorkingGroup]:
+    """Proposed video groups of these sizes (a volunteer moderator and secretary first in each), open for answers.
+
+    People are called M0, M1… in the first group, O0, O1… in the second."""
+    proposal = []
+    for size, prefix in zip(sizes, prefixes, strict=False):
+        people = [make_registrant(edition, f"{prefix}{n}", moderator=n == 0, secretary=n == 1) for n in range(size)]
+        proposal.append(list(zip(people, roles(size), strict=True)))
+    run = make_published_run(edition, proposal)
     services.open_answers(by=staff, run=run, now=now)
-    return WorkingGroup.objects.get(proposed_group__run=run)
+    return list(WorkingGroup.objects.filter(proposed_group__run=run).order_by("key"))
+
+
+def opened_group(edition: Edition, staff: User, size: int = 4, *, now: datetime | None = None) -> WorkingGroup:
+    return opened_groups(edition, staff, [size], now=now)[0]
 
 
 def seat_of(registration: Registration) -> Seat:
