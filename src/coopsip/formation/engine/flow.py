@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from .budget import Budget
 from .index import BoolArray, Index, IntArray
 
 SCALE = 10  # points are turned into integer costs with one decimal
@@ -41,7 +42,7 @@ class FlowResult:
     points: float
 
 
-def place(index: Index, bins: list[Bin], free: BoolArray) -> FlowResult:
+def place(index: Index, bins: list[Bin], free: BoolArray, budget: Budget | None = None) -> FlowResult:
     """The best placement of the ``free`` people into ``bins`` (see the module docstring)."""
     params = index.params
     n = index.n
@@ -131,6 +132,8 @@ def place(index: Index, bins: list[Bin], free: BoolArray) -> FlowResult:
     supplies[seat0 + 3 * bins_ix + 2] = -other_lo
     supplies[spare] = total_need
     supplies[sink] = -len(people)
+    if budget is not None:
+        budget.flow(len(tails))
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     flow.set_nodes_supplies(np.arange(spare + 1, dtype=np.int64), supplies)

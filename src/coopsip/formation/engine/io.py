@@ -245,10 +245,10 @@ def params_from_dict(data: Mapping[str, Any], *, source: str = "params") -> Para
 
 
 def _param(key: str, value: Any, default: Any, source: str) -> Any:
-    if key in ("max_gender_share", "min_stakeholder_types"):
+    if key in ("max_gender_share", "min_stakeholder_types", "work"):
         if value is None:
             return None
-        kind: type = float if key == "max_gender_share" else int
+        kind: type = int if key == "min_stakeholder_types" else float
     else:
         kind = type(default)
     if kind is bool:

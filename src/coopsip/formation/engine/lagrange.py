@@ -22,11 +22,11 @@ it is a far better start than any single iteration's choice).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import numpy as np
 
+from .budget import DUAL_UNITS_FIXED, DUAL_UNITS_PER_ARC, Budget
 from .index import BoolArray, FloatArray, Index, IntArray
 
 AVERAGE_RATE = 0.05  # weight of the newest iteration in the running average of the groups
@@ -143,7 +143,7 @@ class Dual:
         return value, counts, groups
 
     def improve(
-        self, lam: FloatArray, *, lower: float, deadline: float, max_iterations: int = 400
+        self, lam: FloatArray, *, lower: float, budget: Budget, until: float = 1.0, max_iterations: int = 400
     ) -> Iterator[dict[int, int]]:
         """Subgradient steps on ``λ``; yields numbers of groups per cell to build solutions from.
         The caller may raise ``self.lower`` (the best solution value) between yields."""
@@ -151,11 +151,12 @@ class Dual:
         lam = lam.astype(np.float64).copy()
         theta = 1.0
         stall = 0
-        started = time.perf_counter()
+        per_step = DUAL_UNITS_FIXED + DUAL_UNITS_PER_ARC * len(self.person)
         best_groups: dict[int, int] = {}
         yield_at = {4, 12, 40, 70, 100, 140, 190, 250, 330}
         for it in range(max_iterations):
             value, counts, groups = self.evaluate(lam)
+            budget.spend(per_step)
             self.iterations = it + 1
             if value < self.bound - 1e-9:
                 self.bound = value
@@ -174,8 +175,8 @@ class Dual:
                 # Single iterations' choices early on (cheap first solutions), the rounded average later.
                 yield groups if it < 40 else self.rounded()
             gap = (self.bound - self.lower) / max(abs(self.bound), 1.0)
-            per_step = (time.perf_counter() - started) / (it + 1)
-            if gap < 2e-4 or time.perf_counter() + 3 * per_step > deadline or theta < 1e-4:
+            ahead = budget.used + 3 * per_step > until * budget.units
+            if gap < 2e-4 or ahead or budget.wall_passed() or theta < 1e-4:
                 break
             grad = 1.0 - counts
             norm = float(grad @ grad)
@@ -183,6 +184,8 @@ class Dual:
                 break
             step = theta * max(value - self.lower, 1e-3 * abs(value)) / norm
             lam = np.maximum(0.0, lam - step * grad)
+        if budget.wall_passed():
+            return  # the safety stop: no more suggestions to repair
         if best_groups:
             yield best_groups
         if self.iterations > 40:

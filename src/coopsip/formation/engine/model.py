@@ -87,6 +87,9 @@ class Params:
     max_gender_share: float | None = None
     min_stakeholder_types: int | None = None
     weights: Weights = field(default_factory=Weights)
+    # Work units the search may do (see budget.py); None: about half of ``time_limit_s`` on an idle
+    # machine. ``time_limit_s`` stays a wall-clock safety stop.
+    work: float | None = None
 
 
 @dataclass(frozen=True)

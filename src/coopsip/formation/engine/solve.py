@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import lagrange
+from .budget import UNITS_PER_SECOND, WORK_SHARE, Budget
 from .flow import Bin, FlowResult, place
 from .greedy import Formed, greedy_groups
 from .index import BoolArray, Index, IntArray
@@ -25,6 +26,9 @@ from .travel import shorten_travel
 
 DUAL_SHARE_LEFT = 0.2  # share of the time limit kept for the local search after the relaxation
 TRAVEL_SHARE = 0.03  # share of the time limit kept for the last stage: same ranks, less travel
+FINISH_FACTOR = 2.0  # the last steps take about this many times as long as building the index
+FILL_UNITS_PER_ARC = 0.3
+FILL_UNITS_FIXED = 200.0
 LOCKED_SHARE = 0.6  # with locks: share of the time for the run with them (the rest: the same run without)
 
 
@@ -63,16 +67,16 @@ def solve(
     locks = _locks(index, locked)
     bound: float | None = None
     lock_report: dict[str, int] | None = None
+    budget = _budget(params, start, time.perf_counter() - start)
     if method == "greedy":
         formed = greedy_groups(index, locks.free)
         formed += [(b.cell, [(p, r) for p, r in b.locked]) for b in locks.bins]
         group_ids = [None] * (len(formed) - len(locks.bins)) + [b.locked_id for b in locks.bins]
     elif method == "optimise":
         with_locks = bool(kept_ids) or bool(locks.bins)
-        span = params.time_limit_s * (LOCKED_SHARE if with_locks else 1.0)
         ids = {g.id for g in locked} | {g.id for g in kept}
         starts = [_counts_of(index, warm_start, skip=ids)] if warm_start else []
-        found = _optimise(index, locks, starts, start, span)
+        found = _optimise(index, locks, starts, budget.child(LOCKED_SHARE) if with_locks else budget)
         if with_locks:
             # The same run without the locks, warm-started from the locked solution too: the
             # locked solution is one of its solutions, so the comparison is fair.
@@ -82,13 +86,13 @@ def solve(
             free_starts = [_counts_of(free_index, locked_groups, skip=set())]
             if warm_start:
                 free_starts.append(_counts_of(free_index, warm_start, skip=set()))
-            free_found = _optimise(free_index, free_locks, free_starts, time.perf_counter(), params.time_limit_s - span)
+            free_found = _optimise(free_index, free_locks, free_starts, budget.child(1.0))
             # And back: the free solution minus what the locks take, as one more start of the locked run.
             back = _counts_of(index, [g for g, _ in _groups_of(free_index, free_found)], skip=ids)
             for item in locks.bins:
                 if back.get(item.cell, 0) > 0:
                     back[item.cell] -= 1
-            bins2, result2, released2 = _settle(index, back, locks, time.perf_counter() + 1e9)
+            bins2, result2, released2 = _settle(index, back, locks, budget)
             points2 = result2.points + _locked_points(index, bins2)
             if points2 > found.points + 1e-6:
                 found = _Found(bins2, result2, released2, _freed(locks, released2), points2, found.bound)
@@ -100,7 +104,7 @@ def solve(
                 "placed_without_locks": max(placed, placed_free),
                 "cost": max(0, placed_free - placed),
             }
-        bound = found.bound
+        bound = min(found.bound, simple_bound(index))
         locks.released.extend(found.released)
         formed, group_ids = _cut(index, found.bins, found.result)
     else:
@@ -118,8 +122,29 @@ def solve(
     if method == "optimise":
         report = dict(solution.report)
         report["locks"] = lock_report
+        report["work"] = {
+            "units": round(budget.used),
+            "budget": round(budget.units),
+            "cut_short": budget.cut_short,
+        }
         solution = replace(solution, report=report)
     return solution
+
+
+def simple_bound(index: Index) -> float:
+    """Σ of each person's best option: no solution can bring more (the relaxation's bound is capped by it)."""
+    best = np.zeros(index.n)
+    np.maximum.at(best, index.arc_person, index.arc_profit)
+    return float(best.sum())
+
+
+def _budget(params: Params, start: float, index_seconds: float) -> Budget:
+    """The work of ``params.work`` (default: about half the time limit on an idle machine), with the
+    wall-clock safety stop early enough for the last steps (cutting groups, the report; they take
+    about as long as building the index) to end within the time limit."""
+    units = params.work if params.work is not None else params.time_limit_s * UNITS_PER_SECOND * WORK_SHARE
+    reserve = min(FINISH_FACTOR * index_seconds, 0.5 * params.time_limit_s)
+    return Budget(units, start + params.time_limit_s - reserve)
 
 
 @dataclass
@@ -132,17 +157,16 @@ class _Found:
     bound: float | None
 
 
-def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], begin: float, span: float) -> _Found:
-    """The search of docs/formation.md (steps 1-5) in ``span`` seconds from ``begin``;
-    ``starts`` (numbers of groups per cell, e.g. a warm start) are tried first."""
-    deadline = begin + span
-    counts = _fill(index, locks.free, {}, _allowed(index, None))
-    bins, result, released = _settle(index, counts, locks, deadline)
+def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget: Budget) -> _Found:
+    """The search of docs/formation.md (steps 1-5) within ``budget``; ``starts`` (numbers of
+    groups per cell, e.g. a warm start) are tried first."""
+    counts = _fill(index, locks.free, {}, _allowed(index, None), budget)
+    bins, result, released = _settle(index, counts, locks, budget)
     best_points = result.points + _locked_points(index, bins)
     best = (bins, result)
     for counts in starts:
-        # Always tried, whatever the time: a re-run never ends below the run it starts from.
-        bins2, result2, released2 = _settle(index, counts, locks, begin + 1e9)
+        # Always tried, whatever the budget: a re-run never ends below the run it starts from.
+        bins2, result2, released2 = _settle(index, counts, locks, budget)
         points2 = result2.points + _locked_points(index, bins2)
         if points2 > best_points + 1e-6:
             best_points, best, released = points2, (bins2, result2), released2
@@ -151,18 +175,16 @@ def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], begin: 
     lam = np.zeros(index.n)
     members = result.person_bin >= 0
     lam[members] = _person_points(index, bins, result)[members]
-    dual_deadline = deadline - DUAL_SHARE_LEFT * span
-    for suggestion in dual.improve(lam, lower=best_points, deadline=dual_deadline):
-        bins2, result2, released2 = _settle(index, suggestion, locks, deadline)
+    for suggestion in dual.improve(lam, lower=best_points, budget=budget, until=1.0 - DUAL_SHARE_LEFT):
+        bins2, result2, released2 = _settle(index, suggestion, locks, budget)
         points2 = result2.points + _locked_points(index, bins2)
         if points2 > best_points + 1e-6:
             best_points, best, released = points2, (bins2, result2), released2
             dual.lower = best_points
     bins, result = best
     free = _freed(locks, released)
-    travel_from = deadline - TRAVEL_SHARE * span
-    bins, result = _improve(index, bins, result, free, best_points, travel_from, dual.average)
-    bins, result = shorten_travel(index, bins, result, free, deadline)
+    bins, result = _improve(index, bins, result, free, best_points, budget, 1.0 - TRAVEL_SHARE, dual.average)
+    bins, result = shorten_travel(index, bins, result, free, budget)
     points = result.points + _locked_points(index, bins)
     return _Found(bins, result, released, free, points, dual.bound)
 
@@ -259,7 +281,9 @@ def _allowed(index: Index, office_theme: dict[int, int] | None) -> BoolArray:
     return allowed
 
 
-def _fill(index: Index, free: BoolArray, counts: dict[int, int], allowed: BoolArray) -> dict[int, int]:
+def _fill(
+    index: Index, free: BoolArray, counts: dict[int, int], allowed: BoolArray, budget: Budget | None = None
+) -> dict[int, int]:
     """Open groups among ``free`` people only, best cell first (each person counted once)."""
     params = index.params
     counts = dict(counts)
@@ -273,6 +297,8 @@ def _fill(index: Index, free: BoolArray, counts: dict[int, int], allowed: BoolAr
         person, cell, profit = person[keep], cell[keep], profit[keep]
         if not len(person):
             break
+        if budget is not None:
+            budget.spend(FILL_UNITS_FIXED + FILL_UNITS_PER_ARC * len(person))
         n = np.bincount(cell, minlength=index.n_cells)
         mods = np.bincount(cell, weights=index.is_mod[person], minlength=index.n_cells)
         secs = np.bincount(cell, weights=index.is_sec[person], minlength=index.n_cells)
@@ -296,10 +322,11 @@ def _fill(index: Index, free: BoolArray, counts: dict[int, int], allowed: BoolAr
 
 
 def _settle(
-    index: Index, counts: dict[int, int], locks: _Locks, deadline: float
+    index: Index, counts: dict[int, int], locks: _Locks, budget: Budget
 ) -> tuple[list[Bin], FlowResult, list[str]]:
     """Place people for ``counts``, lower counts that cannot be filled, open more where
-    the people left out can form groups by themselves; repeat until stable."""
+    the people left out can form groups by themselves (while the budget lasts); repeat
+    until stable."""
     params = index.params
     counts = {c: g for c, g in counts.items() if g > 0}
     locked = list(locks.bins)
@@ -308,7 +335,7 @@ def _settle(
     office_theme: dict[int, int] | None = None
     for _round in range(60):
         bins = locked + [Bin(cell=c, groups=g) for c, g in sorted(counts.items())]
-        result = place(index, bins, free)
+        result = place(index, bins, free, budget)
         short = np.flatnonzero(result.shortage > 0)
         if len(short):
             for b in short:
@@ -346,8 +373,10 @@ def _settle(
                 continue
         allowed = _allowed(index, office_theme)
         left = free & (result.person_bin < 0)
-        more = _fill(index, left, {}, allowed)
-        if not more or time.perf_counter() > deadline:
+        if budget.done():
+            break
+        more = _fill(index, left, {}, allowed, budget)
+        if not more:
             break
         for c, g in more.items():
             counts[c] = counts.get(c, 0) + g
@@ -360,11 +389,12 @@ def _improve(
     result: FlowResult,
     free: BoolArray,
     points: float,
-    deadline: float,
+    budget: Budget,
+    until: float,
     average: np.ndarray,
 ) -> tuple[list[Bin], FlowResult]:
     """Local search: one group more or fewer in a cell (see ``_moves``), until no move
-    helps or the deadline.
+    helps or ``until`` of the budget is spent.
 
     A move is judged on a neighbourhood only: the cells open near the changed cell (where
     people who could join it are or could go), the free people placed in them and the
@@ -376,7 +406,7 @@ def _improve(
     by_cell = np.argsort(index.arc_cell, kind="stable")
     sorted_cells = index.arc_cell[by_cell]
     tried: set[tuple[int, int]] = set()
-    while time.perf_counter() < deadline:
+    while not budget.done(until):
         counts = {b.cell: b.groups for b in bins if b.locked_id is None}
         person_points = _person_points(index, bins, result)
         bin_cell = np.array([b.cell for b in bins], dtype=np.int64)
@@ -386,7 +416,7 @@ def _improve(
         left_arc = result.person_bin[index.arc_person] < 0
         better = False
         for c, g in _moves(index, counts, bins, result, free, average):
-            if time.perf_counter() > deadline:
+            if budget.done(until):
                 break
             if (c, g) in tried:
                 continue
@@ -421,7 +451,7 @@ def _improve(
                     trial.append(item)
             if c not in counts and g > 0:
                 trial.append(Bin(cell=c, groups=g))
-            sub = place(index, trial, people)
+            sub = place(index, trial, people, budget)
             if sub.shortage.any() or sub.points <= float(person_points[people].sum()) + 1e-6:
                 continue
             counts2 = dict(counts)
@@ -431,7 +461,7 @@ def _improve(
                 counts2.pop(c, None)
             bins2 = [b for b in bins if b.locked_id is not None]
             bins2 += [Bin(cell=cell, groups=k) for cell, k in sorted(counts2.items())]
-            result2 = place(index, bins2, free)
+            result2 = place(index, bins2, free, budget)
             points2 = result2.points + _locked_points(index, bins2)
             if result2.shortage.any() or points2 <= points + 1e-6:
                 continue

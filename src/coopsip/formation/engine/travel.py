@@ -13,12 +13,12 @@ travel. So no figure but travel can change, and the objective can only rise.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from .budget import Budget
 from .flow import Bin, FlowResult
 from .index import BoolArray, Index, IntArray
 
@@ -44,10 +44,10 @@ class _Placed:
 
 
 def shorten_travel(
-    index: Index, bins: list[Bin], result: FlowResult, free: BoolArray, deadline: float, *, by_slot: bool = True
+    index: Index, bins: list[Bin], result: FlowResult, free: BoolArray, budget: Budget, *, by_slot: bool = True
 ) -> tuple[list[Bin], FlowResult]:
     """The same placement (people, themes, languages, slots, roles per group) with groups
-    moved to offices that shorten travel, until no move helps or the deadline."""
+    moved to offices that shorten travel, until no move helps or the budget is spent."""
     params = index.params
     if index.n_offices < 2 or params.weights.travel_per_km <= 0:
         return bins, result
@@ -56,7 +56,7 @@ def shorten_travel(
         return bins, result
     found: list[tuple[_Cluster, _Placed]] = []
     for cluster in clusters:
-        placed = _search(index, cluster, deadline)
+        placed = _search(index, cluster, budget)
         if placed is not None:
             found.append((cluster, placed))
     return _rebuild(index, bins, result, found)
@@ -126,24 +126,24 @@ def _clusters(index: Index, bins: list[Bin], result: FlowResult, free: BoolArray
     return clusters
 
 
-def _search(index: Index, cluster: _Cluster, deadline: float) -> _Placed | None:
+def _search(index: Index, cluster: _Cluster, budget: Budget) -> _Placed | None:
     """Local search on the cluster's groups per office; ``cluster.counts`` is updated."""
-    current = _place(index, cluster, cluster.counts)
+    current = _place(index, cluster, cluster.counts, budget)
     if current is None:
         return None
     tried: set[bytes] = {cluster.counts.tobytes()}
-    while time.perf_counter() < deadline:
+    while not budget.done():
         better = False
         for counts in _moves(cluster, current):
             key = counts.tobytes()
             if key in tried:
                 continue
             tried.add(key)
-            trial = _place(index, cluster, counts)
+            trial = _place(index, cluster, counts, budget)
             if trial is not None and trial.cost < current.cost:
                 cluster.counts, current, better = counts, trial, True
                 break
-            if time.perf_counter() > deadline:
+            if budget.done():
                 break
         if not better:
             break
@@ -183,7 +183,7 @@ def _moves(cluster: _Cluster, current: _Placed) -> list[IntArray]:
     return moves
 
 
-def _place(index: Index, cluster: _Cluster, counts: IntArray) -> _Placed | None:
+def _place(index: Index, cluster: _Cluster, counts: IntArray, budget: Budget) -> _Placed | None:
     """Everyone of the cluster placed into ``counts`` groups per office at least travel,
     or ``None`` when that cannot be done."""
     params = index.params
@@ -218,6 +218,7 @@ def _place(index: Index, cluster: _Cluster, counts: IntArray) -> _Placed | None:
     supplies[seat0 + 3 * seats + 1] = -need_sec
     supplies[seat0 + 3 * seats + 2] = -lo
     supplies[sink] = -(k - int(need_mod.sum() + need_sec.sum() + lo.sum()))
+    budget.flow(len(tails))
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     flow.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supplies)
