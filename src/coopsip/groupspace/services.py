@@ -73,11 +73,13 @@ def create_poll(
     title: str,
     options: Sequence[tuple[datetime, datetime]],
     now: datetime | None = None,
+    notify: bool = True,
 ) -> DatePoll:
     """Propose dates and times (start, end) to the group; every member is told. Raises GroupSpaceInvalid.
 
     At least one option, at most MAX_OPTIONS, all to come, each ending after
     it starts (within MAX_MEETING_HOURS), no two starting at the same time.
+    ``notify=False`` tells nobody (demo data).
     """
     now = now or timezone.now()
     errors: dict[str, str] = {}
@@ -113,7 +115,8 @@ def create_poll(
             [DateOption(poll=poll, starts_at=start, ends_at=end) for start, end in sorted(options)]
         )
         record_change(actor=by, obj=poll, action="created", changes={"options": len(options)})
-        _notify_on_commit(poll_id=poll.pk, what="proposed")
+        if notify:
+            _notify_on_commit(poll_id=poll.pk, what="proposed")
     return poll
 
 
@@ -262,8 +265,11 @@ def _body_errors(body: str) -> dict[str, str]:
     return {}
 
 
-def start_thread(*, by: Any, circle: Circle, title: str, body: str) -> Thread:
-    """A new subject with its first message; the group is told (each as they chose). Raises GroupSpaceInvalid."""
+def start_thread(*, by: Any, circle: Circle, title: str, body: str, notify: bool = True) -> Thread:
+    """A new subject with its first message; the group is told (each as they chose). Raises GroupSpaceInvalid.
+
+    ``notify=False`` tells nobody (demo data).
+    """
     errors = _body_errors(body)
     if not title.strip():
         errors["title"] = _("Give the discussion a subject.")
@@ -272,24 +278,25 @@ def start_thread(*, by: Any, circle: Circle, title: str, body: str) -> Thread:
     with transaction.atomic():
         now = timezone.now()
         thread = Thread.objects.create(circle=circle, title=title.strip()[:200], started_by=by, last_post_at=now)
-        _add_post(by=by, thread=thread, body=body, now=now)
+        _add_post(by=by, thread=thread, body=body, now=now, notify=notify)
     return thread
 
 
-def reply(*, by: Any, thread: Thread, body: str) -> Post:
-    """Add a message to a thread; the group is told. Raises GroupSpaceInvalid."""
+def reply(*, by: Any, thread: Thread, body: str, notify: bool = True) -> Post:
+    """Add a message to a thread; the group is told (not with ``notify=False``). Raises GroupSpaceInvalid."""
     errors = _body_errors(body)
     if errors:
         raise GroupSpaceInvalid(errors)
     with transaction.atomic():
-        return _add_post(by=by, thread=thread, body=body, now=timezone.now())
+        return _add_post(by=by, thread=thread, body=body, now=timezone.now(), notify=notify)
 
 
-def _add_post(*, by: Any, thread: Thread, body: str, now: datetime) -> Post:
+def _add_post(*, by: Any, thread: Thread, body: str, now: datetime, notify: bool) -> Post:
     from coopsip.groupspace.tasks import send_post_notifications
 
     post = Post.objects.create(thread=thread, author=by, body=body.strip())
     Thread.objects.filter(pk=thread.pk).update(last_post_at=now, post_count=F("post_count") + 1)
     post_id = post.pk
-    transaction.on_commit(lambda: send_post_notifications.enqueue(post_id), robust=True)
+    if notify:
+        transaction.on_commit(lambda: send_post_notifications.enqueue(post_id), robust=True)
     return post

@@ -26,7 +26,7 @@ DEMO_PEOPLE = DEFAULT_PEOPLE
 def remove_demo_data() -> None:
     FormationRun.objects.all().delete()
     # Events first: they point to editions, places and people.
-    ChangeRecord.objects.filter(content_type__app_label="events").delete()
+    ChangeRecord.objects.filter(content_type__app_label__in=["events", "groupspace"]).delete()
     Event.objects.all().delete()
     Series.objects.all().delete()
     Circle.objects.all().delete()

@@ -1,0 +1,59 @@
+"""The demo's group spaces: what a newcomer finds in a group after `make run`."""
+
+from __future__ import annotations
+
+import pytest
+
+from coopsip.accounts.models import User
+from coopsip.core.models import OutgoingEmail
+from coopsip.demo.groupspace import load_groupspace
+from coopsip.events.models import Circle
+from coopsip.groupspace.home import open_polls
+from coopsip.groupspace.models import DateAnswer, DatePoll, Document, Thread
+from coopsip.groupspace.selectors import ranked_options
+from coopsip.notifications.models import PendingNotification
+
+pytestmark = pytest.mark.django_db
+
+
+def _sector_network() -> Circle:
+    return Circle.objects.get(name__startswith="Sectornetwerk")
+
+
+def test_the_sector_network_has_an_open_date_poll_with_answers_and_a_best_date(demo: dict[str, int]) -> None:
+    poll = DatePoll.objects.get(circle=_sector_network())
+    assert poll.is_open and poll.options.count() == 3
+    ranked = ranked_options(poll)
+    assert ranked[0].best and ranked[0].yes >= 1
+    members = poll.circle.memberships.count()
+    assert DateAnswer.objects.filter(option__poll=poll).values("user").distinct().count() == members - 2
+
+
+def test_a_member_who_has_not_answered_is_asked_on_the_personal_home(demo: dict[str, int]) -> None:
+    poll = DatePoll.objects.get(circle=_sector_network())
+    answered = DateAnswer.objects.filter(option__poll=poll).values("user")
+    waiting = User.objects.filter(circle_memberships__circle=poll.circle).exclude(pk__in=answered).first()
+    assert waiting is not None
+    assert [item.title for item in open_polls(waiting)] == [f"When can you come? {poll.title}"]
+
+
+def test_the_groups_share_documents_and_discuss_with_replies(demo: dict[str, int]) -> None:
+    circle = _sector_network()
+    documents = Document.objects.filter(circle=circle)
+    assert documents.count() == 3 and all(d.added_by_id for d in documents)
+    threads = Thread.objects.filter(circle=circle)
+    assert threads.count() == 2
+    assert all(thread.post_count >= 3 and thread.posts.count() == thread.post_count for thread in threads)
+
+
+def test_every_group_with_members_gets_a_space(demo: dict[str, int]) -> None:
+    circles = Circle.objects.filter(memberships__isnull=False).distinct()
+    filled = set(DatePoll.objects.values_list("circle_id", flat=True))
+    assert filled and filled <= set(circles.values_list("pk", flat=True))
+
+
+def test_the_demo_group_spaces_tell_nobody_and_load_once(demo: dict[str, int]) -> None:
+    assert not OutgoingEmail.objects.filter(key__startswith="notify:").exists()
+    assert not PendingNotification.objects.exists()
+    before = {k: demo[k] for k in ("date_polls", "group_documents", "discussion_threads", "discussion_posts")}
+    assert load_groupspace() == before
