@@ -34,7 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coopsip.core.audit import diff, record_change
+from coopsip.core.audit import diff, record_change, same_text
 from coopsip.editions.models import (
     CurrentEdition,
     Edition,
@@ -402,7 +402,9 @@ def _snapshot(obj: models.Model, fields: list[str]) -> dict[str, str]:
         elif isinstance(value, Decimal):
             value = format(value.normalize(), "f")  # 3.0 from the database and 3 from a form are the same
         elif isinstance(value, models.Model):
-            value = value.pk
+            value = value.pk  # shown by name in the history (audit.value_in_words)
+        elif isinstance(value, str):
+            value = same_text(value)  # a browser's CRLF or a trailing newline is not a change
         values[name] = "" if value is None else str(value)
     return values
 

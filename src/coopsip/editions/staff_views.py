@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from coopsip.core.access import require
+from coopsip.core.audit import related_names, value_in_words
 from coopsip.core.http import AuthenticatedRequest
 from coopsip.core.models import ChangeRecord
 from coopsip.editions import services
@@ -398,15 +399,19 @@ def _label(model: type[models.Model] | None, name: str) -> str:
             return name
 
 
-def _history_row(record: ChangeRecord) -> dict[str, Any]:
+def _history_row(record: ChangeRecord, names: dict[tuple[type[models.Model], int], str]) -> dict[str, Any]:
+    """One line of the history, in words: names for ids, labels for choices, yes/no for ticks."""
     model = record.content_type.model_class()
     changes = []
     for name, value in (record.changes or {}).items():
         if record.action in _DIFF_ACTIONS and isinstance(value, list) and len(value) == 2:
-            changes.append({"label": _label(model, name), "before": value[0], "after": value[1], "diff": True})
+            before, after = (value_in_words(model, name, item, names) for item in value)
+            changes.append({"label": _label(model, name), "before": before, "after": after, "diff": True})
         else:
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-            changes.append({"label": _label(model, name), "value": shown, "diff": False})
+            items = value if isinstance(value, list) else [value]
+            if name == "countries":
+                items = [Country(code).label if code in Country.values else code for code in items]
+            changes.append({"label": _label(model, name), "value": ", ".join(map(str, items)), "diff": False})
     return {
         "record": record,
         "kind": model._meta.verbose_name if model else record.content_type.model,
@@ -420,7 +425,9 @@ def _history_row(record: ChangeRecord) -> dict[str, Any]:
 def history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     edition = _edition_for(request, pk)
     records = ChangeRecord.objects.filter(_history_filter(edition)).select_related("actor", "content_type")
-    rows = [_history_row(record) for record in records[:HISTORY_LIMIT]]
+    shown = list(records[:HISTORY_LIMIT])
+    names = related_names(shown)
+    rows = [_history_row(record, names) for record in shown]
     return render(request, "editions/staff/history.html", {"edition": edition, "rows": rows, "limit": HISTORY_LIMIT})
 
 

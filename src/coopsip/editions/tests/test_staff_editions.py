@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from conftest import client_for
 from coopsip.core.models import ChangeRecord
-from coopsip.editions.models import CurrentEdition, Edition, FaqItem, Phase, PhaseKind, Theme
+from coopsip.editions.models import CurrentEdition, Edition, FaqItem, Phase, PhaseKind, Theme, ThemeOffice
 from coopsip.editions.services import publish_edition, update_edition
 from coopsip.editions.tests.test_staff_access import brussels, make_edition, make_full_edition
+from coopsip.places.models import Office
 
 
 def edition_data(**changes: str | None) -> dict[str, str]:
@@ -195,8 +196,64 @@ def test_the_history_lists_changes_to_parts_and_deleted_parts(staff: Any) -> Non
     deleted = rows[0]["changes"][0]
     assert (deleted["label"], deleted["before"]) == ("question and answer", "Wie mag deelnemen?")
     changed = {change["label"]: (change["before"], change["after"]) for change in rows[1]["changes"]}
-    assert changed["kind"] == ("study", "ideas")
+    assert changed["kind"] == ("Studying the theme", "Ideas for recommendations")
     assert changed["title [en]"] == ("", "Ideas")  # empty before, whether NULL or ""
+
+
+def _as_browser_sends(form: Any) -> dict[str, str]:
+    """The form's values as a browser posts them back: ticks as "on", texts with CRLF line endings."""
+    data: dict[str, str] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value in (None, False, ""):
+            continue
+        if value is True:
+            data[name] = "on"
+        elif hasattr(field.widget, "format_value") and not isinstance(value, str | int):
+            data[name] = str(field.widget.format_value(value))
+        else:
+            data[name] = str(value).replace("\n", "\r\n")
+    return data
+
+
+def test_a_plain_save_without_changes_writes_no_history(staff: Any) -> None:
+    # Issue 11, point 13: saving the settings unchanged logged the texts as changed.
+    edition = make_full_edition()
+    Edition.objects.filter(pk=edition.pk).update(intro_nl="Een jaar **samen**.\n\nTweede alinea.\n")
+    theme = edition.themes.get()
+    Theme.objects.filter(pk=theme.pk).update(challenges_nl="## Uitdagingen\n\n- een\n- twee\n")
+    client = client_for(staff)
+    edit = reverse("editions_staff:edit", kwargs={"pk": edition.pk})
+    assert client.post(edit, _as_browser_sends(client.get(edit).context["form"])).status_code == 302
+    theme_edit = reverse("editions_staff:part_edit", kwargs={"pk": edition.pk, "kind": "themes", "part_pk": theme.pk})
+    assert client.post(theme_edit, _as_browser_sends(client.get(theme_edit).context["form"])).status_code == 302
+    assert not ChangeRecord.objects.filter(action="changed").exists()
+    assert client.get(reverse("editions_staff:history", kwargs={"pk": edition.pk})).context["rows"] == []
+
+
+def test_the_history_shows_names_and_words_not_ids_keys_or_true_false(staff: Any) -> None:
+    edition = make_full_edition()
+    earlier = make_edition("2019-2020", year=2019)
+    old_theme = Theme.objects.create(edition=earlier, slug="oud", title_nl="Vroeger thema")
+    theme = edition.themes.get()
+    client = client_for(staff)
+    theme_edit = reverse("editions_staff:part_edit", kwargs={"pk": edition.pk, "kind": "themes", "part_pk": theme.pk})
+    data = _as_browser_sends(client.get(theme_edit).context["form"])
+    data.update(extends=str(old_theme.pk), to_be_extended="on")
+    assert client.post(theme_edit, data).status_code == 302
+    office = ThemeOffice.objects.get(theme=theme)
+    office_edit = reverse(
+        "editions_staff:part_edit", kwargs={"pk": edition.pk, "kind": "offices", "part_pk": office.pk}
+    )
+    liege = Office.objects.get(slug="luik")
+    assert client.post(office_edit, {"theme": str(theme.pk), "office": str(liege.pk)}).status_code == 302
+
+    rows = client.get(reverse("editions_staff:history", kwargs={"pk": edition.pk})).context["rows"]
+    changes = {change["label"]: (change["before"], change["after"]) for row in rows for change in row["changes"]}
+    assert changes["continues the theme"] == ("", "Vroeger thema")
+    assert changes["extend into the next edition"] == ("no", "yes")
+    assert changes["office"] == (str(Office.objects.get(slug="gent")), str(liege))
+    assert len(changes) == 3  # nothing else was logged as changed
 
 
 def test_the_history_of_one_edition_leaves_out_the_others(staff: Any) -> None:
