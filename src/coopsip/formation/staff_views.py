@@ -29,7 +29,7 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -40,7 +40,7 @@ from coopsip.formation import selectors, services
 from coopsip.formation.models import FormationRun, MemberRole, ProposedGroup, ProposedMember, RunStatus
 from coopsip.formation.reasons import group_label
 from coopsip.formation.services import FormationRefused, MoveBreaksRules
-from coopsip.formation.staff_forms import CompareForm, MoveForm
+from coopsip.formation.staff_forms import MoveForm
 from coopsip.registrations.models import Registration
 
 # The run page's view of the people without a group (``?cell=unplaced``); a theme × office otherwise.
@@ -411,49 +411,4 @@ def rerun(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # Publishing and comparing two runs: ``publish_views``.
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    formation_run = _run_for(request, pk)
-    if request.method == "POST":
-        already = formation_run.published_at is not None
-        try:
-            count = services.publish_run(by=request.user, run=formation_run)
-        except FormationRefused as refused:
-            return _run_page(request, formation_run, alert=Alert(refused.message))
-        if already:
-            messages.info(request, _("This proposal was already published: nothing was sent again."))
-        else:
-            text = ngettext(
-                "The proposal is published: %(count)s person was proposed a group.",
-                "The proposal is published: %(count)s people were proposed a group.",
-                count,
-            )
-            messages.success(request, text % {"count": count})
-        return see_other(_run_url(formation_run))
-    context = {
-        "run": formation_run,
-        "edition": formation_run.edition,
-        "people": formation_run.members.count(),
-        "unplaced": formation_run.unplaced.count(),
-    }
-    return render(request, "formation/staff/publish.html", context)
-
-
-# --- Two runs side by side ----------------------------------------------------------
-
-
-@login_required
-@require_safe
-def compare(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    edition = _edition_for(request, slug)
-    if request.GET:
-        form = CompareForm(request.GET, edition=edition)
-        chosen = [form.cleaned_data["a"], form.cleaned_data["b"]] if form.is_valid() else []
-    else:
-        # The two latest finished runs, the older first.
-        chosen = list(FormationRun.objects.filter(edition=edition, status=RunStatus.DONE)[:2])[::-1]
-        form = CompareForm(initial={"a": chosen[0].pk, "b": chosen[-1].pk} if chosen else {}, edition=edition)
-    rows = [(label, [_figure(r.report, key, kind) for r in chosen]) for key, label, kind in FIGURES]
-    context = {"edition": edition, "form": form, "chosen": chosen, "rows": rows}
-    return render(request, "formation/staff/compare.html", context, status=400 if form.errors else 200)
+# Publishing and comparing two runs: ``publish_views``.

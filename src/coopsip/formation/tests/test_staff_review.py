@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from conftest import client_for
@@ -19,7 +18,6 @@ from coopsip.accounts.models import User
 from coopsip.editions.models import Edition
 from coopsip.formation.models import FormationRun, ProposedGroup, ProposedMember, RunStatus, Unplaced
 from coopsip.formation.tests.test_staff_access import finished_run, make_formable_edition, state
-from coopsip.registrations.models import Registration, RegistrationStatus
 
 
 @pytest.fixture(autouse=True)
@@ -282,87 +280,7 @@ def test_unlocking_a_group_and_a_person(staff: User, done_run: FormationRun) -> 
     assert not group.locked
 
 
-# --- Publishing -----------------------------------------------------------------------
-
-
-def test_publishing_twice_proposes_each_person_their_group_and_mails_them_once(
-    staff: User, done_run: FormationRun, on_commit: Any
-) -> None:
-    client = client_for(staff)
-    url = reverse("formation_staff:publish", kwargs={"pk": done_run.pk})
-    confirm = client.get(url)
-    assert confirm.status_code == 200
-    assert "26 people are proposed a group" in confirm.content.decode()
-
-    mail.outbox.clear()
-    with on_commit():
-        response = client.post(url)
-    assert response.status_code == 303
-    assert response["Location"] == run_url(done_run)
-    placed = set(done_run.members.values_list("registration_id", flat=True))
-    assert len(placed) == 26
-    proposed = set(Registration.objects.filter(status=RegistrationStatus.PROPOSED).values_list("pk", flat=True))
-    assert proposed == placed
-    assert len(mail.outbox) == 26
-    assert {message.to[0] for message in mail.outbox} == set(
-        Registration.objects.filter(pk__in=placed).values_list("user__email", flat=True)
-    )
-
-    page = client.get(run_url(done_run)).content.decode()
-    assert "The proposal is published: 26 people were proposed a group." in page
-    assert "published on" in page
-    assert "/lock/" not in page and "/move/" not in page and "Re-run keeping the locks" not in page
-
-    with on_commit():
-        again = client.post(url)
-    assert again.status_code == 303
-    assert len(mail.outbox) == 26
-    assert "already published: nothing was sent again" in client.get(run_url(done_run)).content.decode()
-
-
-def test_a_published_run_can_no_longer_be_changed(staff: User, done_run: FormationRun) -> None:
-    client = client_for(staff)
-    client.post(reverse("formation_staff:publish", kwargs={"pk": done_run.pk}))
-    member, target = participant_and_two_groups(done_run)
-    before = state()
-    response = client.post(
-        move_url(done_run), {"registration": member.registration_id, "group": target.pk, "role": "participant"}
-    )
-    assert response.status_code == 400
-    assert "This proposal is published: start a new run to change it." in response.content.decode()
-    response = client.post(reverse("formation_staff:lock_group", kwargs={"pk": target.pk}), {"locked": "1"})
-    assert response.status_code == 400
-    assert state() == before
-
-
-def test_an_unfinished_run_cannot_be_published(staff: User, edition: Edition) -> None:
-    run = FormationRun.objects.create(edition=edition, number=1, started_by=staff)
-    client = client_for(staff)
-    url = reverse("formation_staff:publish", kwargs={"pk": run.pk})
-    assert "has not finished" in client.get(url).content.decode()
-    response = client.post(url)
-    assert response.status_code == 400
-    run.refresh_from_db()
-    assert run.published_at is None
-
-
-# --- Comparing ------------------------------------------------------------------------
-
-
-def test_two_runs_are_compared_side_by_side(staff: User, done_run: FormationRun, on_commit: Any) -> None:
-    second = finished_run(done_run.edition, staff, on_commit, previous=done_run)
-    url = reverse("formation_staff:compare", kwargs={"slug": done_run.edition.slug})
-    client = client_for(staff)
-    response = client.get(url, {"a": done_run.pk, "b": second.pk})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Run 1" in html and "Run 2" in html
-    assert html.count("92.9 %") >= 4  # share assigned and first choice, for each run
-    assert "Broken rules" in html
-    # Without a choice, the two latest finished runs.
-    assert "Run 2" in client.get(url).content.decode()
-    # A run of nowhere is a form error.
-    assert client.get(url, {"a": done_run.pk, "b": 999999}).status_code == 400
+# Publishing and comparing: test_publish_views.py.
 
 
 # --- Queries ------------------------------------------------------------------------------
