@@ -142,6 +142,12 @@ def in_events_circle(user: Any, event: Any) -> bool:
 
 
 @rules.predicate
+def left_events_circle(user: Any, event: Any) -> bool:
+    """A group's meeting, and the person is no longer in the group (their past seats stay on record)."""
+    return event is not None and event.circle_id is not None and _circle_role(user, event.circle_id) is None
+
+
+@rules.predicate
 def officer_of_circle(user: Any, circle: Any) -> bool:
     return circle is not None and _circle_role(user, circle.pk) in ("moderator", "secretary")
 
@@ -149,11 +155,13 @@ def officer_of_circle(user: Any, circle: Any) -> bool:
 rules.add_perm("events.create", is_staff_member)
 rules.add_perm("events.view_event", is_staff_member | organises_event | may_see_event)
 rules.add_perm("events.organise", is_staff_member | organises_event)
-rules.add_perm("events.view_video_link", is_staff_member | organises_event | holds_seat)
+# A group's video link stops for a person who left the group, also for past meetings (a link is often reused).
+rules.add_perm("events.view_video_link", is_staff_member | organises_event | (holds_seat & ~left_events_circle))
 # Minutes of a group's meeting: the group and staff; of another event: those who held a seat.
 rules.add_perm("events.view_minutes", is_staff_member | organises_event | in_events_circle | holds_seat)
 rules.add_perm("events.view_attendance", is_staff_member | officer_of_circle)
 rules.add_perm("events.view_own_events", is_authenticated)
+
 
 # A group's space (finding a date, documents, discussion). ``obj`` is the events.Circle.
 @rules.predicate
@@ -183,6 +191,72 @@ rules.add_perm("groupspace.post", is_staff_member | in_circle)
 rules.add_perm("groupspace.organise", is_staff_member | officer_of_circle)
 rules.add_perm("groupspace.delete_document", is_staff_member | officer_of_documents_circle | added_document)
 rules.add_perm("notifications.edit_preferences", is_authenticated)
+
+
+# Working groups. ``obj`` is a groups.WorkingGroup (a groups.Seat for answering a proposal).
+def _seat_role(user: Any, group: Any) -> str | None:
+    """The person's role in the group when they accepted their seat in it, else None (cached per request)."""
+    if group is None or not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_coopsip_seat_roles", {})
+    if group.pk not in cache:
+        from coopsip.groups.models import Seat, SeatState
+
+        cache[group.pk] = (
+            Seat.objects.filter(group_id=group.pk, registration__user=user, state=SeatState.ACCEPTED)
+            .values_list("role", flat=True)
+            .first()
+        )
+    role: str | None = cache[group.pk]
+    return role
+
+
+def _advised_offices(user: Any) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_coopsip_advised", None)
+    if cache is None:
+        from coopsip.groups.models import OfficeAdvisor
+
+        cache = set(OfficeAdvisor.objects.filter(user=user).values_list("office_id", flat=True))
+        user._coopsip_advised = cache
+    return cache
+
+
+@rules.predicate
+def is_group_member(user: Any, group: Any) -> bool:
+    return _seat_role(user, group) is not None
+
+
+@rules.predicate
+def is_group_officer(user: Any, group: Any) -> bool:
+    """The group's moderator or secretary."""
+    return _seat_role(user, group) in ("moderator", "secretary")
+
+
+@rules.predicate
+def advises_group(user: Any, group: Any) -> bool:
+    """The advisor the team assigned to the office where the group meets (video groups have none)."""
+    return group is not None and group.office_id is not None and group.office_id in _advised_offices(user)
+
+
+@rules.predicate
+def is_advisor(user: Any) -> bool:
+    return bool(_advised_offices(user))
+
+
+@rules.predicate
+def owns_seat(user: Any, seat: Any) -> bool:
+    return seat is not None and user.is_authenticated and seat.registration.user_id == user.pk
+
+
+rules.add_perm("groups.view_group", is_staff_member | is_board_member | advises_group | is_group_member)
+rules.add_perm("groups.invite", is_group_officer)
+rules.add_perm("groups.answer", owns_seat)
+# The overview of an edition's groups: the team acts on it; the board and advisors read it.
+rules.add_perm("groups.view_overview", is_staff_member | is_board_member | is_advisor)
+rules.add_perm("groups.manage", is_staff_member)
+rules.add_perm("core.view_personal_home", is_authenticated)
 
 
 def require(user: Any, perm: str, obj: object | None = None) -> None:

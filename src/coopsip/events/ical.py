@@ -6,10 +6,16 @@ its UID; its SEQUENCE grows with every change the organiser makes, and a
 cancelled event stays in the feed with STATUS:CANCELLED so that calendars
 remove it. The video link is written only into calendars of people who may
 see it (their own feed, their confirmation email).
+
+Texts are written out safe whatever is stored: single-line ones (title,
+place, the calendar's name) on one line, descriptions without control
+characters. An event that still cannot be written is left out of the feed
+(and logged) rather than taking the whole feed down.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
@@ -19,18 +25,21 @@ from icalendar.enums import STATUS
 
 from coopsip.editions.phases import BRUSSELS
 from coopsip.events.models import Event
+from coopsip.events.text import multi_line, single_line
+
+logger = logging.getLogger(__name__)
 
 UID_DOMAIN = "coopsip"
 PRODID = "-//coopsip//events//EN"
 
 
 def _component(event: Event, *, with_link: bool, page_url: str, tentative: bool = False) -> CalendarEvent:
-    description = event.description
+    description = multi_line(event.description or "")
     if with_link and event.video_url:
-        description = f"{description}\n\n{event.video_url}".strip()
+        description = f"{description}\n\n{single_line(event.video_url)}".strip()
     component = CalendarEvent.new(
         uid=f"event-{event.pk}@{UID_DOMAIN}",
-        summary=event.title,
+        summary=single_line(event.title or ""),
         stamp=event.updated_at.replace(microsecond=0),
         last_modified=event.updated_at.replace(microsecond=0),
         sequence=event.sequence,
@@ -39,7 +48,7 @@ def _component(event: Event, *, with_link: bool, page_url: str, tentative: bool 
         start=event.starts_at.astimezone(BRUSSELS),
         end=event.ends_at.astimezone(BRUSSELS),
     )
-    where = event.where or (event.video_url if with_link else "")
+    where = single_line(event.where or (event.video_url if with_link else ""))
     if where:
         component.add("location", where)
     if event.is_cancelled:
@@ -60,17 +69,24 @@ def events_calendar(
     """A calendar of ``events``: the video link in those in ``links_for``, ``tentative`` ones marked so."""
     events = list(events)
     page_urls = page_urls or {}
-    calendar = Calendar.new(prodid=PRODID, name=name, refresh_interval=timedelta(hours=6))
+    calendar = Calendar.new(prodid=PRODID, name=single_line(name), refresh_interval=timedelta(hours=6))
     calendar.add("x-published-ttl", vDuration(timedelta(hours=6)))
+    written = []
     for event in events:
-        calendar.add_component(
-            _component(
+        try:
+            component = _component(
                 event,
                 with_link=event.pk in links_for,
                 page_url=page_urls.get(event.pk, ""),
                 tentative=event.pk in tentative,
             )
-        )
+            component.to_ical()  # fails here, for this event only, rather than for the whole calendar below
+        except Exception:  # one event that cannot be written must not take the feed down
+            logger.exception("Event %s left out of the calendar %r: it cannot be written as iCalendar.", event.pk, name)
+            continue
+        calendar.add_component(component)
+        written.append(event)
+    events = written
     if events:
         years = [event.starts_at.astimezone(BRUSSELS).year for event in events]
         calendar.add_missing_timezones(first_date=date(min(years), 1, 1), last_date=date(max(years) + 1, 1, 1))

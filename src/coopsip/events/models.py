@@ -23,6 +23,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from coopsip.events.text import refuse_control_characters
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -38,15 +40,19 @@ class PlaceKind(models.TextChoices):
 class Place(models.Model):
     """A known place where people meet: an office, a shared space such as the KOP, a partner's space."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[refuse_control_characters])
     kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind)
     office = models.ForeignKey(
         "places.Office", verbose_name=_("office"), on_delete=models.PROTECT, null=True, blank=True
     )
-    address = models.CharField(_("address"), max_length=300)
+    address = models.CharField(_("address"), max_length=300, validators=[refuse_control_characters])
     country = models.CharField(_("country"), max_length=2, default="BE")
     access_notes = models.CharField(
-        _("how to get in"), max_length=300, blank=True, help_text=_("Floor, door code, accessibility.")
+        _("how to get in"),
+        max_length=300,
+        blank=True,
+        help_text=_("Floor, door code, accessibility."),
+        validators=[refuse_control_characters],
     )
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -73,7 +79,7 @@ class CircleRole(models.TextChoices):
 class Circle(models.Model):
     """People who meet repeatedly: a working group, a sector network. Its meetings are open to it only."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_control_characters])
     description = models.TextField(_("description"), blank=True)
     calendar_token = models.CharField(_("calendar link key"), max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -303,6 +309,10 @@ class SignUp(models.Model):
         _("guest's role"), max_length=100, blank=True, help_text=_("For example: expert, partner.")
     )
     promoted_at = models.DateTimeField(_("moved from the waiting list"), null=True, blank=True)
+    # Set when an organiser cancels the sign-up: the status that "undo" gives back (before the start).
+    status_before_cancel = models.CharField(
+        _("status before an organiser cancelled"), max_length=10, choices=SignUpStatus, blank=True
+    )
     reminded_for = models.DateTimeField(_("reminded for the start at"), null=True, blank=True)
     attendance_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,6 +22,7 @@ from coopsip.core.taskqueue import default_task_backend, task
 from coopsip.editions.phases import BRUSSELS
 from coopsip.events import ical
 from coopsip.events.models import SEATED, Event, SignUp, SignUpStatus
+from coopsip.events.text import single_line
 
 
 def when(event: Event) -> str:
@@ -54,7 +55,8 @@ def _send(signup: SignUp, template: str, *, key: str, calendar: bool = False) ->
             "video_url": event.video_url if seated else "",
             "site_url": settings.SITE_URL,
         }
-        subject = render_to_string(f"events/email/{template}_subject.txt", context).strip()
+        # A title saved with a line break must not break the mail header.
+        subject = single_line(render_to_string(f"events/email/{template}_subject.txt", context))
         body = render_to_string(f"events/email/{template}.txt", context)
         invitation = ical.invitation(event, with_link=seated, page_url=link) if calendar else ""
     queue_email(key=key, to_email=signup.email, subject=subject, body_text=body, calendar=invitation, user=signup.user)

@@ -47,9 +47,11 @@ from coopsip.events.models import (
 from coopsip.events.organise_forms import (
     AttachmentForm,
     AttendanceForm,
+    CancelSignUpForm,
     EventForm,
     GuestForm,
     MinutesForm,
+    RenewLinkForm,
     SeriesForm,
 )
 from coopsip.events.services import EventBusy, EventInvalid, SignUpRefused
@@ -227,13 +229,15 @@ def _rows(signups: Iterable[SignUp]) -> list[tuple[SignUp, int | None]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendees(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The list; once the meeting has started, a mark for each person (came, absent, excused) and nothing else."""
     event = _event_for(request, pk)
     signups = list(selectors.attendees(event))
-    seat_ids = [signup.pk for signup in signups if signup.holds_seat]
-    form = AttendanceForm(request.POST or None, seat_ids=seat_ids)
+    started = timezone.now() >= event.starts_at
+    markable = [signup.pk for signup in signups if services.markable(signup)] if started else []
+    form = AttendanceForm(request.POST if request.method == "POST" else None, signup_ids=markable)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.record_attendance(by=request.user, event=event, present=form.cleaned_data["present"])
+            count = services.record_attendance(by=request.user, event=event, marks=form.marks())
         except EventInvalid as invalid:
             _add_errors(form, invalid.errors)
         else:
@@ -246,34 +250,94 @@ def attendees(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             return see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
     if form.is_bound:
-        ticked = set(request.POST.getlist("present"))
+        chosen = {pk: request.POST.get(AttendanceForm.field_name(pk), "") for pk in markable}
     else:
-        ticked = {str(signup.pk) for signup in signups if signup.status == SignUpStatus.ATTENDED}
+        chosen = {signup.pk: services.mark_of(signup) for signup in signups}
     context = {
         "event": event,
         "form": form,
-        "rows": _rows(signups),
-        "ticked": ticked,
-        "started": timezone.now() >= event.starts_at,
-        "seated": len(seat_ids),
+        "rows": [(signup, position, chosen.get(signup.pk, "")) for signup, position in _rows(signups)],
+        "marks": AttendanceForm.MARK_LABELS,
+        "markable": set(markable),
+        "started": started,
+        "seated": sum(1 for signup in signups if signup.holds_seat),
     }
     return render(request, "events/organise/attendees.html", context, status=400 if form.errors else 200)
 
 
+def _attendees_url(event: Event) -> str:
+    return reverse("events_organise:attendees", kwargs={"pk": event.pk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_signup(request: AuthenticatedRequest, pk: int, signup_pk: int) -> HttpResponse:
+    """Cancel someone's sign-up before the start, after a confirmation page; it can be undone on the list."""
+    event = _event_for(request, pk)
+    signup = get_object_or_404(SignUp, pk=signup_pk, event=event)
+    form = CancelSignUpForm(request.POST if request.method == "POST" else None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_sign_up(signup_id=signup.pk, by=request.user)
+        except SignUpRefused as refused:
+            error = refused.message
+        except EventBusy:
+            error = _("Many people are signing up for this event right now. Nothing changed: try again in a moment.")
+        else:
+            messages.success(
+                request,
+                _("The sign-up of %(name)s is cancelled. Until the meeting starts you can undo it on this list.")
+                % {"name": signup.name},
+            )
+            return see_other(_attendees_url(event))
+    next_waiting = None
+    if signup.holds_seat:
+        next_waiting = event.signups.filter(status=SignUpStatus.WAITING).order_by("queued_at", "pk").first()
+    context = {
+        "event": event,
+        "signup": signup,
+        "form": form,
+        "error": error,
+        "started": timezone.now() >= event.starts_at,
+        "next_waiting": next_waiting,
+    }
+    invalid = request.method == "POST"  # a POST that gets here changed nothing
+    return render(request, "events/organise/cancel_signup.html", context, status=400 if invalid else 200)
+
+
 @login_required
 @require_POST
-def cancel_signup(request: AuthenticatedRequest, pk: int, signup_pk: int) -> HttpResponse:
+def undo_cancel_signup(request: AuthenticatedRequest, pk: int, signup_pk: int) -> HttpResponse:
+    """Give back what an organiser's cancellation took, the seat if it is still free, else the place in line."""
     event = _event_for(request, pk)
     signup = get_object_or_404(SignUp, pk=signup_pk, event=event)
     try:
-        services.cancel_sign_up(signup_id=signup.pk, by=request.user)
+        restored = services.undo_cancel_sign_up(by=request.user, signup_id=signup.pk)
     except SignUpRefused as refused:
         messages.error(request, refused.message)
     except EventBusy:
         messages.error(request, _("Many people are signing up for this event right now. Try again in a moment."))
     else:
-        messages.success(request, _("The sign-up of %(name)s is cancelled.") % {"name": signup.name})
-    return see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
+        name = restored.signup.name
+        if restored.seat_taken:
+            messages.warning(
+                request,
+                _(
+                    "The cancellation is undone, but the seat of %(name)s was taken in the meantime and the event "
+                    "is full: %(name)s is back on the waiting list, number %(position)d."
+                )
+                % {"name": name, "position": restored.position},
+            )
+        elif restored.signup.status == SignUpStatus.WAITING:
+            messages.success(
+                request,
+                _("The cancellation is undone: %(name)s is back on the waiting list, number %(position)d.")
+                % {"name": name, "position": restored.position},
+            )
+        else:
+            messages.success(request, _("The cancellation is undone: %(name)s has a seat again.") % {"name": name})
+    return see_other(_attendees_url(event))
 
 
 def _brussels(moment: Any) -> str:
@@ -423,8 +487,27 @@ def circle_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_safe
 def circles(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "events.view_attendance")  # without a group: staff only
-    rows = [
-        (circle, request.build_absolute_uri(reverse("events:circle_calendar", kwargs={"token": circle.calendar_token})))
-        for circle in Circle.objects.annotate(member_count=Count("memberships"))
-    ]
+    rows = Circle.objects.annotate(member_count=Count("memberships"))
     return render(request, "events/organise/circles.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def circle_calendar_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A group's calendar link, and renewing it after a confirmation: the old link is then not found."""
+    circle = get_object_or_404(Circle, pk=pk)
+    require(request.user, "events.view_attendance", circle)  # staff and the group's moderator or secretary
+    form = RenewLinkForm(request.POST if request.method == "POST" else None)
+    here = reverse("events_organise:circle_calendar_link", kwargs={"pk": circle.pk})
+    if request.method == "POST" and form.is_valid():
+        services.renew_circle_calendar(by=request.user, circle=circle)
+        messages.success(request, _("The calendar link is renewed: the old link no longer works."))
+        return see_other(here)
+    context = {
+        "circle": circle,
+        "form": form,
+        "calendar_url": request.build_absolute_uri(
+            reverse("events:circle_calendar", kwargs={"token": circle.calendar_token})
+        ),
+    }
+    return render(request, "events/organise/circle_calendar.html", context, status=400 if form.errors else 200)

@@ -53,6 +53,7 @@ from coopsip.events.models import (
     SignUpStatus,
     new_token,
 )
+from coopsip.events.text import single_line
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # A series is materialised occurrence by occurrence: it must end, and not too far away.
@@ -266,18 +267,18 @@ def _remind_at(starts_at: datetime) -> datetime:
 
 def _apply(event: Event, data: EventInput) -> None:
     for language in LANGUAGES:
-        setattr(event, f"title_{language}", data.titles.get(language, "").strip())
+        setattr(event, f"title_{language}", single_line(data.titles.get(language, "")))
         setattr(event, f"description_{language}", data.descriptions.get(language, "").strip())
     for name in ("kind", "format", "language", "attendance", "audience", "capacity", "signup_deadline"):
         setattr(event, name, getattr(data, name))
-    event.sector = data.sector.strip()
+    event.sector = single_line(data.sector)
     event.theme = data.theme
     event.edition = data.edition
     event.starts_at = data.starts_at
     event.ends_at = data.ends_at
     event.place = data.place if data.attendance != Attendance.ONLINE else None
-    event.address = data.address.strip() if data.attendance != Attendance.ONLINE and data.place is None else ""
-    event.video_url = data.video_url.strip() if data.attendance != Attendance.IN_PERSON else ""
+    event.address = single_line(data.address) if data.attendance != Attendance.ONLINE and data.place is None else ""
+    event.video_url = single_line(data.video_url) if data.attendance != Attendance.IN_PERSON else ""
     event.circle = data.circle if data.audience == Audience.CIRCLE else None
     event.agenda = data.agenda
     event.remind_at = _remind_at(data.starts_at)
@@ -316,7 +317,7 @@ def _seat_circle_members(event: Event) -> None:
         SignUp.objects.create(
             event=event,
             user=user,
-            name=user.get_full_name() or user.email,
+            name=single_line(user.get_full_name() or user.email),
             email=user.email,
             language=user.preferred_language,
             status=SignUpStatus.WAITING if full else SignUpStatus.CONFIRMED,
@@ -465,7 +466,7 @@ def create_series(*, by: Any, data: EventInput, rule: str) -> Series:
             created_by=by if by is not None and by.is_authenticated else None,
         )
         for language in LANGUAGES:
-            setattr(series, f"title_{language}", data.titles.get(language, "").strip())
+            setattr(series, f"title_{language}", single_line(data.titles.get(language, "")))
         series.save()
         for start in starts:
             end = (start.replace(tzinfo=None) + duration).replace(tzinfo=BRUSSELS)
@@ -509,7 +510,7 @@ def sign_up(
     """
     anonymous = user is None or not user.is_authenticated
     if anonymous:
-        name, email = name.strip(), email.strip().lower()
+        name, email = single_line(name), email.strip().lower()
         if not name or not email:
             raise SignUpRefused(_("Give your name and email address."))
     try:
@@ -536,10 +537,11 @@ def sign_up(
                 signup.token = new_token()
                 signup.language = language if language in LANGUAGES else settings.LANGUAGE_CODE
             else:
-                signup.name = user.get_full_name() or user.email
+                signup.name = single_line(user.get_full_name() or user.email)
                 signup.email = user.email
                 signup.language = user.preferred_language
             signup.status = status
+            signup.status_before_cancel = ""
             signup.queued_at = now
             signup.promoted_at = None
             signup.save()
@@ -554,9 +556,11 @@ def sign_up(
 def cancel_sign_up(*, signup_id: int, now: datetime | None = None, by: Any = None) -> SignUp:
     """Give up a seat (or a place on the waiting list); the first person waiting gets the seat and is told.
 
-    ``by`` is an organiser cancelling for someone (then it is allowed after
-    the start too). Cancelling twice changes nothing. Raises SignUpRefused
-    after the event started, EventBusy.
+    ``by`` is an organiser cancelling for someone: the previous status is kept
+    so that ``undo_cancel_sign_up`` can give it back. Nobody cancels after the
+    start: then the organiser records the person absent or excused
+    (``record_attendance``). Cancelling twice changes nothing. Raises
+    SignUpRefused after the event started, EventBusy.
     """
     try:
         with transaction.atomic(durable=True):
@@ -572,14 +576,84 @@ def cancel_sign_up_in_transaction(*, signup_id: int, now: datetime, by: Any = No
     signup = SignUp.objects.select_for_update().get(pk=signup_id)
     if signup.status == SignUpStatus.CANCELLED:
         return signup
-    if by is None and now >= event.starts_at:
+    if now >= event.starts_at:
+        if by is not None:
+            raise SignUpRefused(
+                _("This meeting has started: record the person as absent or excused in the attendance instead.")
+            )
         raise SignUpRefused(_("This event has started: it can no longer be cancelled."))
+    signup.status_before_cancel = signup.status if by is not None else ""
     signup.status = SignUpStatus.CANCELLED
-    signup.save(update_fields=["status", "updated_at"])
+    signup.save(update_fields=["status", "status_before_cancel", "updated_at"])
     _promote_waiting(event, now=now)
     if by is not None:
-        record_change(actor=by, obj=event, action="signup_cancelled", changes={"signup": signup.pk})
+        record_change(
+            actor=by,
+            obj=event,
+            action="signup_cancelled",
+            changes={"signup": signup.pk, "status": signup.status_before_cancel},
+        )
     return signup
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What ``undo_cancel_sign_up`` gave back: ``seat_taken`` when the seat had gone and the person now waits."""
+
+    signup: SignUp
+    seat_taken: bool
+    position: int | None
+
+
+def undo_cancel_sign_up(*, by: Any, signup_id: int, now: datetime | None = None) -> Restored:
+    """Give back what an organiser's cancellation took: the seat, or the place on the waiting list.
+
+    Only before the start, and only for a cancellation by an organiser (not
+    one the person made). Seats are counted as in ``sign_up``: when the freed
+    seat was taken in the meantime and the event is full, the person goes
+    back on the waiting list at their old place in the queue (their first
+    sign-up time, so usually first). Raises SignUpRefused (why), EventBusy.
+    """
+    try:
+        with transaction.atomic(durable=True):
+            event_id = SignUp.objects.values_list("event_id", flat=True).get(pk=signup_id)
+            event = _lock_event(event_id)
+            signup = SignUp.objects.select_for_update().get(pk=signup_id)
+            now = now or timezone.now()
+            if signup.status != SignUpStatus.CANCELLED or not signup.status_before_cancel:
+                raise SignUpRefused(
+                    _("There is no cancellation to undo for %(name)s: the list changed since.") % {"name": signup.name}
+                )
+            if event.is_cancelled:
+                raise SignUpRefused(_("This event was cancelled."))
+            if now >= event.starts_at:
+                raise SignUpRefused(
+                    _("This meeting has started: record who came in the attendance instead of undoing.")
+                )
+            wanted = signup.status_before_cancel
+            full = event.capacity is not None and _seated_count(event) >= event.capacity
+            seat_taken = wanted in SEATED and full
+            signup.status = SignUpStatus.WAITING if wanted == SignUpStatus.WAITING or seat_taken else wanted
+            signup.status_before_cancel = ""
+            signup.save(update_fields=["status", "status_before_cancel", "updated_at"])
+            # A place given back on the waiting list may have a free seat in front of it.
+            _promote_waiting(event, now=now)
+            signup.refresh_from_db()
+            record_change(
+                actor=by,
+                obj=event,
+                action="signup_cancel_undone",
+                changes={"signup": signup.pk, "status": signup.status},
+            )
+            position = None
+            if signup.status == SignUpStatus.WAITING:
+                ahead = event.signups.filter(status=SignUpStatus.WAITING).filter(
+                    Q(queued_at__lt=signup.queued_at) | Q(queued_at=signup.queued_at, pk__lt=signup.pk)
+                )
+                position = ahead.count() + 1
+    except OperationalError as error:
+        raise EventBusy from error
+    return Restored(signup=signup, seat_taken=seat_taken and signup.status == SignUpStatus.WAITING, position=position)
 
 
 def invite_guest(*, by: Any, event: Event, name: str, email: str, language: str, role: str = "") -> SignUp:
@@ -588,7 +662,8 @@ def invite_guest(*, by: Any, event: Event, name: str, email: str, language: str,
     Raises EventInvalid (fields "name", "email") or EventBusy.
     """
     errors: dict[str, str] = {}
-    if not name.strip():
+    name, role = single_line(name), single_line(role)
+    if not name:
         errors["name"] = _("Give the guest's name.")
     try:
         validate_email(email.strip())
@@ -607,13 +682,14 @@ def invite_guest(*, by: Any, event: Event, name: str, email: str, language: str,
             if locked.capacity is not None and _seated_count(locked) >= locked.capacity:
                 raise EventInvalid({"email": _("The meeting is full: add seats before inviting a guest.")})
             guest = existing or SignUp(event=locked)
-            guest.name = name.strip()
+            guest.name = name
             guest.email = email.strip().lower()
             guest.language = language if language in LANGUAGES else settings.LANGUAGE_CODE
             guest.status = SignUpStatus.CONFIRMED
             guest.queued_at = timezone.now()
+            guest.status_before_cancel = ""
             guest.invited_by = by
-            guest.guest_role = role.strip()
+            guest.guest_role = role
             guest.token = new_token()
             guest.save()
             record_change(actor=by, obj=locked, action="guest_invited", changes={"guest": guest.name})
@@ -627,29 +703,76 @@ def invite_guest(*, by: Any, event: Event, name: str, email: str, language: str,
 # After the meeting
 
 
-def record_attendance(*, by: Any, event: Event, present: Collection[int], now: datetime | None = None) -> int:
-    """Mark who came: sign-ups in ``present`` (ids) attended, the other seat holders were absent.
+class Mark:
+    """What an organiser records for one person after the start."""
 
-    Only once the event has started. Returns how many were marked present.
-    Raises EventInvalid.
+    ATTENDED = "attended"
+    ABSENT = "absent"
+    EXCUSED = "excused"  # stored as a cancellation: the attendance tables show it as "excused"
+    CHOICES = (ATTENDED, ABSENT, EXCUSED)
+
+
+MARK_STATUS = {
+    Mark.ATTENDED: SignUpStatus.ATTENDED,
+    Mark.ABSENT: SignUpStatus.ABSENT,
+    Mark.EXCUSED: SignUpStatus.CANCELLED,
+}
+
+
+def mark_of(signup: SignUp) -> str:
+    """The mark ``signup`` has now ("" for a seat whose attendance is not recorded, or someone waiting)."""
+    return {
+        SignUpStatus.ATTENDED: Mark.ATTENDED,
+        SignUpStatus.ABSENT: Mark.ABSENT,
+        SignUpStatus.CANCELLED: Mark.EXCUSED,
+    }.get(signup.status, "")
+
+
+def markable(signup: SignUp) -> bool:
+    """Who gets a mark after the start: seat holders and those who cancelled (not people still waiting)."""
+    return signup.status != SignUpStatus.WAITING
+
+
+def record_attendance(
+    *,
+    by: Any,
+    event: Event,
+    marks: Mapping[int, str] | None = None,
+    present: Collection[int] = (),
+    now: datetime | None = None,
+) -> int:
+    """Record who came: ``marks`` maps sign-up ids to attended, absent or excused (see ``Mark``).
+
+    ``present`` is the short form "these came" (ids marked attended). Only
+    once the event has started; nothing else changes a sign-up then. A seat
+    holder without a mark is recorded absent; someone who cancelled and has
+    no mark stays excused. Changes no seat and tells nobody. Returns how many
+    came. Raises EventInvalid.
     """
+    marks = {**dict.fromkeys(present, Mark.ATTENDED), **(marks or {})}
     now = now or timezone.now()
     if now < event.starts_at:
         raise EventInvalid({"present": _("Attendance can be recorded once the meeting has started.")})
-    present_ids = set(present)
+    if any(mark not in Mark.CHOICES for mark in marks.values()):
+        raise EventInvalid({"present": _("Choose came, absent or excused for each person.")})
     with transaction.atomic():
-        seated = list(SignUp.objects.select_for_update().filter(event=event, status__in=SEATED))
-        unknown = present_ids - {signup.pk for signup in seated}
+        rows = [signup for signup in SignUp.objects.select_for_update().filter(event=event) if markable(signup)]
+        unknown = set(marks) - {signup.pk for signup in rows}
         if unknown:
-            raise EventInvalid({"present": _("Some people ticked are not on this meeting's list; reload the page.")})
-        for signup in seated:
-            status = SignUpStatus.ATTENDED if signup.pk in present_ids else SignUpStatus.ABSENT
+            raise EventInvalid({"present": _("Some people marked are not on this meeting's list; reload the page.")})
+        came = 0
+        for signup in rows:
+            if signup.pk not in marks and not signup.holds_seat:
+                continue  # cancelled beforehand and not marked: stays excused, as the person left it
+            status = MARK_STATUS[marks.get(signup.pk, Mark.ABSENT)]
+            came += int(status == SignUpStatus.ATTENDED)
             if signup.status != status or signup.attendance_recorded_by_id != getattr(by, "pk", None):
                 signup.status = status
+                signup.status_before_cancel = ""
                 signup.attendance_recorded_by = by
-                signup.save(update_fields=["status", "attendance_recorded_by", "updated_at"])
-        record_change(actor=by, obj=event, action="attendance", changes={"present": len(present_ids)})
-    return len(present_ids)
+                signup.save(update_fields=["status", "status_before_cancel", "attendance_recorded_by", "updated_at"])
+        record_change(actor=by, obj=event, action="attendance", changes={"present": came})
+    return came
 
 
 def save_minutes(*, by: Any, event: Event, agenda: str, minutes: str) -> Event:
@@ -672,7 +795,7 @@ def add_attachment(*, by: Any, event: Event, upload: UploadedFile) -> MinutesAtt
     if error:
         raise EventInvalid({"file": error})
     with transaction.atomic():
-        attachment = MinutesAttachment(event=event, uploaded_by=by, name=(upload.name or "file")[:200])
+        attachment = MinutesAttachment(event=event, uploaded_by=by, name=single_line(upload.name or "")[:200] or "file")
         attachment.file.save(upload.name or "file", upload, save=False)
         attachment.save()
         record_change(actor=by, obj=event, action="attachment_added", changes={"name": attachment.name})
@@ -713,7 +836,7 @@ def renew_calendar_feed(*, user: Any) -> CalendarFeed:
 def create_circle(*, name: str, members: Collection[tuple[Any, str]] = ()) -> Circle:
     """A group whose meetings are open to its members only (the groups of a later issue build on it)."""
     with transaction.atomic():
-        circle = Circle.objects.create(name=name)
+        circle = Circle.objects.create(name=single_line(name))
         for user, role in members:
             add_to_circle(circle=circle, user=user, role=role)
     return circle
@@ -731,6 +854,45 @@ def add_to_circle(*, circle: Circle, user: Any, role: str = CircleRole.MEMBER) -
         ):
             _seat_circle_members(_lock_event(event_id))
     return membership
+
+
+def remove_from_circle(*, circle: Circle, user: Any, by: Any = None) -> bool:
+    """Take a person out of a group: their seats and places at its coming meetings go, as if they cancelled.
+
+    From then on the group's meetings leave their personal calendar and they
+    no longer see the video links (past meetings they attended stay in their
+    history). The working groups use this when someone leaves. Returns False
+    when the person was not in the group. Raises EventBusy.
+    """
+    now = timezone.now()
+    try:
+        # Not durable: the working groups call it inside their own change.
+        with transaction.atomic():
+            deleted, _rows = CircleMember.objects.filter(circle=circle, user=user).delete()
+            if not deleted:
+                return False
+            coming = SignUp.objects.filter(
+                user=user,
+                event__circle=circle,
+                event__starts_at__gt=now,
+                status__in=(*SEATED, SignUpStatus.WAITING),
+            ).values_list("pk", flat=True)
+            for signup_id in list(coming):
+                cancel_sign_up_in_transaction(signup_id=signup_id, now=now)
+            record_change(actor=by, obj=circle, action="member_removed", changes={"person": user.pk})
+    except OperationalError as error:
+        raise EventBusy from error
+    return True
+
+
+def renew_circle_calendar(*, by: Any, circle: Circle) -> Circle:
+    """Give the group's calendar link a new key: the old link answers "not found" from now on."""
+    with transaction.atomic():
+        locked = Circle.objects.select_for_update().get(pk=circle.pk)
+        locked.calendar_token = new_token()
+        locked.save(update_fields=["calendar_token"])
+        record_change(actor=by, obj=locked, action="calendar_link_renewed")
+    return locked
 
 
 def upcoming_q(now: datetime) -> Q:

@@ -36,6 +36,7 @@ from coopsip.events.models import (
     Audience,
     CalendarFeed,
     Circle,
+    CircleMember,
     Event,
     MinutesAttachment,
     Series,
@@ -358,7 +359,18 @@ def personal_feed(request: Request, token: str) -> HttpResponse:
     ).select_related("event", "event__place")
     signups = signups.order_by("event__starts_at", "event_id")
     events = [signup.event for signup in signups]
-    seated = {signup.event_id for signup in signups if signup.holds_seat}
+    # A group's meetings carry their video link only while the person is in the group (or organises the meeting).
+    my_circles = set(CircleMember.objects.filter(user=feed.user).values_list("circle_id", flat=True))
+    seated = {
+        signup.event_id
+        for signup in signups
+        if signup.holds_seat
+        and (
+            signup.event.circle_id is None
+            or signup.event.circle_id in my_circles
+            or signup.event.organiser_id == feed.user_id
+        )
+    }
     # Events the person waits for are in the calendar as tentative, not as taken seats.
     waiting = {signup.event_id for signup in signups if signup.status == SignUpStatus.WAITING}
     return _calendar_response(
@@ -368,13 +380,16 @@ def personal_feed(request: Request, token: str) -> HttpResponse:
 
 @require_safe
 def circle_calendar(request: Request, token: str) -> HttpResponse:
-    """A group's meetings, with their video links: the link of this calendar is secret to the group."""
+    """A group's meetings, without their video links: a shared link cannot stop for one person who leaves.
+
+    Members find the meetings with their links in their personal feed; the
+    group's officers renew this link when it reached the wrong people.
+    """
     circle = Circle.objects.filter(calendar_token=token).first()
     if circle is None:
         raise Http404
     events = list(circle.events.select_related("place").order_by("starts_at", "pk"))
-    links = {event.pk for event in events}
-    return _calendar_response(request, name=circle.name, filename=f"group-{circle.pk}", events=events, links_for=links)
+    return _calendar_response(request, name=circle.name, filename=f"group-{circle.pk}", events=events, links_for=set())
 
 
 # ---------------------------------------------------------------------------

@@ -115,11 +115,13 @@ OBJECT_PAGES = [
     "events_organise:export",
     "events_organise:sheet",
     "events_organise:cancel_signup",
+    "events_organise:undo_cancel_signup",
     "events_organise:minutes",
     "events_organise:delete_attachment",
     "events_organise:guests",
     "events_organise:series_attendance",
     "events_organise:circle_attendance",
+    "events_organise:circle_calendar_link",
     # groupspace/tests/test_access.py: every page for every role, officers, and ids of another group
     "groupspace:polls",
     "groupspace:poll_create",

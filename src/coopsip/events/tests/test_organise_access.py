@@ -113,7 +113,8 @@ def event_urls(event: Event) -> list[str]:
     ]
     signup = event.signups.first()
     if signup is not None:
-        urls.append(reverse("events_organise:cancel_signup", kwargs={"pk": event.pk, "signup_pk": signup.pk}))
+        for name in ("cancel_signup", "undo_cancel_signup"):
+            urls.append(reverse(f"events_organise:{name}", kwargs={"pk": event.pk, "signup_pk": signup.pk}))
     if attachment is not None:
         urls.append(
             reverse("events_organise:delete_attachment", kwargs={"pk": event.pk, "attachment_pk": attachment.pk})
@@ -142,10 +143,11 @@ def test_others_may_not_reach_the_event_pages(personas: dict[str, User | None], 
     signup = sign_up(event, member)
     client = client_for(personas[role])
     for url in event_urls(event):
-        post_only = "/cancel/" in url and "/sign-ups/" in url
+        post_only = url.endswith("/undo-cancel/")
         get_only = url.endswith((".csv", "/sign-in-sheet/"))
         assert client.get(url).status_code == (405 if post_only else 403), url
-        assert client.post(url, {"present": [signup.pk]}).status_code == (405 if get_only else 403), url
+        posted = {f"mark_{signup.pk}": "excused", "confirm": "yes"}
+        assert client.post(url, posted).status_code == (405 if get_only else 403), url
     assert SignUp.objects.get(pk=signup.pk).status == "confirmed"
     assert Event.objects.get(pk=event.pk).cancelled_at is None
 
@@ -176,6 +178,29 @@ def test_attendance_tables_are_refused_to_others(personas: dict[str, User | None
     client = client_for(personas[role])
     assert client.get(reverse("events_organise:circle_attendance", kwargs={"pk": circle.pk})).status_code == 403
     assert client.get(reverse("events_organise:series_attendance", kwargs={"pk": series.pk})).status_code == 403
+
+
+@pytest.mark.parametrize("role", REFUSED)
+def test_the_group_calendar_link_page_is_refused_to_others(personas: dict[str, User | None], role: str) -> None:
+    # Lotte (member) is a plain member of the group: she may not see or renew its link either.
+    circle = services.create_circle(name="Werkgroep", members=[(personas["member"], CircleRole.MEMBER)])
+    token = circle.calendar_token
+    client = client_for(personas[role])
+    url = reverse("events_organise:circle_calendar_link", kwargs={"pk": circle.pk})
+    get = client.get(url)
+    assert get.status_code == 403
+    assert token not in get.content.decode()
+    assert client.post(url, {"confirm": "yes"}).status_code == 403
+    assert Circle.objects.get(pk=circle.pk).calendar_token == token
+
+
+def test_a_visitor_is_sent_to_log_in_from_the_group_calendar_link_page(db: Any) -> None:
+    circle = services.create_circle(name="Werkgroep")
+    url = reverse("events_organise:circle_calendar_link", kwargs={"pk": circle.pk})
+    for response in (client_for(None).get(url), client_for(None).post(url, {"confirm": "yes"})):
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+    assert Circle.objects.get(pk=circle.pk).calendar_token == circle.calendar_token
 
 
 def test_staff_reach_every_page(staff: User, member: User) -> None:
@@ -213,6 +238,7 @@ def test_the_secretary_of_the_group_reaches_its_meetings(staff: User, member: Us
         assert client.get(url).status_code in (200, 405), url
     assert client.get(reverse("events_organise:edit", kwargs={"pk": other.pk})).status_code == 403
     assert client.get(reverse("events_organise:circle_attendance", kwargs={"pk": circle.pk})).status_code == 200
+    assert client.get(reverse("events_organise:circle_calendar_link", kwargs={"pk": circle.pk})).status_code == 200
     assert client.get(reverse("events_organise:circles")).status_code == 403
     assert client.get(reverse("events_organise:create")).status_code == 403
 
@@ -232,11 +258,14 @@ def test_unknown_ids_are_404(staff: User, event: Event) -> None:
         assert client.get(reverse(f"events_organise:{name}", kwargs={"pk": 999999})).status_code == 404, name
     assert client.get(reverse("events_organise:series_attendance", kwargs={"pk": 999999})).status_code == 404
     assert client.get(reverse("events_organise:circle_attendance", kwargs={"pk": 999999})).status_code == 404
+    assert client.get(reverse("events_organise:circle_calendar_link", kwargs={"pk": 999999})).status_code == 404
     # A sign-up or an attachment of another event is not found through this one.
     other = make_event(staff, audience=Audience.PUBLIC)
     signup = sign_up(other, make_person("x@example.org"))
-    url = reverse("events_organise:cancel_signup", kwargs={"pk": event.pk, "signup_pk": signup.pk})
-    assert client.post(url).status_code == 404
+    for name in ("cancel_signup", "undo_cancel_signup"):
+        url = reverse(f"events_organise:{name}", kwargs={"pk": event.pk, "signup_pk": signup.pk})
+        assert client.get(url).status_code == (405 if name == "undo_cancel_signup" else 404), name
+        assert client.post(url, {"confirm": "yes"}).status_code == 404, name
     assert SignUp.objects.get(pk=signup.pk).status == "confirmed"
 
 
@@ -244,7 +273,7 @@ def test_it_rejects_wrong_methods(staff: User, member: User, event: Event) -> No
     client = client_for(staff)
     signup = sign_up(event, member)
     post_only = [
-        reverse("events_organise:cancel_signup", kwargs={"pk": event.pk, "signup_pk": signup.pk}),
+        reverse("events_organise:undo_cancel_signup", kwargs={"pk": event.pk, "signup_pk": signup.pk}),
         reverse("events_organise:delete_attachment", kwargs={"pk": event.pk, "attachment_pk": 1}),
     ]
     for url in post_only:
@@ -257,6 +286,11 @@ def test_it_rejects_wrong_methods(staff: User, member: User, event: Event) -> No
     ]
     for url in read_only:
         assert client.post(url).status_code == 405, url
+    for url in (
+        reverse("events_organise:cancel_signup", kwargs={"pk": event.pk, "signup_pk": signup.pk}),
+        reverse("events_organise:circle_calendar_link", kwargs={"pk": services.create_circle(name="G").pk}),
+    ):
+        assert client.put(url).status_code == 405, url
     for name in ("edit", "attendees", "minutes", "guests", "cancel_event"):
         assert client.put(reverse(f"events_organise:{name}", kwargs={"pk": event.pk})).status_code == 405, name
     assert client.delete(reverse("events_organise:create")).status_code == 405

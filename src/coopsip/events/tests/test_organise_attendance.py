@@ -83,7 +83,8 @@ def test_staff_see_every_group_with_its_calendar_link(staff: User, member: User)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Werkgroep wonen" in page
-    assert reverse("events:circle_calendar", kwargs={"token": circle.calendar_token}) in page
+    # The link itself is on its own page, where it can be renewed (events/tests/test_group_calendar.py).
+    assert reverse("events_organise:circle_calendar_link", kwargs={"pk": circle.pk}) in page
     assert reverse("events_organise:circle_attendance", kwargs={"pk": circle.pk}) in page
 
 

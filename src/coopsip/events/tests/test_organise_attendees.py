@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,15 +45,16 @@ def test_the_list_shows_seats_guests_and_the_waiting_line(staff: User, member: U
     assert "number 1 in line" in page and "number 2 in line" in page
     assert "On the waiting list" in page
     assert 'scope="col"' in page and 'scope="row"' in page
-    # Before the start there is nothing to tick.
-    assert 'name="present"' not in page
+    # Before the start there is nothing to mark; each sign-up can be cancelled after a confirmation page.
+    assert 'name="mark_' not in page
     assert "You can record who came once the meeting has started." in page
+    assert page.count("Cancel the sign-up…") == 4
 
 
 def test_attendance_is_refused_before_the_start(staff: User, member: User) -> None:
     event = make_event(staff)
     signup = sign_up(event, member)
-    response = client_for(staff).post(url("attendees", event), {"present": [signup.pk]})
+    response = client_for(staff).post(url("attendees", event), {f"mark_{signup.pk}": "attended"})
     assert response.status_code == 400
     assert "Attendance can be recorded once the meeting has started." in response.content.decode()
     assert status(signup) == "confirmed"
@@ -64,16 +66,16 @@ def test_the_organiser_records_who_came(member: User, nonmember: User, outsider:
     missed = sign_up(event, outsider)
     client = client_for(member)
     page = client.get(url("attendees", event)).content.decode()
-    assert f'id="id_present_{came.pk}"' in page
-    assert "checked" not in page  # nothing recorded yet: nothing ticked
-    response = client.post(url("attendees", event), {"present": [came.pk]})
+    assert f'name="mark_{came.pk}" value="attended"' in page
+    assert "checked" not in page  # nothing recorded yet: nothing marked
+    response = client.post(url("attendees", event), {f"mark_{came.pk}": "attended"})
     assert response.status_code == 303
     assert response["Location"] == url("attendees", event)
     assert (status(came), status(missed)) == ("attended", "absent")
     page = client.get(response["Location"]).content.decode()
     assert "Attendance is saved: 1 person came." in page
-    assert f'value="{came.pk}" id="id_present_{came.pk}" checked' in page
-    assert f'value="{missed.pk}" id="id_present_{missed.pk}" aria' in page
+    assert f'name="mark_{came.pk}" value="attended" id="id_mark_{came.pk}_0" checked' in page
+    assert f'name="mark_{missed.pk}" value="absent" id="id_mark_{missed.pk}_1" checked' in page
 
 
 def test_the_secretary_of_the_group_records_who_came(staff: User, member: User, nonmember: User) -> None:
@@ -82,18 +84,30 @@ def test_the_secretary_of_the_group_records_who_came(staff: User, member: User, 
     meeting = past_event(staff, audience=Audience.CIRCLE, circle=circle)
     lotte = meeting.signups.get(user=member)
     julien = meeting.signups.get(user=nonmember)
-    response = client_for(ines).post(url("attendees", meeting), {"present": [lotte.pk]})
+    response = client_for(ines).post(url("attendees", meeting), {f"mark_{lotte.pk}": "attended"})
     assert response.status_code == 303
     assert (status(lotte), status(julien)) == ("attended", "absent")
     assert SignUp.objects.get(pk=julien.pk).attendance_recorded_by == ines
 
 
-def test_someone_not_on_the_list_cannot_be_ticked(staff: User, member: User, nonmember: User) -> None:
+def test_someone_not_on_the_list_cannot_be_marked(staff: User, member: User, nonmember: User) -> None:
     event = past_event(staff)
     signup = sign_up(event, member)
     other = sign_up(make_event(staff, audience=Audience.PUBLIC), nonmember)
-    response = client_for(staff).post(url("attendees", event), {"present": [signup.pk, other.pk]})
+    with pytest.raises(services.EventInvalid):
+        services.record_attendance(by=staff, event=event, marks={signup.pk: "attended", other.pk: "attended"})
+    # Through the page, a mark for someone else's sign-up is not even read.
+    response = client_for(staff).post(url("attendees", event), {f"mark_{other.pk}": "attended"})
+    assert response.status_code == 303
+    assert (status(signup), status(other)) == ("absent", "confirmed")
+
+
+def test_a_mark_that_is_not_came_absent_or_excused_is_refused(staff: User, member: User) -> None:
+    event = past_event(staff)
+    signup = sign_up(event, member)
+    response = client_for(staff).post(url("attendees", event), {f"mark_{signup.pk}": "cancelled"})
     assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
     assert status(signup) == "confirmed"
 
 
@@ -106,8 +120,14 @@ def test_the_organiser_cancels_a_sign_up_and_the_next_one_gets_the_seat(
     client = client_for(staff)
     page = client.get(url("attendees", event)).content.decode()
     cancel = url("cancel_signup", event, signup_pk=seated.pk)
-    assert f'action="{cancel}"' in page
-    response = client.post(cancel)
+    assert f'href="{cancel}"' in page
+    confirmation = client.get(cancel)
+    assert confirmation.status_code == 200
+    text = confirmation.content.decode()
+    assert "Cancel the sign-up of Lotte Peeters?" in text
+    assert "It goes to the first person on the waiting list, Julien" in text
+    assert (status(seated), status(waiting)) == ("confirmed", "waiting")
+    response = client.post(cancel, {"confirm": "yes"})
     assert response.status_code == 303
     assert response["Location"] == url("attendees", event)
     assert (status(seated), status(waiting)) == ("cancelled", "confirmed")

@@ -338,8 +338,13 @@ def test_no_seat_is_handed_out_once_the_meeting_started(staff: User, on_commit) 
     services.sign_up(event_id=event.pk, user=second)
     mail.outbox.clear()
     with on_commit():
-        services.cancel_sign_up(signup_id=seat.pk, by=staff, now=event.starts_at + timedelta(minutes=30))
-    assert statuses(event)["Member1"] == SignUpStatus.WAITING
+        # Once started, an organiser no longer cancels: the person is marked excused, which frees no seat for anyone.
+        with pytest.raises(services.SignUpRefused):
+            services.cancel_sign_up(signup_id=seat.pk, by=staff, now=event.starts_at + timedelta(minutes=30))
+        services.record_attendance(
+            by=staff, event=event, marks={seat.pk: "excused"}, now=event.starts_at + timedelta(minutes=30)
+        )
+    assert statuses(event) == {"Member0": SignUpStatus.CANCELLED, "Member1": SignUpStatus.WAITING}
     assert mail.outbox == []
 
 
