@@ -21,6 +21,9 @@ from django.utils.translation import ngettext
 
 from coopsip.editions.models import Theme
 from coopsip.formation import engine, inputs
+from coopsip.formation.changes import ProposalChanges as ProposalChanges
+from coopsip.formation.changes import proposal_changes as proposal_changes
+from coopsip.formation.changes import published_run as published_run  # re-exported, as are the two above
 from coopsip.formation.engine.validate import member_violations
 from coopsip.formation.models import FormationRun, MemberRole, ProposedGroup, ProposedMember, RunStatus, Unplaced
 from coopsip.formation.reasons import Names, group_label, unplaced_text, violation_text
