@@ -155,7 +155,7 @@ def _locks_cost(report: dict[str, Any]) -> dict[str, Any] | None:
     if not isinstance(locks, dict) or locks.get("placed_without_locks") is None:
         return None
     without = int(locks["placed_without_locks"])
-    placed = int(report.get("assigned", 0))
+    placed = int(locks.get("placed", report.get("assigned", 0)))
     cost = locks.get("cost")
     return {"without": without, "placed": placed, "cost": int(cost) if cost is not None else max(0, without - placed)}
 
@@ -406,9 +406,6 @@ def rerun(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         % {"number": new.number, "previous": previous.number},
     )
     return see_other(_run_url(new))
-
-
-# Publishing and comparing two runs: ``publish_views``.
 
 
 # Publishing and comparing two runs: ``publish_views``.

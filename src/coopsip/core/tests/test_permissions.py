@@ -53,6 +53,7 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("events_organise:create", {}, {"staff"}),
     ("events_organise:create_series", {}, {"staff"}),
     ("events_organise:circles", {}, {"staff"}),
+    ("formation_staff:guide", {}, {"staff"}),
     ("notifications:preferences", {}, LOGGED_IN),
 ]
 # Pages that only answer POST, and pages that need an object.
@@ -93,6 +94,8 @@ OBJECT_PAGES = [
     "formation_staff:publish",
     "formation_staff:lock_group",
     "formation_staff:lock_member",
+    # formation/tests/test_review_dialog.py
+    "formation_staff:move_dialog",
     # registrations/tests/test_register.py and test_withdraw.py (a person's own registration)
     "registrations:register",
     "registrations:mine",

@@ -79,14 +79,18 @@ def test_staff_forms_groups_and_sees_them_with_the_people_left_out_and_why(
     assert "in person at Ghent" in html
     assert "monday evening" in html.lower()
     assert "Mod M1" in html and "Part P01" in html
-    # The people left out, each with the reason in words and a form to place them.
+    # The navigation by theme and office, with counts.
+    assert 'href="?cell=unplaced"' in html and "3 groups, 26 people" in html
+    # The people left out, each with the reason in words; no group can take them, so no form to place them.
+    html = client.get(run_url(run), {"cell": "unplaced"}).content.decode()
     assert "Tom Tuesday" in html and "Zoë Zorg" in html
     assert "Too few people share one of the time slots for Housing in Dutch (Ghent)" in html
     assert "No group in Dutch on these time slots for Care (Ghent): 1 people." in html
-    assert "Place in group" in html
+    assert html.count("No group can take this person without breaking a rule.") == 2
+    assert "Place in a group" not in html.split("</thead>")[-1]
     # The summary.
     assert "Share with a group" in html and "92.9 %" in html
-    assert "Gap to the best possible (bound)" in html
+    assert "Gap to the best possible" in html
 
     listing = client.get(reverse("formation_staff:runs", kwargs={"slug": edition.slug})).content.decode()
     assert "Run 1" in listing and "Sara Janssens" in listing and "Done" in listing
@@ -136,7 +140,8 @@ def test_placing_someone_who_is_not_available_at_the_groups_slot_is_refused_with
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert f"Moving Tom Tuesday to group {group.key} would break these rules:" in html
+    label = f"{group.key}: Housing, Ghent, Dutch, Monday evening"
+    assert f"Moving Tom Tuesday to group {label} would break these rules:" in html
     assert "Tom Tuesday is not available on Monday evening." in html
     assert 'role="alert"' in html
     assert state() == before
@@ -165,7 +170,11 @@ def test_taking_a_groups_only_moderator_away_is_refused(staff: User, done_run: F
         move_url(done_run), {"registration": moderator.registration_id, "group": target.pk, "role": "participant"}
     )
     assert response.status_code == 400
-    assert "it needs exactly one" in response.content.decode()
+    # The rule names which group: the one the moderator would leave.
+    assert (
+        f"Group {source.key}: Housing, Ghent, Dutch, Monday evening would have 0 moderators: it needs exactly one."
+        in (response.content.decode())
+    )
     assert state() == before
 
 
@@ -176,12 +185,13 @@ def test_a_move_that_keeps_every_rule_is_saved(staff: User, done_run: FormationR
         move_url(done_run), {"registration": member.registration_id, "group": target.pk, "role": "participant"}
     )
     assert response.status_code == 303
-    assert response["Location"] == f"{run_url(done_run)}#group-{target.key}"
+    cell = f"{target.theme_id}-{target.office_id}"
+    assert response["Location"] == f"{run_url(done_run)}?cell={cell}#group-{target.key}"
     member.refresh_from_db()
     assert member.group == target
     assert member.moved_by_staff
     page = client.get(response["Location"]).content.decode()
-    assert f"is now in group {target.key} as participant." in page
+    assert f"is now in group {target.key}: Housing, Ghent, Dutch, Monday evening as participant." in page
     assert "(moved by staff)" in page
 
 
@@ -290,7 +300,11 @@ def test_the_run_page_needs_the_same_queries_whatever_the_number_of_groups(
     staff: User, done_run: FormationRun, django_assert_num_queries: Any
 ) -> None:
     client = client_for(staff)
-    # Five for the session, the user, their groups and their second factor; then the run, its groups, their
-    # members, the people left out, and the names of themes and offices in the reasons: whatever their number.
-    with django_assert_num_queries(11):
+    # Five for the session, the user, their groups and their second factor; then the run, the cells (their counts,
+    # themes and offices), the people left out counted, and a page of groups (counted, then with their members).
+    with django_assert_num_queries(13):
         client.get(run_url(done_run))
+    # The people left out, a page at a time: counted, read, their registrations (with preferences and slots),
+    # themes and offices, and every group with its size.
+    with django_assert_num_queries(20):
+        client.get(run_url(done_run), {"cell": "unplaced"})
