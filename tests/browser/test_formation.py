@@ -14,13 +14,15 @@ import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from coopsip.accounts.models import User
 from coopsip.editions.models import Edition
+from coopsip.formation.changes import proposal_changes, published_run
 from coopsip.formation.models import FormationRun, RunStatus
 from coopsip.formation.tests.test_staff_access import make_formable_edition
-from coopsip.registrations.models import Registration, RegistrationStatus
+from coopsip.registrations.models import AvailabilitySlot, Registration, RegistrationStatus
 
 from .conftest import assert_accessible
 from .test_editions import log_in_with_totp
@@ -122,7 +124,9 @@ def test_a_staff_member_forms_groups_is_refused_a_move_that_breaks_a_rule_and_pu
 
     # The published run: no more changes offered.
     expect(page).to_have_url(f"{base}/en/staff/formation/runs/{run.pk}/")
-    expect(page.get_by_role("status")).to_have_text("The proposal is published: 26 people were proposed a group.")
+    expect(page.get_by_role("status")).to_have_text(
+        "The proposal is published: 26 people were proposed a group. 2 people without a group were told why."
+    )
     main = page.get_by_role("main")
     expect(main).to_contain_text("published on")
     expect(main).to_contain_text("by Sara Janssens")
@@ -144,3 +148,93 @@ def test_a_staff_member_forms_groups_is_refused_a_move_that_breaks_a_rule_and_pu
         ("Tom", RegistrationStatus.SUBMITTED),
         ("Zoë", RegistrationStatus.SUBMITTED),
     ]
+
+
+def test_a_staff_member_publishes_run_2_and_replaces_it_with_run_3_telling_only_the_people_whose_group_changes(
+    page: Page, live_server: Any, sara: User, totp_secret: str, edition: Edition
+) -> None:
+    base = live_server.url
+    log_in_with_totp(page, base, totp_secret)
+    User.objects.update(preferred_language="en")
+
+    # Run 1, then its re-run: run 2.
+    page.goto(f"/en/staff/formation/{edition.slug}/")
+    page.get_by_role("button", name="Form groups", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Formation run 1", timeout=RUN_TIMEOUT_MS)
+    page.get_by_role("button", name="Re-run keeping the locks").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Formation run 2", timeout=RUN_TIMEOUT_MS)
+    second = FormationRun.objects.get(edition=edition, number=2)
+    assert second.status == RunStatus.DONE, second.error
+
+    # Publish run 2: everyone is told, the two people left out why.
+    mail.outbox.clear()
+    page.get_by_role("main").get_by_role("link", name=re.compile("^Publish")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Publish run 2?")
+    page.get_by_role("main").get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("The proposal is published: 26 people were proposed a group.")
+    assert len(mail.outbox) == 28
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("This is the published proposal.")
+    expect(main.get_by_role("link", name=re.compile("^Publish"))).to_have_count(0)
+    assert_accessible(page)
+
+    # Since then, Tom can also meet on Monday evening, and Part P20 only on Tuesday morning.
+    tom = Registration.objects.get(edition=edition, user__email="tom@example.org")
+    p20 = Registration.objects.get(edition=edition, user__email="p20@example.org")
+    AvailabilitySlot.objects.create(registration=tom, weekday=0, part="evening")
+    p20.slots.all().delete()
+    AvailabilitySlot.objects.create(registration=p20, weekday=1, part="morning")
+
+    # The published run is re-run: run 3.
+    main.get_by_role("button", name="Re-run keeping the locks").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Formation run 3", timeout=RUN_TIMEOUT_MS)
+    third = FormationRun.objects.get(edition=edition, number=3)
+    assert third.status == RunStatus.DONE, third.error
+    changes = proposal_changes(second, third, only_active=True)
+    changed = {change.name for change in changes.people}
+    assert {"Tom Tuesday", "Part P20"} <= changed and changes.unchanged > 0
+
+    # Publishing it replaces run 2: the page lists exactly who changes, and how.
+    page.get_by_role("main").get_by_role("link", name=re.compile("^Publish")).click()
+    expect(page).to_have_url(f"{base}/en/staff/formation/runs/{third.pk}/publish/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Replace the published proposal?"))
+    confirm = page.get_by_role("main")
+    expect(confirm).to_contain_text("Run 2 is the published proposal")
+    table = confirm.get_by_role("table", name="Who changes, and how")
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(len(changes.people))
+    expect(rows.filter(has_text="Tom Tuesday")).to_contain_text("Gets a group")
+    expect(rows.filter(has_text="Part P20")).to_contain_text("Loses their group")
+    expect(rows.filter(has_text="Part P20")).to_contain_text("no group: Too few people share one of the time slots")
+    expect(confirm).to_contain_text(f"{changes.unchanged} people keep their group and role: they receive nothing.")
+    assert_accessible(page)
+    mail.outbox.clear()
+    confirm.get_by_role("button", name="Replace it with run 3").click()
+
+    # Only the people whose place changed are emailed; run 3 is the one published proposal.
+    expect(page).to_have_url(f"{base}/en/staff/formation/runs/{third.pk}/")
+    expect(page.get_by_role("status")).to_have_text(
+        f"Run 3 replaces run 2 as the published proposal: {len(changes.people)} people were told what changed."
+    )
+    assert_accessible(page)
+    emailed = {message.to[0] for message in mail.outbox}
+    expected = set(
+        Registration.objects.filter(pk__in=[c.registration_id for c in changes.people]).values_list(
+            "user__email", flat=True
+        )
+    )
+    assert emailed == expected and len(mail.outbox) == len(expected)
+    assert len(emailed) < 26  # nobody else: most keep their group and hear nothing
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert by_address["p20@example.org"].subject.endswith(": no group for now")
+    assert "Why, as group formation found it:" in by_address["p20@example.org"].body
+    assert published_run(edition) == third
+    second.refresh_from_db()
+    assert second.replaced_by == third and not second.is_published
+    assert Registration.objects.get(pk=tom.pk).status == RegistrationStatus.PROPOSED
+    assert Registration.objects.get(pk=p20.pk).status == RegistrationStatus.SUBMITTED
+
+    # Run 2's page says it was replaced.
+    page.goto(f"/en/staff/formation/runs/{second.pk}/")
+    expect(page.get_by_role("main")).to_contain_text("by run 3: no longer published")
+    assert_accessible(page)
