@@ -22,10 +22,14 @@ def _export(user: Any) -> dict[str, Any]:
     }
 
 
+def _erase(user: Any) -> None:
+    DateAnswer.objects.filter(user=user).delete()
+
+
 privacy.register(
     "groupspace",
     export=_export,
-    erase=lambda user: DateAnswer.objects.filter(user=user).delete(),
+    erase=_erase,
     models=("groupspace.DateAnswer",),
     # What a person wrote, proposed or shared with their group stays for the group, without their name.
     kept_models=("groupspace.DatePoll", "groupspace.Document", "groupspace.Thread", "groupspace.Post"),

@@ -30,15 +30,15 @@ def ranked_options(poll: DatePoll) -> list[OptionResult]:
             no=Count("answers", filter=Q(answers__answer=Availability.NO)),
         )
     )
-    options.sort(key=lambda o: (-o.yes, -o.maybe, o.starts_at, o.pk))  # type: ignore[attr-defined]
-    top = (options[0].yes, options[0].maybe) if options else None  # type: ignore[attr-defined]
+    options.sort(key=lambda o: (-o.yes, -o.maybe, o.starts_at, o.pk))
+    top = (options[0].yes, options[0].maybe) if options else None
     return [
         OptionResult(
             option=o,
-            yes=o.yes,  # type: ignore[attr-defined]
-            if_need_be=o.maybe,  # type: ignore[attr-defined]
-            no=o.no,  # type: ignore[attr-defined]
-            best=top is not None and top != (0, 0) and (o.yes, o.maybe) == top,  # type: ignore[attr-defined]
+            yes=o.yes,
+            if_need_be=o.maybe,
+            no=o.no,
+            best=top is not None and top != (0, 0) and (o.yes, o.maybe) == top,
         )
         for o in options
     ]

@@ -21,7 +21,8 @@ EXCERPT_CHARS = 300
 def _members(circle_id: int, *, except_id: int | None) -> list[Any]:
     from coopsip.accounts.models import User
 
-    return list(User.objects.filter(circle_memberships__circle_id=circle_id).exclude(pk=except_id).order_by("pk"))
+    members = User.objects.filter(circle_memberships__circle_id=circle_id).order_by("pk")
+    return list(members if except_id is None else members.exclude(pk=except_id))
 
 
 def _excerpt(text: str) -> str:

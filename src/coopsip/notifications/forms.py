@@ -15,5 +15,5 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for topic in notifications.topics():
             self.fields[topic.name] = forms.ChoiceField(
-                label=topic.label, choices=Delivery.choices, widget=forms.RadioSelect, initial=current[topic.name]
+                label=str(topic.label), choices=Delivery.choices, widget=forms.RadioSelect, initial=current[topic.name]
             )
