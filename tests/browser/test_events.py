@@ -184,38 +184,103 @@ def test_the_secretary_of_a_group_records_who_came_to_a_meeting_and_opens_the_si
     bram_row = table.get_by_role("row", name=re.compile("^Bram Wouters"))
     expect(anna_row).to_contain_text("Confirmed")
     expect(bram_row).to_contain_text("Confirmed")
-    anna_came = main.get_by_role("checkbox", name="came — Anna Claes")
-    bram_came = main.get_by_role("checkbox", name="came — Bram Wouters")
+    anna_came = main.get_by_role("radio", name="came — Anna Claes")
+    bram_came = main.get_by_role("radio", name="came — Bram Wouters")
+    bram_absent = main.get_by_role("radio", name="absent — Bram Wouters")
     expect(anna_came).not_to_be_checked()
     expect(bram_came).not_to_be_checked()
+    expect(main.get_by_role("radiogroup", name="Attendance of Anna Claes")).to_be_visible()
+    # The meeting has started: nobody's sign-up is cancelled any more, one click cannot wipe a record.
+    expect(main.get_by_role("link", name=re.compile("^Cancel the sign-up"))).to_have_count(0)
+    expect(main.get_by_role("button", name=re.compile("^Cancel the sign-up"))).to_have_count(0)
     assert_accessible(page)
 
     anna_came.check()
-    main.get_by_role("button", name="Save who came").click()
+    main.get_by_role("button", name="Save the attendance").click()
 
     expect(page).to_have_url(f"{live_server.url}/en/events/organise/{meeting.pk}/attendees/")
     expect(page.get_by_role("status")).to_have_text("Attendance is saved: 1 person came.")
     expect(anna_row).to_contain_text("Attended")
     expect(bram_row).to_contain_text("Absent")
     expect(anna_came).to_be_checked()
-    expect(bram_came).not_to_be_checked()
+    expect(bram_absent).to_be_checked()
     statuses = dict(meeting.signups.values_list("user__email", "status"))
     assert statuses == {"anna@example.org": SignUpStatus.ATTENDED, "bram@example.org": SignUpStatus.ABSENT}
     assert set(meeting.signups.values_list("attendance_recorded_by", flat=True)) == {sofie.pk}
     assert_accessible(page)
 
+    # Bram had sent word: the secretary marks him excused, by keyboard.
+    main.get_by_role("radio", name="excused — Bram Wouters").focus()
+    page.keyboard.press("Space")
+    main.get_by_role("button", name="Save the attendance").click()
+    expect(page.get_by_role("status")).to_have_text("Attendance is saved: 1 person came.")
+    expect(main.get_by_role("radio", name="excused — Bram Wouters")).to_be_checked()
+    expect(anna_came).to_be_checked()
+    assert meeting.signups.get(user=bram).status == SignUpStatus.CANCELLED
+
     page.get_by_role("navigation", name="Organising this event").get_by_role("link", name="Sign-in sheet").click()
     expect(page).to_have_url(f"{live_server.url}/en/events/organise/{meeting.pk}/sign-in-sheet/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Fair prices meeting")
     sheet = page.get_by_role("table", name=re.compile("^Sign-in sheet"))
-    # The two seat holders by name (attended and absent both hold a seat), then five blank lines.
-    expect(sheet.get_by_role("rowheader")).to_have_text(["Anna Claes", "Bram Wouters"])
-    expect(sheet.locator("tbody tr")).to_have_count(2 + 5)
+    # The seat holders by name (Bram, excused, no longer holds one), then five blank lines.
+    expect(sheet.get_by_role("rowheader")).to_have_text(["Anna Claes"])
+    expect(sheet.locator("tbody tr")).to_have_count(1 + 5)
     expect(page.get_by_role("button", name="Print this sheet")).to_be_visible()
     assert_accessible(page)
 
 
-# --- 4. The list of coming events, filtered by format -----------------------------------------------
+# --- 4. An organiser cancels a sign-up after a confirmation, then undoes it -------------------------
+
+
+def test_an_organiser_cancels_a_sign_up_after_confirming_and_undoes_it_when_the_seat_is_taken(
+    page: Page, live_server: Any, migration_rows: None
+) -> None:
+    ines = person("ines@example.org", "Ines", "Jacobs", number="100007")
+    lotte = person("lotte@example.org", "Lotte", "Peeters", number="100001")
+    marie = person("marie@example.org", "Marie", "Leclercq", number="100003")
+    event = make_event(ines, capacity=1, audience=Audience.MEMBERS, starts_at=timezone.now() + timedelta(days=5))
+    services.sign_up(event_id=event.pk, user=marie, notify=False)
+    services.sign_up(event_id=event.pk, user=lotte, notify=False)
+
+    # Ines organises the event (a member, not on the team).
+    log_in(page, ines.email)
+    page.goto(f"/en/events/organise/{event.pk}/attendees/")
+    main = page.get_by_role("main")
+    table = main.get_by_role("table", name=re.compile("^Everyone on the list"))
+    marie_row = table.get_by_role("row", name=re.compile("^Marie Leclercq"))
+    lotte_row = table.get_by_role("row", name=re.compile("^Lotte Peeters"))
+    expect(marie_row).to_contain_text("Confirmed")
+    expect(lotte_row).to_contain_text("number 1 in line")
+    assert_accessible(page)
+
+    marie_row.get_by_role("link", name="Cancel the sign-up… — Marie Leclercq").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel the sign-up of Marie Leclercq?")
+    expect(main).to_contain_text("It goes to the first person on the waiting list, Lotte Peeters")
+    assert SignUp.objects.get(user=marie).status == SignUpStatus.CONFIRMED  # the page itself changes nothing
+    assert_accessible(page)
+    main.get_by_role("button", name="Cancel the sign-up").click()
+
+    expect(page).to_have_url(f"{live_server.url}/en/events/organise/{event.pk}/attendees/")
+    expect(page.get_by_role("status")).to_contain_text("The sign-up of Marie Leclercq is cancelled.")
+    expect(marie_row).to_contain_text("Cancelled")
+    expect(lotte_row).to_contain_text("Confirmed")
+    assert_accessible(page)
+
+    marie_row.get_by_role("button", name="Undo the cancellation — Marie Leclercq").click()
+
+    # Lotte keeps the seat she was told about; Marie is first in line, and the page says so.
+    expect(page.get_by_role("status")).to_contain_text(
+        "the seat of Marie Leclercq was taken in the meantime and the event is full: "
+        "Marie Leclercq is back on the waiting list, number 1."
+    )
+    expect(marie_row).to_contain_text("number 1 in line")
+    expect(lotte_row).to_contain_text("Confirmed")
+    assert SignUp.objects.get(user=marie).status == SignUpStatus.WAITING
+    assert_accessible(page)
+
+
+# --- 5. The list of coming events, filtered by format -----------------------------------------------
 
 
 def test_a_visitor_filters_the_coming_events_by_format(page: Page, live_server: Any, migration_rows: None) -> None:
