@@ -25,10 +25,15 @@ setup: $(UV)
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --no-input
 
-## run: set up, load the demo data and serve http://127.0.0.1:8000
+## run: set up, load the demo data and serve http://127.0.0.1:8000, with the background worker beside it
+# Background tasks (a formation run, emails) go to the database queue and the worker runs them, as in
+# production: a request never waits for them, and the run page shows the run's progress. Ctrl+C stops both.
 run: setup
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Starting the background worker and the server (Ctrl+C stops both)."
+	TASKS_BACKEND=database $(PY) manage.py db_worker --queue-name "*" & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	TASKS_BACKEND=database $(PY) manage.py runserver 127.0.0.1:8000
 
 setup-test: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)

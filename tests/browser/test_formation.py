@@ -1,4 +1,4 @@
-"""Journey: a staff member forms the groups of an edition, tries a move that breaks a rule, and publishes.
+"""Journey: a staff member forms the groups of an edition, moves and locks someone in place (htmx), and publishes.
 
 The edition is the small one of the formation tests (``make_formable_edition``):
 26 people on Monday evening in Ghent form three groups of housing; Tom (free
@@ -39,7 +39,7 @@ def edition(migration_rows: None, settings: Any) -> Edition:
     return make_formable_edition()
 
 
-def test_a_staff_member_forms_groups_is_refused_a_move_that_breaks_a_rule_and_publishes(
+def test_a_staff_member_forms_groups_moves_and_locks_someone_in_place_and_publishes(
     page: Page, live_server: Any, sara: User, totp_secret: str, edition: Edition
 ) -> None:
     base = live_server.url
@@ -62,10 +62,12 @@ def test_a_staff_member_forms_groups_is_refused_a_move_that_breaks_a_rule_and_pu
     expect(page.get_by_role("heading", level=1)).to_contain_text("Formation run 1")
     expect(page.locator("progress")).to_have_count(0)
     main = page.get_by_role("main")
-    groups = list(run.groups.all())
+    groups = list(run.groups.select_related("theme", "office"))
     assert len(groups) == 3
-    proposed = main.get_by_role("region", name="Proposed groups")
-    expect(proposed.get_by_role("heading", level=4)).to_have_text([f"Group {group.key}" for group in groups])
+    # The navigation by theme and office, with counts; the page shows the groups of one theme × office.
+    expect(main.get_by_role("navigation", name="Groups by theme and office")).to_contain_text("3 groups, 26 people")
+    proposed = main.get_by_role("region", name=re.compile("^Proposed groups"))
+    expect(proposed.get_by_role("heading", level=3)).to_have_text([f"Group {group.key}" for group in groups])
     first = groups[0]
     first_group = proposed.locator(f"#group-{first.key}")
     expect(first_group).to_contain_text("in person at Ghent")
@@ -75,41 +77,59 @@ def test_a_staff_member_forms_groups_is_refused_a_move_that_breaks_a_rule_and_pu
     )
     expect(proposed).to_contain_text("Mod M1")
     expect(proposed).to_contain_text("Part P01")
-    # The two people left out, each with the reason in words.
+    expect(main.get_by_role("region", name="Summary")).to_contain_text("92.9 %")
+    assert_accessible(page)
+
+    # A move by keyboard only: "Move" opens the page's one dialog, which lists only the groups that break no rule.
+    by_size = sorted(groups, key=lambda group: (group.members.count(), group.key))
+    smallest, largest = by_size[0], by_size[-1]
+    member = largest.members.filter(role="participant").select_related("registration__user").first()
+    assert member is not None
+    name = member.registration.user.get_full_name()
+    proposed.locator(f"#group-{largest.key}").get_by_role("link", name=f"Move {name}").focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("heading", level=2)).to_have_text(f"Move {name}")
+    expect(dialog.get_by_role("radio", name=re.compile(f"^{largest.key}:"))).to_have_count(0)  # not their own
+    choice = dialog.get_by_role("radio", name=f"{smallest.key}: Housing, Ghent, Dutch, Monday evening")
+    choice.focus()
+    page.keyboard.press("Space")
+    expect(choice).to_be_checked()
+    dialog.get_by_role("button", name="Move", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("status")).to_have_text(
+        f"{name} is now in group {smallest.key}: Housing, Ghent, Dutch, Monday evening as participant."
+    )
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    # Only the two groups changed, in place: no reload.
+    expect(page).to_have_url(f"{base}/en/staff/formation/runs/{run.pk}/")
+    expect(proposed.locator(f"#group-{smallest.key}")).to_contain_text(f"{name} (moved by staff)")
+    expect(proposed.locator(f"#group-{largest.key}")).not_to_contain_text(name)
+    assert run.members.get(registration=member.registration).group == smallest
+
+    # Locking that person answers only their row.
+    proposed.locator(f"#group-{smallest.key}").get_by_role("button", name=f"Lock {name}").click()
+    row = proposed.locator(f"#member-{member.pk}")
+    expect(row.get_by_role("button", name=f"Unlock {name}")).to_be_visible()
+    expect(row).to_contain_text("locked")
+    member.refresh_from_db()
+    assert member.locked
+
+    # The two people left out, each with the reason in words; no group can take them.
+    main.get_by_role("link", name="People without a group").click()
     left_out = main.get_by_role("region", name="People without a group")
     tom_row = left_out.get_by_role("row").filter(has_text="Tom Tuesday")
     zoe_row = left_out.get_by_role("row").filter(has_text="Zoë Zorg")
     expect(left_out.get_by_role("table").locator("tbody tr")).to_have_count(2)
     expect(tom_row).to_contain_text("Too few people share one of the time slots for Housing in Dutch (Ghent)")
     expect(zoe_row).to_contain_text("No group in Dutch on these time slots for Care (Ghent): 1 people.")
-    expect(main.get_by_role("region", name="Summary")).to_contain_text("92.9 %")
-    assert_accessible(page)
-
-    # Tom is free only on Tuesday morning: the form warns before sending, and the move is refused.
+    expect(tom_row).to_contain_text("No group can take this person without breaking a rule.")
+    expect(left_out.get_by_role("link", name=re.compile("^Place in a group"))).to_have_count(0)
     tom = Registration.objects.get(edition=edition, user__email="tom@example.org")
-    # By keyboard only: choose the group in the select, Tab on to the button, Enter.
-    group_select = tom_row.get_by_label("Group", exact=True)
-    group_select.select_option(value=str(first.pk))
-    expect(tom_row).to_contain_text("This move would break these rules:")
-    group_select.focus()
-    place = tom_row.get_by_role("button", name="Place in group")
-    for _ in range(5):  # past the role select to the button
-        if place.evaluate("element => element === document.activeElement"):
-            break
-        page.keyboard.press("Tab")
-    expect(place).to_be_focused()
-    page.keyboard.press("Enter")
-    alert = page.get_by_role("alert")
-    expect(alert).to_contain_text(f"Moving Tom Tuesday to group {first.key} would break these rules:")
-    expect(alert.get_by_role("listitem")).to_contain_text(["Tom Tuesday is not available on Monday evening."])
-    expect(alert).to_contain_text("Nothing was changed.")
-    expect(alert).to_be_focused()
-    # Still left out, in the page and in the database.
-    expect(
-        page.get_by_role("region", name="People without a group").get_by_role("row").filter(has_text="Tom Tuesday")
-    ).to_be_visible()
     assert run.unplaced.filter(registration=tom).exists()
-    assert not run.members.filter(registration=tom).exists()
     assert_accessible(page)
 
     # Publishing: a confirmation page first.
@@ -130,10 +150,12 @@ def test_a_staff_member_forms_groups_is_refused_a_move_that_breaks_a_rule_and_pu
     main = page.get_by_role("main")
     expect(main).to_contain_text("published on")
     expect(main).to_contain_text("by Sara Janssens")
-    expect(main.get_by_role("button", name="Place in group")).to_have_count(0)
-    expect(main.get_by_role("button", name=re.compile("^Move"))).to_have_count(0)
+    expect(main.get_by_role("link", name=re.compile("^Move"))).to_have_count(0)
+    expect(main.get_by_role("button", name=re.compile("^Lock"))).to_have_count(0)
     expect(main.get_by_role("link", name="Publish", exact=True)).to_have_count(0)
+    main.get_by_role("link", name="People without a group").click()
     expect(main.get_by_role("region", name="People without a group")).to_contain_text("Tom Tuesday")
+    expect(main.get_by_role("link", name=re.compile("^Place in a group"))).to_have_count(0)
     assert_accessible(page)
 
     # In the database: every placed person's registration is "proposed", the two left out are not.
