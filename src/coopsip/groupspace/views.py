@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -50,14 +50,30 @@ def _add_errors(form: Any, errors: dict[str, str]) -> None:
         form.add_error(name if name in form.fields else None, message)
 
 
+def _group_page(circle: Circle) -> str:
+    """The working group's own page when the circle is a working group's (the groups app), else ""."""
+    group = getattr(circle, "working_group", None)  # no such group: Django's error is an AttributeError
+    if group is None:
+        return ""
+    try:
+        return reverse("groups:detail", kwargs={"pk": group.pk})
+    except NoReverseMatch:
+        return ""
+
+
 def _space(request: AuthenticatedRequest, circle: Circle, **context: Any) -> dict[str, Any]:
     user = request.user
     return {
         "circle": circle,
+        "group_url": _group_page(circle),
         "can_post": user.has_perm("groupspace.post", circle),
         "can_organise": user.has_perm("groupspace.organise", circle),
         **context,
     }
+
+
+def _is_member(request: AuthenticatedRequest, circle: Circle) -> bool:
+    return circle.memberships.filter(user=request.user).exists()
 
 
 def _when(option: DateOption) -> str:
@@ -112,17 +128,6 @@ def _poll_page(
     results = selectors.ranked_options(poll)
     options = sorted((r.option for r in results), key=lambda o: (o.starts_at, o.pk))
     labels = {option.pk: _when(option) for option in options}
-    is_member = (
-        request.user.has_perm("groupspace.post", circle) and circle.memberships.filter(user=request.user).exists()
-    )
-    if answer_form is None and is_member and poll.is_open:
-        answer_form = AnswerForm(
-            options=options, labels=labels, initial_answers=selectors.answers_of(poll=poll, user=request.user)
-        )
-    can_organise = request.user.has_perm("groupspace.organise", circle)
-    if choose_form is None and can_organise and poll.is_open:
-        choices = [(r.option.pk, labels[r.option.pk]) for r in results]
-        choose_form = ChooseForm(option_choices=choices, initial={"option": choices[0][0] if choices else None})
     context = _space(
         request,
         circle,
@@ -130,10 +135,17 @@ def _poll_page(
         results=[(r, labels[r.option.pk]) for r in results],
         options=[(option, labels[option.pk]) for option in options],
         grid=selectors.answer_grid(poll=poll, options=options),
-        answer_form=answer_form if poll.is_open else None,
-        choose_form=choose_form if poll.is_open else None,
-        is_member=is_member,
+        is_member=_is_member(request, circle),
     )
+    if poll.is_open and context["is_member"] and answer_form is None:
+        answer_form = AnswerForm(
+            options=options, labels=labels, initial_answers=selectors.answers_of(poll=poll, user=request.user)
+        )
+    if poll.is_open and context["can_organise"] and choose_form is None:
+        choices = [(r.option.pk, labels[r.option.pk]) for r in results]
+        choose_form = ChooseForm(option_choices=choices, initial={"option": choices[0][0] if choices else None})
+    context["answer_form"] = answer_form if poll.is_open else None
+    context["choose_form"] = choose_form if poll.is_open else None
     return render(request, "groupspace/poll.html", context, status=status)
 
 
@@ -222,9 +234,9 @@ def documents(request: AuthenticatedRequest, circle_pk: int) -> HttpResponse:
     page = Paginator(selectors.documents_of(circle.pk), DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = _space(request, circle, page=page, form=form)
     # The same answer as ``groupspace.delete_document`` per row, without a query per row.
-    is_member = circle.memberships.filter(user=request.user).exists()
+    mine = _is_member(request, circle)
     context["deletable"] = {
-        d.pk for d in page if context["can_organise"] or (is_member and d.added_by_id == request.user.pk)
+        d.pk for d in page if context["can_organise"] or (mine and d.added_by_id == request.user.pk)
     }
     return render(request, "groupspace/documents.html", context, status=400 if form.errors else 200)
 
