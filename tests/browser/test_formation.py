@@ -260,3 +260,14 @@ def test_a_staff_member_publishes_run_2_and_replaces_it_with_run_3_telling_only_
     page.goto(f"/en/staff/formation/runs/{second.pk}/")
     expect(page.get_by_role("main")).to_contain_text("by run 3: no longer published")
     assert_accessible(page)
+
+    # Compared, runs 2 and 3 show the same people placed differently.
+    page.get_by_role("main").get_by_role("link", name="Compare two runs").click()
+    page.get_by_label("First run").select_option(label="Run 2")
+    page.get_by_label("Second run").select_option(label="Run 3")
+    page.get_by_role("main").get_by_role("button", name="Compare", exact=True).click()
+    people = page.get_by_role("region", name="Who is placed differently")
+    expect(people.get_by_role("table").locator("tbody tr")).to_have_count(len(changes.people))
+    expect(people.get_by_role("row").filter(has_text="Tom Tuesday")).to_contain_text("A group only in the second run")
+    expect(page.get_by_role("region", name="Groups that differ")).to_be_visible()
+    assert_accessible(page)

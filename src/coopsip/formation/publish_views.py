@@ -133,6 +133,9 @@ def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     formation_run = _run_for(request, pk)
     if request.method == "GET":
         return _publish_page(request, formation_run)
+    if formation_run.replaced_at is not None:
+        alert = _("This proposal was replaced by another run: it can no longer be published. Nothing was sent.")
+        return _publish_page(request, formation_run, alert=alert, status=400)
     if formation_run.published_at is not None:
         messages.info(request, _("This proposal was already published: nothing was sent again."))
         return see_other(_run_url(formation_run))

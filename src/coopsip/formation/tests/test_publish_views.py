@@ -206,6 +206,11 @@ def test_replacing_the_published_proposal_lists_and_emails_exactly_who_changes(
     old_page = client.get(run_url(done_run)).content.decode()
     assert "replaced on" in old_page and "by run 2: no longer published" in old_page
     assert "It can no longer be published" in client.get(publish_url(done_run)).content.decode()
+    mail.outbox.clear()
+    with on_commit():
+        again = client.post(publish_url(done_run), {"confirmed": confirmed})
+    assert again.status_code == 400 and "it can no longer be published" in again.content.decode()
+    assert mail.outbox == [] and published_run(done_run.edition) == second
     runs_page = client.get(reverse("formation_staff:runs", kwargs={"slug": done_run.edition.slug})).content.decode()
     assert runs_page.count("published now") == 1 and "then replaced" in runs_page
 
