@@ -122,3 +122,27 @@ def test_cancellations_racing_with_sign_ups_promote_one_waiting_person_per_freed
     promoted = SignUp.objects.filter(event=event, promoted_at__isnull=False)
     assert sorted(promoted.values_list("user_id", flat=True)) == sorted(first_waiting)
     assert not SignUp.objects.filter(event=event, user__in=newcomers, status=SignUpStatus.CONFIRMED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undoing_cancellations_while_others_sign_up_never_seats_more_than_the_seats(tmp_path: Path) -> None:
+    seats = 20
+    seated, newcomers = make_members(seats, "u"), make_members(30, "m")
+    organiser = make_person("organiser@example.org")
+    event = make_event(capacity=seats)
+    signups = [services.sign_up(event_id=event.pk, user=person) for person in seated]
+    for signup in signups[:10]:
+        services.cancel_sign_up(signup_id=signup.pk, by=organiser)
+    calls: list[Callable[[], Any]] = []
+    for signup, newcomer in zip(signups[:10], newcomers, strict=False):
+        calls.append(lambda signup=signup: services.undo_cancel_sign_up(by=organiser, signup_id=signup.pk))
+        calls.append(lambda newcomer=newcomer: services.sign_up(event_id=event.pk, user=newcomer))
+    calls += [
+        lambda newcomer=newcomer: services.sign_up(event_id=event.pk, user=newcomer) for newcomer in newcomers[10:]
+    ]
+    with threads_on_a_file_database(tmp_path):
+        failures = all_at_once(calls)
+    assert failures == []
+    # Ten seats were free for 40 people asking at once: 20 seated in all, the other 30 wait, nobody is lost.
+    assert counts(event) == {SignUpStatus.CONFIRMED: seats, SignUpStatus.WAITING: 30}
+    assert not SignUp.objects.filter(event=event, status=SignUpStatus.CANCELLED).exists()
