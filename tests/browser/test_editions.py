@@ -318,14 +318,14 @@ def test_a_staff_member_copies_the_last_edition_into_a_new_one_and_publishes_it(
     page.get_by_role("link", name="Publish…").click()
     expect(page).to_have_url(f"{base}/en/staff/editions/{new.pk}/publish/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Publish “{title.en}”?")
-    expect(page.get_by_role("main")).to_contain_text(
-        f"It replaces “{built.title.en}” as the current edition in Belgium."
-    )
+    # The current edition is running: keeping it on the home page is offered first; she makes the new one current.
+    expect(page.get_by_role("main")).to_contain_text(f"“{built.title.en}” is the current edition in Belgium")
+    expect(page.get_by_role("main")).to_contain_text("It replaces the edition above.")
     assert_accessible(page)
-    page.get_by_role("main").get_by_role("button", name="Publish", exact=True).click()
+    page.get_by_role("main").get_by_role("button", name="Publish and make it current", exact=True).click()
 
     expect(page).to_have_url(f"{base}/en/staff/editions/{new.pk}/")
-    expect(page.get_by_role("status")).to_have_text("The edition is published.")
+    expect(page.get_by_role("status")).to_have_text("The edition is published and is now the current edition.")
     expect(page.get_by_role("main")).to_contain_text("current edition in Belgium")
     assert_accessible(page)
 

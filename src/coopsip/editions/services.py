@@ -490,15 +490,36 @@ def update_edition(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -
 
 
 @transaction.atomic
-def publish_edition(*, actor: Any, edition: Edition) -> Edition:
-    """Publish ``edition`` now and make it the current edition of each of its countries."""
+def publish_edition(*, actor: Any, edition: Edition, make_current: bool = True) -> Edition:
+    """Publish ``edition`` now: visitors see its pages and it joins the archive.
+
+    With ``make_current`` it also becomes the current edition (the one the home page presents) of
+    each of its countries, replacing the edition there. Without it, it only becomes current where
+    no edition is current; elsewhere the current edition stays: an edition published ahead of time
+    (its registration not open yet) waits until staff make it current (``make_edition_current``),
+    so the edition whose registration is open or whose groups are running stays on the home page.
+    """
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     if edition.published_at is None:
         edition.published_at = timezone.now()
         edition.save(update_fields=["published_at", "updated_at"])
+    taken = set(CurrentEdition.objects.filter(country__in=edition.countries).values_list("country", flat=True))
+    countries = [code for code in edition.countries if make_current or code not in taken]
+    for country in countries:
+        CurrentEdition.objects.update_or_create(country=country, defaults={"edition": edition})
+    record_change(actor=actor, obj=edition, action="published", changes={"countries": countries})
+    return edition
+
+
+@transaction.atomic
+def make_edition_current(*, actor: Any, edition: Edition) -> Edition:
+    """Make the published ``edition`` the current edition of each of its countries (the home page presents it)."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.published_at is None:
+        raise EditionRuleBroken({"__all__": _("Publish the edition first: visitors cannot see a draft.")})
     for country in edition.countries:
         CurrentEdition.objects.update_or_create(country=country, defaults={"edition": edition})
-    record_change(actor=actor, obj=edition, action="published", changes={"countries": edition.countries})
+    record_change(actor=actor, obj=edition, action="made_current", changes={"countries": edition.countries})
     return edition
 
 

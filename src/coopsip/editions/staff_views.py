@@ -37,6 +37,7 @@ from coopsip.editions import services
 from coopsip.editions.models import (
     CurrentEdition,
     Edition,
+    EditionStatus,
     FaqItem,
     Phase,
     PublicSession,
@@ -57,6 +58,7 @@ from coopsip.editions.staff_forms import (
     ThemeForm,
     ThemeOfficeForm,
 )
+from coopsip.editions.validation import stale_years
 from coopsip.places.models import Country
 
 T = TypeVar("T")
@@ -293,6 +295,7 @@ def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         .select_related("extends__edition")
         .prefetch_related(Prefetch("theme_offices", ThemeOffice.objects.select_related("office")), "resources")
     )
+    current_rows = list(CurrentEdition.objects.filter(edition=edition))
     context = {
         "edition": edition,
         "edition_missing": _missing_languages(edition, "title", "intro", "outcomes"),
@@ -301,36 +304,112 @@ def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "resources": edition.resources.all(),
         "sessions": edition.public_sessions.all(),
         "faq": [(item, _missing_languages(item, "question", "answer")) for item in edition.faq.all()],
-        "current_in": [row.get_country_display() for row in CurrentEdition.objects.filter(edition=edition)],
+        "current_in": [row.get_country_display() for row in current_rows],
+        "current_elsewhere": [
+            row
+            for row in CurrentEdition.objects.filter(country__in=edition.countries).select_related("edition")
+            if row.edition_id != edition.pk
+        ],
+        "not_current_in": [
+            str(Country(code).label) for code in edition.countries if code not in {row.country for row in current_rows}
+        ],
+        "stale_years": stale_year_notes(edition),
         "preview_url": _preview_url(edition),
     }
     return render(request, "editions/staff/dashboard.html", context)
 
 
+def stale_year_notes(edition: Edition) -> list[str]:
+    """Warnings for an introduction that still names years before the edition (often copied from last year)."""
+    return [
+        _(
+            "The introduction in %(language)s names %(years)s, before this edition starts: "
+            "check it is not left over from the edition it was copied from."
+        )
+        % {"language": LANGUAGE_NAMES[code], "years": ", ".join(map(str, years))}
+        for code, years in stale_years(edition).items()
+    ]
+
+
+def _still_current(row: CurrentEdition, edition: Edition) -> bool:
+    """Whether ``row``'s edition should stay on the home page rather than give way to ``edition``:
+    its registration is open or its groups are running, or it is announced and comes first."""
+    other = row.edition
+    if other.starts_on > edition.starts_on:
+        return False
+    return other.status in (EditionStatus.ANNOUNCED, EditionStatus.REGISTRATION_OPEN, EditionStatus.RUNNING)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Publish an edition, and make it current (on the home page) now or later.
+
+    A published edition that is not current waits: the home page keeps presenting the edition
+    whose registration is open or whose groups are running, until staff make this one current
+    (this same page, reached by "Make current…" on the edition's page).
+    """
     edition = _edition_for(request, pk)
+    already_published = edition.published_at is not None
     if request.method == "POST":
-        services.publish_edition(actor=request.user, edition=edition)
-        messages.success(request, _("The edition is published."))
+        make_current = request.POST.get("make_current") == "yes"
+        if already_published and make_current:
+            services.make_edition_current(actor=request.user, edition=edition)
+            messages.success(request, _("The edition is now the current edition: the home page presents it."))
+        elif not already_published:
+            services.publish_edition(actor=request.user, edition=edition, make_current=make_current)
+            if make_current:
+                messages.success(request, _("The edition is published and is now the current edition."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The edition is published. The home page still presents the current edition "
+                        "until you make this one current."
+                    ),
+                )
         return redirect(_dashboard_url(edition))
-    replaced = CurrentEdition.objects.filter(country__in=edition.countries).exclude(edition=edition)
+    replaced = list(
+        CurrentEdition.objects.filter(country__in=edition.countries).exclude(edition=edition).select_related("edition")
+    )
     countries = ", ".join(str(Country(code).label) for code in edition.countries)
     notes = [
-        _("It becomes the current edition in: %(countries)s.") % {"countries": countries},
-        *[
-            _("It replaces “%(edition)s” as the current edition in %(country)s.")
-            % {"edition": row.edition, "country": row.get_country_display()}
-            for row in replaced.select_related("edition")
-        ],
+        _("“%(edition)s” is the current edition in %(country)s (%(status)s): the home page presents it.")
+        % {"edition": row.edition, "country": row.get_country_display(), "status": row.edition.status.label}
+        for row in replaced
     ]
+    keep_recommended = any(_still_current(row, edition) for row in replaced)
+    current_choice = {
+        "value": "yes",
+        "label": _("Publish and make it current") if not already_published else _("Make it current"),
+        "help": _("The home page presents it in: %(countries)s.") % {"countries": countries}
+        + (" " + _("It replaces the edition above.") if replaced else ""),
+    }
+    wait_choice = {
+        "value": "no",
+        "label": _("Publish, keep the current edition on the home page"),
+        "help": _(
+            "Its pages and the archive show it now. Make it current later with “Make current…” on its page, "
+            "for example when its registration opens."
+        ),
+    }
+    if already_published:
+        choices = [current_choice]
+        title = _("Make “%(edition)s” the current edition?") % {"edition": edition}
+    elif keep_recommended:
+        choices = [wait_choice, current_choice]
+        notes.append(_("Its registration or its groups are still under way, so we suggest keeping it there for now."))
+        title = _("Publish “%(edition)s”?") % {"edition": edition}
+    else:
+        choices = [current_choice, wait_choice] if replaced else [current_choice]
+        title = _("Publish “%(edition)s”?") % {"edition": edition}
     return _confirm_page(
         request,
         edition=edition,
-        title=_("Publish “%(edition)s”?") % {"edition": edition},
+        title=title,
         notes=notes,
-        button=_("Publish"),
+        warnings=stale_year_notes(edition),
+        choices=choices,
         preview_url=_preview_url(edition),
     )
 
@@ -364,6 +443,7 @@ _ACTIONS = {
     "changed": gettext_lazy("changed"),
     "published": gettext_lazy("published"),
     "unpublished": gettext_lazy("back to draft"),
+    "made_current": gettext_lazy("made current"),
     "part_deleted": gettext_lazy("deleted a part"),
 }
 _DIFF_ACTIONS = {"created", "changed", "part_deleted"}

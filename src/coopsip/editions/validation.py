@@ -6,6 +6,7 @@ hold on one row (a phase ends after it starts) are database constraints too.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django.utils.formats import date_format
@@ -47,3 +48,24 @@ def extension_errors(edition: Edition, extends: Theme | None) -> dict[str, str]:
     if extends is not None and (extends.edition_id == edition.pk or extends.edition.starts_on >= edition.starts_on):
         return {"extends": _("A theme can only continue a theme of an earlier edition.")}
     return {}
+
+
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+
+
+def stale_years(edition: Edition, *, languages: tuple[str, ...] = ("nl", "fr", "en")) -> dict[str, list[int]]:
+    """Years the introduction names that are before the edition starts, per language code.
+
+    An introduction copied from last year's edition often still names last year's dates
+    ("registration until 10 January 2021"); staff are warned, not stopped: a year in the
+    past can be right ("since 2017").
+    """
+    found: dict[str, list[int]] = {}
+    if not edition.starts_on:
+        return found
+    for code in languages:
+        text = getattr(edition, f"intro_{code}", "") or ""
+        years = sorted({int(year) for year in _YEAR.findall(text) if int(year) < edition.starts_on.year})
+        if years:
+            found[code] = years
+    return found

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import client_for
 from coopsip.core.models import ChangeRecord
 from coopsip.editions.models import CurrentEdition, Edition, FaqItem, Phase, PhaseKind, Theme, ThemeOffice
+from coopsip.editions.selectors import current_edition
 from coopsip.editions.services import publish_edition, update_edition
 from coopsip.editions.tests.test_staff_access import brussels, make_edition, make_full_edition
 from coopsip.places.models import Office
@@ -324,11 +326,12 @@ def test_publishing_another_edition_for_the_same_country_replaces_it(staff: Any)
     new = make_edition("2021-2022", year=2021)
     client = client_for(staff)
     url = reverse("editions_staff:publish", kwargs={"pk": new.pk})
-    assert (
-        "It replaces “Smart in Progress 2020-2021” as the current edition in Belgium."
-        in client.get(url).content.decode()
-    )
-    client.post(url)
+    page = client.get(url).content.decode()
+    assert "“Smart in Progress 2020-2021” is the current edition in Belgium (closed)" in page
+    assert "It replaces the edition above." in page
+    # The old edition is over: making the new one current is the first choice.
+    assert page.index('value="yes"') < page.index('value="no"')
+    client.post(url, {"make_current": "yes"})
     assert {row.country: row.edition for row in CurrentEdition.objects.all()} == {"BE": new, "FR": old}
     assert CurrentEdition.objects.filter(country="BE").count() == 1
 
@@ -388,5 +391,77 @@ def test_the_dashboard_keeps_a_fixed_number_of_queries(staff: Any, django_assert
         FaqItem.objects.create(edition=edition, question_nl=f"Vraag {number}", answer_nl="Antwoord")
         Theme.objects.create(edition=edition, slug=f"thema-{number}", title_nl=f"Thema {number}")
     client = client_for(staff)
-    with django_assert_num_queries(14):
+    # One more than before issue 11: the edition current elsewhere in its countries, if any.
+    with django_assert_num_queries(15):
         assert client.get(reverse("editions_staff:dashboard", kwargs={"pk": edition.pk})).status_code == 200
+
+
+def _open_edition(staff: Any) -> Edition:
+    """The edition on the home page, its registration open now."""
+    today = timezone.localdate()
+    edition = make_edition(
+        "lopend",
+        starts_on=today + timedelta(days=20),
+        ends_on=today + timedelta(days=200),
+        registration_opens_at=timezone.now() - timedelta(days=1),
+        registration_closes_at=timezone.now() + timedelta(days=15),
+    )
+    return publish_edition(actor=staff, edition=edition)
+
+
+def test_publishing_a_future_edition_keeps_the_one_whose_registration_is_open_on_the_home_page(staff: Any) -> None:
+    # Issue 11, point 12: publishing a future edition took the open one off the home page at once.
+    open_edition = _open_edition(staff)
+    today = timezone.localdate()
+    future = make_edition("volgend", starts_on=today + timedelta(days=400), ends_on=today + timedelta(days=600))
+    client = client_for(staff)
+    url = reverse("editions_staff:publish", kwargs={"pk": future.pk})
+    page = client.get(url).content.decode()
+    assert "(registration open): the home page presents it" in page
+    assert "we suggest keeping it there for now" in page
+    assert page.index('value="no"') < page.index('value="yes"')  # keeping it is the first choice
+
+    response = client.post(url, {"make_current": "no"}, follow=True)
+    future.refresh_from_db()
+    assert future.is_published
+    assert current_edition(country="BE") == open_edition
+    html = response.content.decode()
+    assert "The home page still presents the current edition" in html
+    assert "Published, but not the current edition in Belgium" in html
+    assert "Make current…" in html
+
+    # Later, when its registration opens, Sara makes it current.
+    assert "Make “" in client.get(url).content.decode()
+    client.post(url, {"make_current": "yes"})
+    assert current_edition(country="BE") == future
+    assert ChangeRecord.objects.filter(action="made_current").count() == 1
+
+
+def test_an_empty_post_publishes_without_taking_the_current_edition_off_the_home_page(staff: Any) -> None:
+    open_edition = _open_edition(staff)
+    future = make_edition("volgend", year=timezone.localdate().year + 2)
+    client_for(staff).post(reverse("editions_staff:publish", kwargs={"pk": future.pk}))
+    assert current_edition(country="BE") == open_edition
+
+
+def test_a_copied_introduction_that_names_last_years_dates_is_flagged(staff: Any) -> None:
+    source = make_edition(
+        intro_nl="Schrijf je in tot 10 januari 2021. De groepen starten in 2021.",
+        intro_fr="Inscris-toi jusqu'au 10 janvier 2021.",
+    )
+    client = client_for(staff)
+    data = {"slug": "2021-2022", "title_nl": "SIP 2021-2022", "starts_on": "2021-11-01", "ends_on": "2022-04-30"}
+    client.post(reverse("editions_staff:copy", kwargs={"pk": source.pk}), data)
+    copy = Edition.objects.get(slug="2021-2022")
+    copy.refresh_from_db()
+    assert "2021" in copy.intro_nl  # copied as is
+    # 2021 is the year the new edition starts in: not flagged. Make the copy start in 2022 to see the warning.
+    Edition.objects.filter(pk=copy.pk).update(starts_on=date(2022, 1, 1), ends_on=date(2022, 6, 30))
+    dashboard = client.get(reverse("editions_staff:dashboard", kwargs={"pk": copy.pk})).content.decode()
+    assert "The introduction in Dutch names 2021, before this edition starts" in dashboard
+    assert "The introduction in French names 2021" in dashboard
+    publish_page = client.get(reverse("editions_staff:publish", kwargs={"pk": copy.pk})).content.decode()
+    assert "The introduction in Dutch names 2021" in publish_page
+    Edition.objects.filter(pk=copy.pk).update(intro_nl="Schrijf je in.", intro_fr="")
+    dashboard = client.get(reverse("editions_staff:dashboard", kwargs={"pk": copy.pk})).content.decode()
+    assert "The introduction in" not in dashboard
