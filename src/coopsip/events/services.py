@@ -712,7 +712,7 @@ class Mark:
     CHOICES = (ATTENDED, ABSENT, EXCUSED)
 
 
-MARK_STATUS = {
+MARK_STATUS: dict[str, str] = {
     Mark.ATTENDED: SignUpStatus.ATTENDED,
     Mark.ABSENT: SignUpStatus.ABSENT,
     Mark.EXCUSED: SignUpStatus.CANCELLED,
@@ -721,11 +721,8 @@ MARK_STATUS = {
 
 def mark_of(signup: SignUp) -> str:
     """The mark ``signup`` has now ("" for a seat whose attendance is not recorded, or someone waiting)."""
-    return {
-        SignUpStatus.ATTENDED: Mark.ATTENDED,
-        SignUpStatus.ABSENT: Mark.ABSENT,
-        SignUpStatus.CANCELLED: Mark.EXCUSED,
-    }.get(signup.status, "")
+    marks: dict[str, str] = {status: mark for mark, status in MARK_STATUS.items()}
+    return marks.get(signup.status, "")
 
 
 def markable(signup: SignUp) -> bool:
