@@ -8,4 +8,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and meetings")
 
     def ready(self) -> None:
+        from coopsip.core import personal_home
         from coopsip.events import privacy  # noqa: F401  (registers its personal data)
+        from coopsip.events.home import home_items
+
+        personal_home.register("events", home_items, order=40)

@@ -185,6 +185,8 @@ class Seat(models.Model):
     decline_text = models.CharField(_("in their words"), max_length=1000, blank=True)
     commitment_text = models.TextField(_("commitment accepted"), blank=True)
     commitment_language = models.CharField(_("language"), max_length=5, blank=True)
+    # The group sees the person's email address only when they agreed (asked when they accept).
+    share_contact = models.BooleanField(_("shares their email address with the group"), default=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),

@@ -1,3 +1,298 @@
-"""Reads of working groups."""
+"""Reads of working groups: a person's proposal, a group's page, the team's overview, the personal home."""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from coopsip.core.personal_home import HomeItem, Urgency
+from coopsip.editions.models import Edition
+from coopsip.editions.phases import BRUSSELS
+from coopsip.events.models import Event, SignUp, SignUpStatus
+from coopsip.formation import inputs
+from coopsip.groups.models import HOLDING, GroupStatus, Seat, SeatState, WorkingGroup
+from coopsip.registrations.models import Registration
+
+STALLED_DAYS = 30
+
+
+# ---------------------------------------------------------------------------
+# A person's proposal
+
+
+@dataclass(frozen=True)
+class Proposal:
+    registration: Registration | None
+    seat: Seat | None  # the seat held now (offered or accepted), else the latest one
+    officers: dict[str, str] = field(default_factory=dict)  # role → first name
+    size: int = 0
+
+
+def proposal_for(*, user: Any, edition: Edition) -> Proposal:
+    """The person's registration in ``edition`` and their seat, with the group's moderator and secretary
+    by first name only and how many seats the group holds."""
+    registration = Registration.objects.filter(edition=edition, user=user).first()
+    if registration is None:
+        return Proposal(None, None)
+    seats = Seat.objects.filter(registration=registration).select_related(
+        "group__theme", "group__office", "group__edition", "invited_by"
+    )
+    seat = seats.filter(state__in=HOLDING).first() or seats.order_by("-offered_at", "-pk").first()
+    if seat is None:
+        return Proposal(registration, None)
+    held = seat.group.seats.filter(state__in=HOLDING).select_related("registration__user")
+    officers = {s.role: s.registration.user.first_name for s in held if s.role in ("moderator", "secretary")}
+    return Proposal(registration, seat, officers, held.count())
+
+
+# ---------------------------------------------------------------------------
+# A group's page
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    name: str
+    role: str
+    role_label: str
+    email: str  # empty unless the person agreed to share it
+    seat_id: int
+
+
+def members_of(group: WorkingGroup) -> list[MemberRow]:
+    """Who accepted, moderator and secretary first; email addresses only of those who agreed."""
+    order = {"moderator": 0, "secretary": 1, "participant": 2}
+    seats = sorted(
+        group.seats.filter(state=SeatState.ACCEPTED).select_related("registration__user"),
+        key=lambda s: (order.get(s.role, 3), s.registration.user.last_name, s.pk),
+    )
+    return [
+        MemberRow(
+            name=seat.registration.user.get_full_name() or seat.registration.user.email,
+            role=seat.role,
+            role_label=str(seat.get_role_display()),
+            email=seat.registration.user.email if seat.share_contact else "",
+            seat_id=seat.pk,
+        )
+        for seat in seats
+    ]
+
+
+def meetings_of(group: WorkingGroup) -> list[Event]:
+    if group.circle_id is None:
+        return []
+    return list(Event.objects.filter(circle_id=group.circle_id).select_related("place").order_by("starts_at"))
+
+
+def groups_for_member(user: Any) -> QuerySet[WorkingGroup]:
+    return WorkingGroup.objects.filter(seats__registration__user=user, seats__state=SeatState.ACCEPTED).exclude(
+        status=GroupStatus.CLOSED
+    )
+
+
+# ---------------------------------------------------------------------------
+# The team's overview
+
+
+class Flag:
+    BELOW_MINIMUM = "below_minimum"
+    NO_MODERATOR = "no_moderator"
+    NO_SECRETARY = "no_secretary"
+    STALLED = "stalled"
+
+
+FILTER_STATUSES = ["waiting", "active", "closed", Flag.BELOW_MINIMUM, Flag.NO_MODERATOR, Flag.STALLED]
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [
+        ("waiting", _("waiting for answers")),
+        ("active", _("active")),
+        ("closed", _("closed")),
+        (Flag.BELOW_MINIMUM, _("below the minimum size")),
+        (Flag.NO_MODERATOR, _("no moderator or secretary")),
+        (Flag.STALLED, _("stalled (no meeting for 30 days)")),
+    ]
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("circle_id").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def overview(
+    *, edition: Edition, now: datetime, theme: int | None = None, office: str = "", status: str = ""
+) -> QuerySet[WorkingGroup]:
+    """The edition's groups with their counts, for one page: seats by state, meetings held and planned, flags.
+
+    ``office`` is an office id or "video"; ``status`` one of FILTER_STATUSES.
+    """
+    events = Event.objects.filter(circle_id=OuterRef("circle_id"), cancelled_at__isnull=True)
+    held_role = Seat.objects.filter(group=OuterRef("pk"), state__in=HOLDING)
+    running = edition.starts_on <= now.date() <= edition.ends_on
+    groups = (
+        WorkingGroup.objects.filter(edition=edition)
+        .select_related("theme", "office", "edition")
+        .annotate(
+            accepted=Count("seats", filter=Q(seats__state=SeatState.ACCEPTED)),
+            pending=Count("seats", filter=Q(seats__state=SeatState.OFFERED)),
+            declined=Count("seats", filter=Q(seats__state__in=(SeatState.DECLINED, SeatState.EXPIRED))),
+            held=Coalesce(_count(events.filter(starts_at__lt=now)), 0),
+            planned=Coalesce(_count(events.filter(starts_at__gte=now)), 0),
+            has_moderator=Exists(held_role.filter(role="moderator")),
+            has_secretary=Exists(held_role.filter(role="secretary")),
+            met_recently=Exists(events.filter(starts_at__lt=now, starts_at__gte=now - timedelta(days=STALLED_DAYS))),
+        )
+        .annotate(holding=F("accepted") + F("pending"))
+        .order_by("theme__position", "office__name", "key")
+    )
+    if theme:
+        groups = groups.filter(theme_id=theme)
+    if office == "video":
+        groups = groups.filter(office__isnull=True)
+    elif office.isdigit():
+        groups = groups.filter(office_id=int(office))
+    open_ = ~Q(status=GroupStatus.CLOSED)
+    stalled = Q(status=GroupStatus.ACTIVE, met_recently=False, activated_at__lt=now - timedelta(days=STALLED_DAYS)) & Q(
+        pk__isnull=not running
+    )
+    if status in ("waiting", "active", "closed"):
+        groups = groups.filter(status=status)
+    elif status == Flag.BELOW_MINIMUM:
+        groups = groups.filter(open_, holding__lt=F("min_size"))
+    elif status == Flag.NO_MODERATOR:
+        groups = groups.filter(open_).filter(Q(has_moderator=False) | Q(has_secretary=False))
+    elif status == Flag.STALLED:
+        groups = groups.filter(stalled)
+    return groups
+
+
+def flags_of(group: Any, *, now: datetime) -> list[str]:
+    """The flags of one annotated group (from ``overview``), in words."""
+    if group.status == GroupStatus.CLOSED:
+        return []
+    flags = []
+    if group.holding < group.min_size:
+        flags.append(_("below the minimum size"))
+    if not group.has_moderator:
+        flags.append(_("no moderator"))
+    if not group.has_secretary:
+        flags.append(_("no secretary"))
+    running = group.edition.starts_on <= now.date() <= group.edition.ends_on
+    if (
+        running
+        and group.status == GroupStatus.ACTIVE
+        and not group.met_recently
+        and group.activated_at is not None
+        and group.activated_at < now - timedelta(days=STALLED_DAYS)
+    ):
+        flags.append(_("stalled: no meeting for 30 days"))
+    if group.attention:
+        flags.append(group.attention)
+    return flags
+
+
+def missed_two_in_a_row(groups: Iterable[WorkingGroup], *, now: datetime) -> dict[int, list[str]]:
+    """Per group id, the people marked absent at both of its last two meetings (two queries for the page)."""
+    by_circle = {group.circle_id: group.pk for group in groups if group.circle_id is not None}
+    if not by_circle:
+        return {}
+    past = Event.objects.filter(circle_id__in=by_circle, starts_at__lt=now, cancelled_at__isnull=True).order_by(
+        "circle_id", "-starts_at"
+    )
+    last_two: dict[int, list[int]] = defaultdict(list)
+    for circle_id, event_id in past.values_list("circle_id", "pk"):
+        if len(last_two[circle_id]) < 2:
+            last_two[circle_id].append(event_id)
+    wanted = [event_id for ids in last_two.values() if len(ids) == 2 for event_id in ids]
+    absences: dict[tuple[int, int], int] = defaultdict(int)
+    names: dict[int, str] = {}
+    for circle_id, user_id, name in SignUp.objects.filter(
+        event_id__in=wanted, status=SignUpStatus.ABSENT, user__isnull=False
+    ).values_list("event__circle_id", "user_id", "name"):
+        absences[(circle_id, user_id)] += 1
+        names[user_id] = name
+    missed: dict[int, list[str]] = defaultdict(list)
+    for (circle_id, user_id), count in sorted(absences.items()):
+        if count == 2:
+            missed[by_circle[circle_id]].append(names[user_id])
+    return dict(missed)
+
+
+# ---------------------------------------------------------------------------
+# The personal home
+
+
+def home_items_for(user: Any) -> list[HomeItem]:
+    """The proposal to answer (with its deadline), my group, my next meeting: three queries at most."""
+    items: list[HomeItem] = []
+    seats = list(
+        Seat.objects.filter(registration__user=user, state__in=HOLDING)
+        .exclude(group__status=GroupStatus.CLOSED)
+        .select_related("group__theme", "group__office", "group__edition")
+    )
+    circles = []
+    for seat in seats:
+        group = seat.group
+        place = group.office.name if group.office is not None else _("by video")
+        if seat.state == SeatState.OFFERED:
+            items.append(
+                HomeItem(
+                    title=_("Answer your proposed working group"),
+                    text=_("%(theme)s, %(place)s, %(slot)s. Answer by %(deadline)s.")
+                    % {
+                        "theme": group.theme.title,
+                        "place": place,
+                        "slot": inputs.slot_label(group.slot),
+                        "deadline": formats.date_format(seat.deadline.astimezone(BRUSSELS), "j F Y, H:i"),
+                    },
+                    url=reverse("groups:proposal", kwargs={"slug": group.edition.slug}),
+                    link_text=_("Accept or decline"),
+                    urgency=Urgency.ACT_NOW,
+                    when=seat.deadline,
+                    section="groups",
+                )
+            )
+        else:
+            items.append(
+                HomeItem(
+                    title=_("My working group"),
+                    text=_("%(theme)s, %(place)s, %(slot)s.")
+                    % {"theme": group.theme.title, "place": place, "slot": inputs.slot_label(group.slot)},
+                    url=reverse("groups:detail", kwargs={"pk": group.pk}),
+                    link_text=_("Go to the group's page"),
+                    urgency=Urgency.INFO,
+                    section="groups",
+                )
+            )
+            if group.circle_id is not None:
+                circles.append(group.circle_id)
+    if circles:
+        meeting = (
+            Event.objects.filter(circle_id__in=circles, starts_at__gte=timezone.now(), cancelled_at__isnull=True)
+            .order_by("starts_at")
+            .first()
+        )
+        if meeting is not None:
+            items.append(
+                HomeItem(
+                    title=_("Next meeting of my group"),
+                    text=meeting.title,
+                    url=reverse("events:detail", kwargs={"pk": meeting.pk}),
+                    link_text=_("See the meeting"),
+                    urgency=Urgency.UPCOMING,
+                    when=meeting.starts_at,
+                    section="groups",
+                )
+            )
+    return items

@@ -286,7 +286,9 @@ def _locked_seat(seat_id: int, user: Any) -> tuple[Seat, WorkingGroup]:
     return seat, group
 
 
-def accept_seat(*, seat_id: int, user: Any, commitment_text: str, now: datetime | None = None) -> Seat:
+def accept_seat(
+    *, seat_id: int, user: Any, commitment_text: str, share_contact: bool = False, now: datetime | None = None
+) -> Seat:
     """The person accepts their seat, confirming the commitment again (``commitment_text``: the words shown).
 
     The group becomes active when its moderator, its secretary and at least its
@@ -302,7 +304,8 @@ def accept_seat(*, seat_id: int, user: Any, commitment_text: str, now: datetime 
         seat.answered_at = now
         seat.commitment_text = commitment_text.strip()
         seat.commitment_language = translation.get_language() or settings.LANGUAGE_CODE
-        seat.save(update_fields=["state", "answered_at", "commitment_text", "commitment_language"])
+        seat.share_contact = share_contact
+        seat.save(update_fields=["state", "answered_at", "commitment_text", "commitment_language", "share_contact"])
         _set_registration(seat.registration_id, RegistrationStatus.ACCEPTED)
         record_change(actor=user, obj=group, action="seat_accepted", changes={"registration": seat.registration_id})
         if group.status == GroupStatus.ACTIVE and group.circle is not None:
@@ -755,6 +758,7 @@ def merge_groups(*, by: Any, source: WorkingGroup, target: WorkingGroup, now: da
                 answered_at=seat.answered_at,
                 commitment_text=seat.commitment_text,
                 commitment_language=seat.commitment_language,
+                share_contact=seat.share_contact,
             )
             if moved.state == SeatState.ACCEPTED and target.circle is not None:
                 add_to_circle(circle=target.circle, user=seat.registration.user, role=CIRCLE_ROLES[role])
@@ -809,6 +813,7 @@ def move_person(*, by: Any, seat: Seat, to_group: WorkingGroup, now: datetime | 
             answered_at=seat.answered_at,
             commitment_text=seat.commitment_text,
             commitment_language=seat.commitment_language,
+            share_contact=seat.share_contact,
         )
         assert target.circle is not None
         add_to_circle(circle=target.circle, user=user, role=CircleRole.MEMBER)

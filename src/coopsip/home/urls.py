@@ -3,4 +3,7 @@ from django.urls import path
 from coopsip.home import views
 
 app_name = "home"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("me/", views.me, name="me"),
+]

@@ -8,4 +8,8 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self) -> None:
+        from coopsip.core import personal_home
         from coopsip.registrations import privacy  # noqa: F401  (registers its personal data)
+        from coopsip.registrations.home import home_items
+
+        personal_home.register("registrations", home_items, order=30)

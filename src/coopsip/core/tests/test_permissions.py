@@ -28,6 +28,8 @@ OUR_NAMESPACES = {
     "events_organise",
     "groupspace",
     "notifications",
+    "groups",
+    "groups_staff",
 }
 ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
 EVERYONE = set(ROLES)
@@ -55,6 +57,7 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("events_organise:circles", {}, {"staff"}),
     ("formation_staff:guide", {}, {"staff"}),
     ("notifications:preferences", {}, LOGGED_IN),
+    ("home:me", {}, LOGGED_IN),
 ]
 # Pages that only answer POST, and pages that need an object.
 POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete", "events:renew_calendar"]
@@ -137,6 +140,21 @@ OBJECT_PAGES = [
     "groupspace:threads",
     "groupspace:thread",
     "groupspace:guests",
+]
+# groups/tests/test_views.py and test_staff_views.py: every role, a member of group A on group B's pages by id,
+# officers, advisors of the group's office, the board read-only
+OBJECT_PAGES += [
+    "groups:proposal",
+    "groups:accept",
+    "groups:decline",
+    "groups:detail",
+    "groups:invite",
+    "groups_staff:overview",
+    "groups_staff:export",
+    "groups_staff:open_answers",
+    "groups_staff:close",
+    "groups_staff:merge",
+    "groups_staff:move",
 ]
 PUBLIC_HELPERS = ["accounts:places"]
 
