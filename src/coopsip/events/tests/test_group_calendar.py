@@ -172,3 +172,42 @@ def test_joining_later_puts_the_coming_meetings_in_the_personal_calendar(member:
     meeting(circle, "Earlier meeting", days=-1)
     services.add_to_circle(circle=circle, user=nonmember)
     assert summaries(parse(client_for(None).get(feed_url(nonmember)))) == {"Group meeting"}
+
+
+# --- Costs ---------------------------------------------------------------------------------------------
+
+
+def test_the_personal_calendar_costs_the_same_queries_for_more_groups_and_meetings(
+    member: User, nonmember: User, django_assert_num_queries: Any
+) -> None:
+    meeting(make_circle(member), "Meeting 0")
+    url = feed_url(member)
+    with django_assert_num_queries(FEED_QUERIES) as captured:
+        client_for(None).get(url)
+    for number in range(1, 6):
+        circle = make_circle(member, nonmember, name=f"Group {number}")
+        meeting(circle, f"Meeting {number}")
+        meeting(circle, f"Past meeting {number}", days=-3)
+    services.remove_from_circle(circle=circle, user=member)
+    with django_assert_num_queries(len(captured)):
+        calendar = parse(client_for(None).get(url))
+    assert len(summaries(calendar)) == 10  # the coming meeting of the group left is gone
+
+
+def test_the_list_of_groups_costs_the_same_queries_for_more_groups(
+    staff: User, member: User, django_assert_num_queries: Any
+) -> None:
+    make_circle(member)
+    client = client_for(staff)
+    client.get(reverse("events_organise:circles"))  # warm the session
+    with django_assert_num_queries(GROUPS_QUERIES) as captured:
+        client.get(reverse("events_organise:circles"))
+    for number in range(10):
+        make_circle(member, name=f"Group {number}")
+    with django_assert_num_queries(len(captured)):
+        page = client.get(reverse("events_organise:circles")).content.decode()
+    assert page.count("Calendar link (renew)") == 11
+
+
+FEED_QUERIES = 3
+GROUPS_QUERIES = 6

@@ -223,3 +223,34 @@ def test_others_may_not_undo(personas: dict[str, User | None], role: str) -> Non
     services.cancel_sign_up(signup_id=signup.pk, by=staff)
     assert client_for(personas[role]).post(undo_url(signup)).status_code == 403
     assert status(signup) == "cancelled"
+
+
+# --- The list's cost -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("started", [False, True], ids=["before-the-start", "after-the-start"])
+def test_the_attendee_list_costs_the_same_queries_for_more_people(
+    staff: User, started: bool, django_assert_num_queries: Any
+) -> None:
+    starts_at = timezone.now() + (timedelta(hours=-1) if started else timedelta(days=3))
+    event = make_event(staff, audience=Audience.PUBLIC, capacity=4, starts_at=starts_at)
+    first = sign_up(event, person("p0@example.org", "P0"))
+    services.cancel_sign_up(
+        signup_id=sign_up(event, person("c0@example.org", "C0")).pk, by=staff, now=starts_at - timedelta(days=1)
+    )
+    client = client_for(staff)
+    client.get(url("attendees", event))  # warm the session
+    with django_assert_num_queries(ATTENDEE_QUERIES) as captured:
+        page = client.get(url("attendees", event)).content.decode()
+    assert first.name in page
+    # Seats, waiting people, cancellations with an undo, guests: ten more people cost nothing more.
+    for number in range(1, 11):
+        signup = sign_up(event, person(f"p{number}@example.org", f"P{number}"))
+        if number % 3 == 0:
+            services.cancel_sign_up(signup_id=signup.pk, by=staff, now=starts_at - timedelta(days=1))
+    with django_assert_num_queries(len(captured)):
+        page = client.get(url("attendees", event)).content.decode()
+    assert "P10 Test" in page
+
+
+ATTENDEE_QUERIES = 7
