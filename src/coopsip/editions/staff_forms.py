@@ -251,13 +251,13 @@ class ThemeForm(PartForm):
         return services.theme_rule_errors(candidate, edition=self.edition)
 
 
-class ThemeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ThemeChoiceField(forms.ModelChoiceField[Theme]):
     """A theme select whose options name the edition, as in "Gender equality (2020-2021)".
 
     Give it ``selectors.themes_to_choose()`` (recent editions, newest first) as its queryset.
     """
 
-    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Theme) -> str:
         return theme_label(obj)
 
 
