@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 
 from coopsip.core import privacy
@@ -69,9 +69,17 @@ def _erase_login(user: Any) -> None:
 
 
 def _export_admin_actions(user: Any) -> list[dict[str, Any]]:
+    # Neither the object's title nor the admin's change message: both may name other people
+    # (a person's account, the registration of an inline).
+    actions = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
     return [
-        {"at": e.action_time.isoformat(), "object": e.object_repr, "change": e.get_change_message()}
-        for e in LogEntry.objects.filter(user=user)
+        {
+            "at": e.action_time.isoformat(),
+            "action": actions.get(e.action_flag, str(e.action_flag)),
+            "kind": privacy.kind_of(e.content_type) if e.content_type else None,
+            "number": e.object_id,
+        }
+        for e in LogEntry.objects.filter(user=user).select_related("content_type")
     ]
 
 

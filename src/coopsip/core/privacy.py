@@ -70,13 +70,27 @@ register(
     models=("core.OutgoingEmail",),
 )
 
+
+def _export_changes_made(user: Any) -> list[dict[str, Any]]:
+    # What was changed is named by its kind and number, not by its title: the title of a
+    # registration or an invitation is someone else's name, which is not the person's data.
+    return [
+        {"at": c.at.isoformat(), "action": c.action, "kind": kind_of(c.content_type), "number": c.object_id}
+        for c in user.change_records.select_related("content_type")
+    ]
+
+
+def kind_of(content_type: Any) -> str:
+    """A kind of record in words ("registration"), for a download that must not name other people."""
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model is not None else content_type.model
+
+
 # The history of changes made by a staff member is kept, pointing to the
 # anonymous account: it is about the content they changed, not about them.
 register(
     "changes_made",
-    export=lambda user: [
-        {"at": c.at.isoformat(), "action": c.action, "object": c.object_repr} for c in user.change_records.all()
-    ],
+    export=_export_changes_made,
     erase=lambda user: None,
     models=(),
     kept_models=("core.ChangeRecord",),

@@ -63,10 +63,20 @@ privacy.register(
     erase=_erase,
     models=("registrations.Registration", "registrations.RoleInvitation"),
 )
+
+
+def _invitations_sent(user: Any) -> list[dict[str, Any]]:
+    # That the person sent them, not to whom nor the answer: those are the invitee's data.
+    return [
+        {"edition": str(i.edition), "role": i.role, "sent_at": i.created_at.isoformat()}
+        for i in user.role_invitations_sent.select_related("edition")
+    ]
+
+
 # Invitations a staff member sent stay, pointing to the anonymous account.
 privacy.register(
     "invitations_sent",
-    export=lambda user: [{"to": str(i.user), "role": i.role} for i in user.role_invitations_sent.all()],
+    export=_invitations_sent,
     erase=lambda user: None,
     models=(),
     kept_models=("registrations.RoleInvitation",),

@@ -155,3 +155,46 @@ def test_deletion_removes_login_attempts_whatever_the_case_of_the_address(db: An
     assert not AccessAttempt.objects.filter(username__iexact="jan.peeters@example.org").exists()
     person.refresh_from_db()
     assert not person.is_active
+
+
+def test_a_staff_members_download_holds_what_they_did_but_nobody_elses_name(
+    staff: User, member: User, nonmember: User
+) -> None:
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from coopsip.core.audit import record_change
+    from coopsip.registrations.invitations import invite_to_role
+    from coopsip.registrations.tests.test_register import make_open_edition, make_places, register_with_service
+
+    make_places()
+    edition = make_open_edition()
+    # Sara invites Julien to moderate (history: "Moderator: Julien Dubois (…)"), imports Lotte's
+    # registration (history: "Lotte Peeters – …") and corrects Julien's account in the admin.
+    invite_to_role(edition=edition, user=nonmember, role="moderator", invited_by=staff, message="Bonjour Julien !")
+    record_change(actor=staff, obj=register_with_service(member, edition), action="imported")
+    LogEntry.objects.create(
+        user=staff,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(nonmember.pk),
+        object_repr=str(nonmember),
+        action_flag=CHANGE,
+        change_message="Changed the name of Julien Dubois.",
+    )
+
+    data = json.loads(client_for(staff).post(reverse("accounts:export_data")).content)
+
+    content = json.dumps(data, ensure_ascii=False).lower()
+    for someone_else in ("lotte", "peeters", "julien", "dubois"):
+        assert someone_else not in content, someone_else
+    assert data["profile"]["first_name"] == "Sara"
+    assert data["invitations_sent"] == [
+        {"edition": str(edition), "role": "moderator", "sent_at": data["invitations_sent"][0]["sent_at"]}
+    ]
+    assert {(c["kind"], c["action"]) for c in data["changes_made"]} == {
+        ("invitation to a role", "created"),
+        ("registration", "imported"),
+    }
+    assert data["admin_actions"] == [
+        {"at": data["admin_actions"][0]["at"], "action": "changed", "kind": "user", "number": str(nonmember.pk)}
+    ]
