@@ -184,9 +184,12 @@ def _tell(run: FormationRun, changes: ProposalChanges) -> None:
     )
     sizes = dict(run.groups.annotate(size=Count("members")).values_list("pk", "size"))
     window_open = window_refusal(run.edition, timezone.now()) is None
+    # Theme and office names, read once per language (not once per person).
+    names: dict[str, Names] = {}
     for change in changes.people:
         registration = registrations[change.registration_id]
-        _tell_one(run, change, registration, sizes=sizes, window_open=window_open)
+        language_names = names.setdefault(registration.user.preferred_language, Names())
+        _tell_one(run, change, registration, sizes=sizes, window_open=window_open, names=language_names)
 
 
 def _group_context(place: Placement | None, sizes: dict[int, int]) -> dict[str, Any]:
@@ -204,7 +207,13 @@ def _group_context(place: Placement | None, sizes: dict[int, int]) -> dict[str, 
 
 
 def _tell_one(
-    run: FormationRun, change: PersonChange, registration: Registration, *, sizes: dict[int, int], window_open: bool
+    run: FormationRun,
+    change: PersonChange,
+    registration: Registration,
+    *,
+    sizes: dict[int, int],
+    window_open: bool,
+    names: Names,
 ) -> None:
     user = registration.user
     name = TEMPLATES[change.kind]
@@ -227,7 +236,7 @@ def _tell_one(
             context["same_look"] = change.after is not None and context["before"] == context["description"]
         if change.after is None:
             reason = change.reason
-            context["reason"] = unplaced_text(reason.code, reason.params, Names()) if reason else ""
+            context["reason"] = unplaced_text(reason.code, reason.params, names) if reason else ""
             context["suggestions"] = _suggestions(reason.code if reason else "", registration)
         subject = render_to_string(f"formation/email/{name}_subject.txt", context).strip()
         body = render_to_string(f"formation/email/{name}.txt", context)
