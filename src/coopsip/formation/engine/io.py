@@ -8,12 +8,26 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, fields
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .model import LANGUAGES, MODES, ROLES, SLOTS, Office, Params, Problem, Registrant, Solution, Theme, Weights
+from .model import (
+    LANGUAGES,
+    MODES,
+    ROLES,
+    SLOTS,
+    Group,
+    Member,
+    Office,
+    Params,
+    Problem,
+    Registrant,
+    Solution,
+    Theme,
+    Weights,
+)
 
 T = TypeVar("T")
 
@@ -352,3 +366,108 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
 
 def write_solution(path: Path, solution: Solution) -> None:
     path.write_text(json.dumps(solution_to_dict(solution), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_solution(path: Path, problem: Problem) -> Solution:
+    """Read a groups.json written by ``write_solution`` (a previous run) for ``problem``.
+
+    Every group must name a theme, an office (in person) or none (video), a language, a
+    slot and members with a role; people no longer in ``problem`` are dropped (they left
+    since), a group left without members is dropped too."""
+    name = path.name
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(f"{name}: cannot be read ({error.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"{name}: not valid JSON ({error})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
+        raise InputError(f'{name}: expected an object with a list "groups"')
+    themes = {t.id for t in problem.themes}
+    offices = {o.id for o in problem.offices}
+    people = {p.id for p in problem.registrants}
+    groups: list[Group] = []
+    seen: set[str] = set()
+    for number, item in enumerate(data["groups"], start=1):
+        where = f"{name}, group {number}"
+
+        def need(key: str, allowed: Collection[str] | None = None, item: Any = item, where: str = where) -> str:
+            value = item.get(key) if isinstance(item, dict) else None
+            if not isinstance(value, str) or not value:
+                raise InputError(f'{where}: "{key}" is missing')
+            if allowed is not None and value not in allowed:
+                raise InputError(f'{where}: "{key}" is "{value}", which the input does not have')
+            return value
+
+        gid = need("id")
+        where = f'{name}, group "{gid}"'
+        if gid in seen:
+            raise InputError(f"{where}: the id is used twice")
+        seen.add(gid)
+        mode = need("mode", ("in_person", "video"), where=where)
+        office = need("office", offices, where=where) if mode == "in_person" else None
+        members: list[Member] = []
+        raw = item.get("members")
+        if not isinstance(raw, list):
+            raise InputError(f'{where}: "members" is missing')
+        for member in raw:
+            if not isinstance(member, dict) or not isinstance(member.get("id"), str):
+                raise InputError(f"{where}: a member without an id")
+            role = member.get("role", "participant")
+            if role not in ("moderator", "secretary", "participant"):
+                raise InputError(f'{where}: "{role}" is not a role (expected moderator, secretary or participant)')
+            if member["id"] in people:
+                members.append(Member(member["id"], role))
+        if members:
+            groups.append(
+                Group(
+                    id=gid,
+                    theme=need("theme", themes, where=where),
+                    mode=mode,  # type: ignore[arg-type]
+                    office=office,
+                    language=need("language", LANGUAGES, where=where),
+                    slot=need("slot", SLOTS, where=where),
+                    members=tuple(members),
+                )
+            )
+    report = data.get("report") if isinstance(data.get("report"), dict) else {}
+    return Solution(groups=tuple(groups), unassigned=(), report=report)
+
+
+def read_locks(path: Path, previous: Solution) -> tuple[list[Group], list[Group]]:
+    """locks.csv (``group,person``): a row without a person keeps the whole group as it is;
+    with a person, that person stays in that group in their role (others may join). Returns
+    (whole groups, groups with only their locked people)."""
+    groups = {g.id: g for g in previous.groups}
+    whole: list[str] = []
+    people: dict[str, list[str]] = {}
+    for number, row in _rows(path, ("group", "person")):
+        gid = _cell(path.name, number, "group", lambda: _required(row["group"]))
+        if gid not in groups:
+            raise InputError(f'{path.name}, row {number}, column "group": "{gid}" is not a group of the previous run')
+        person = row["person"]
+        if not person:
+            whole.append(gid)
+            continue
+        if person not in {m.id for m in groups[gid].members}:
+            raise InputError(f'{path.name}, row {number}, column "person": "{person}" is not in group "{gid}"')
+        people.setdefault(gid, []).append(person)
+    kept = [groups[gid] for gid in dict.fromkeys(whole)]
+    locked = [
+        replace(groups[gid], members=tuple(m for m in groups[gid].members if m.id in ids))
+        for gid, ids in people.items()
+        if gid not in whole
+    ]
+    return kept, locked
+
+
+def read_declined(path: Path, problem: Problem) -> list[str]:
+    """declined.csv (``person``): the people who declined their group, in order."""
+    known = {p.id for p in problem.registrants}
+    declined: list[str] = []
+    for number, row in _rows(path, ("person",)):
+        person = _cell(path.name, number, "person", lambda: _required(row["person"]))
+        if person not in known:
+            raise InputError(f'{path.name}, row {number}, column "person": "{person}" is not a registrant')
+        declined.append(person)
+    return list(dict.fromkeys(declined))
