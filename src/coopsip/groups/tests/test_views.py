@@ -133,13 +133,20 @@ def test_the_group_page_is_for_its_members_its_advisor_staff_and_board_only(
     assert member_of_a.get(url_a).status_code == 200
     # A member of group A changing the id in the address reaches nothing of group B.
     assert member_of_a.get(url_b).status_code == 403
-    assert member_of_a.post(reverse("groups:invite", kwargs={"pk": group_b.pk}), {"identifier": "x@y.z"}).status_code == 403
+    assert (
+        member_of_a.post(reverse("groups:invite", kwargs={"pk": group_b.pk}), {"identifier": "x@y.z"}).status_code
+        == 403
+    )
     seat_b = Seat.objects.get(registration__user__email="o2@example.org")
-    assert member_of_a.post(reverse("groups:decline", kwargs={"pk": seat_b.pk}), {"reason": "no_time"}).status_code == 403
+    assert (
+        member_of_a.post(reverse("groups:decline", kwargs={"pk": seat_b.pk}), {"reason": "no_time"}).status_code == 403
+    )
     assert client_for(user("m2@example.org")).get(reverse("groups:detail", kwargs={"pk": 99999})).status_code == 404
 
 
-def test_the_advisor_of_the_groups_office_reads_its_page(edition: Any, groups: list[WorkingGroup], member: User) -> None:
+def test_the_advisor_of_the_groups_office_reads_its_page(
+    edition: Any, groups: list[WorkingGroup], member: User
+) -> None:
     group = groups[0]
     gent = Office.objects.get(slug="gent")
     WorkingGroup.objects.filter(pk=group.pk).update(office=gent, mode="in_person")
@@ -215,7 +222,9 @@ def test_invitations_are_refused_with_why(edition: Any, groups: list[WorkingGrou
     assert Seat.objects.filter(group=group_a, state__in=("offered", "accepted")).count() == 5
 
 
-def test_an_in_person_group_invites_only_people_of_its_office_or_region(edition: Any, groups: list[WorkingGroup]) -> None:
+def test_an_in_person_group_invites_only_people_of_its_office_or_region(
+    edition: Any, groups: list[WorkingGroup]
+) -> None:
     group = groups[0]
     accept_all(group)
     far = Office.objects.get(slug="gent")
