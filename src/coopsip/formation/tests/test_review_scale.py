@@ -50,7 +50,7 @@ def test_the_run_page_shows_one_theme_and_office_a_page_at_a_time_small_and_in_f
     assert len(response.content) < MAX_BYTES, len(response.content)
     # The navigation names every theme × office with its counts; the page shows a page of the first one's groups.
     for cell in found:
-        assert f'href="?cell={cell.key}"' in html
+        assert f'href="?cell={cell.key}#review"' in html
     assert f"{crowded.groups} groups, {crowded.people} people" in html
     assert html.count('class="formation-group"') == min(crowded.groups, selectors.GROUPS_PER_PAGE)
     assert ("Page 1 of" in html) == (crowded.groups > selectors.GROUPS_PER_PAGE)

@@ -80,7 +80,7 @@ def test_staff_forms_groups_and_sees_them_with_the_people_left_out_and_why(
     assert "monday evening" in html.lower()
     assert "Mod M1" in html and "Part P01" in html
     # The navigation by theme and office, with counts.
-    assert 'href="?cell=unplaced"' in html and "3 groups, 26 people" in html
+    assert 'href="?cell=unplaced#review"' in html and "3 groups, 26 people" in html
     # The people left out, each with the reason in words; no group can take them, so no form to place them.
     html = client.get(run_url(run), {"cell": "unplaced"}).content.decode()
     assert "Tom Tuesday" in html and "Zoë Zorg" in html
