@@ -215,6 +215,7 @@ def test_the_secretary_of_a_group_records_who_came_to_a_meeting_and_opens_the_si
     main.get_by_role("button", name="Save the attendance").click()
     expect(page.get_by_role("status")).to_have_text("Attendance is saved: 1 person came.")
     expect(main.get_by_role("radio", name="excused — Bram Wouters")).to_be_checked()
+    expect(bram_row).to_contain_text("Excused")
     expect(anna_came).to_be_checked()
     assert meeting.signups.get(user=bram).status == SignUpStatus.CANCELLED
 

@@ -71,6 +71,7 @@ def test_after_the_start_a_person_is_marked_excused_and_back_to_came(staff: User
     assert status(lotte) == "cancelled"  # shown as "excused" in the attendance over time
     page = client.get(url("attendees", event)).content.decode()
     assert "Attendance is saved: 0 people came." in page
+    assert "<td>Excused</td>" in page
     assert f'name="mark_{lotte.pk}" value="excused" id="id_mark_{lotte.pk}_2" checked' in page
     # A mistake is corrected the same way.
     client.post(url("attendees", event), {f"mark_{lotte.pk}": "attended"})
