@@ -303,3 +303,11 @@ def test_a_meeting_of_another_group_cannot_be_chosen_for_a_guest(
     )
     assert response.status_code == 400
     assert not SignUp.objects.filter(event=theirs, email="x@example.org").exists()
+
+
+def test_the_personal_home_page_asks_for_an_answer(circle: Any, moderator: Any, member: Any, bob: Any) -> None:
+    poll = services.create_poll(by=moderator, circle=circle, title="Meeting 3", options=[soon(7)], notify=False)
+    page = client_for(member).get(reverse("home:me")).content.decode()
+    assert "When can you come? Meeting 3" in page
+    assert reverse("groupspace:poll", kwargs={"circle_pk": circle.pk, "pk": poll.pk}) in page
+    assert "Meeting 3" not in client_for(bob).get(reverse("home:me")).content.decode()
