@@ -281,7 +281,38 @@ def test_an_organiser_cancels_a_sign_up_after_confirming_and_undoes_it_when_the_
     assert_accessible(page)
 
 
-# --- 5. The list of coming events, filtered by format -----------------------------------------------
+# --- 5. The secretary of a group renews its calendar link ----------------------------------------------
+
+
+def test_the_secretary_of_a_group_renews_its_calendar_link_and_the_old_one_stops(
+    page: Page, live_server: Any, migration_rows: None
+) -> None:
+    sofie = person("sofie@example.org", "Sofie", "Maes", number="100006")
+    anna = person("anna@example.org", "Anna", "Claes", number="100004")
+    circle = services.create_circle(
+        name="Fair prices working group", members=[(sofie, CircleRole.SECRETARY), (anna, CircleRole.MEMBER)]
+    )
+    old_link = f"{live_server.url}/en/events/groups/{circle.calendar_token}/calendar.ics"
+
+    log_in(page, sofie.email)
+    page.goto("/en/events/organise/")
+    page.get_by_role("link", name="Calendar link — Fair prices working group").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Calendar link")
+    link = page.get_by_label("The group's calendar link (iCal)")
+    expect(link).to_have_value(old_link)
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Renew the link").click()
+
+    expect(page.get_by_role("status")).to_have_text("The calendar link is renewed: the old link no longer works.")
+    circle.refresh_from_db()
+    expect(link).to_have_value(f"{live_server.url}/en/events/groups/{circle.calendar_token}/calendar.ics")
+    assert page.request.get(old_link).status == 404
+    assert page.request.get(link.input_value()).status == 200
+    assert_accessible(page)
+
+
+# --- 6. The list of coming events, filtered by format -----------------------------------------------
 
 
 def test_a_visitor_filters_the_coming_events_by_format(page: Page, live_server: Any, migration_rows: None) -> None:
