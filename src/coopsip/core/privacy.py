@@ -8,9 +8,13 @@ forgotten: a test fails when a model that points to the user has no section.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
+
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,63 @@ def erased_models() -> set[str]:
 
 def kept_models() -> set[str]:
     return {label for section in _sections.values() for label in section.kept_models}
+
+
+# --- Files a person uploaded ---------------------------------------------------------------------
+# When an account is deleted, a file that is the group's or the cooperative's record stays, under
+# a generated name that says nothing of its uploader, and the original name goes from the history.
+
+
+def neutral_name(kind: str, number: int, original: str) -> str:
+    """A file name that tells nothing about the person who uploaded it: ``attachment-12.pdf``."""
+    suffix = PurePosixPath(original).suffix.lower()
+    return f"{kind}-{number}{suffix if suffix[1:].isalnum() and len(suffix) <= 8 else ''}"
+
+
+def move_to_neutral_name(file: FieldFile, *, kind: str, number: int) -> str:
+    """Store ``file`` again under a neutral name in the same folder; the old file is deleted on commit.
+
+    Returns the new stored name (the caller saves the row). A file already missing from the
+    storage only changes its name in the database.
+    """
+    old = file.name or ""
+    folder = PurePosixPath(old).parent
+    wanted = str(folder / neutral_name(kind, number, old))
+    storage = file.storage
+    try:
+        with storage.open(old) as content:
+            new = storage.save(wanted, content)
+    except FileNotFoundError:
+        new = wanted
+    else:
+        transaction.on_commit(lambda: storage.delete(old))
+    file.name = new
+    return new
+
+
+def scrub_history(records: Iterable[Any], names: Mapping[str, str]) -> int:
+    """Replace, in the history ``records`` (core.ChangeRecord), every value equal to an old name by
+    its new name: in the changes (at any depth) and in the object's name. Returns how many changed."""
+    if not names:
+        return 0
+
+    def replaced(value: Any) -> Any:
+        if isinstance(value, str):
+            return names.get(value, value)
+        if isinstance(value, list):
+            return [replaced(item) for item in value]
+        if isinstance(value, dict):
+            return {key: replaced(item) for key, item in value.items()}
+        return value
+
+    count = 0
+    for record in records:
+        changes, name = replaced(record.changes), names.get(record.object_repr, record.object_repr)
+        if changes != record.changes or name != record.object_repr:
+            record.changes, record.object_repr = changes, name[:300]
+            record.save(update_fields=["changes", "object_repr"])
+            count += 1
+    return count
 
 
 def _export_outgoing_emails(user: Any) -> list[dict[str, Any]]:

@@ -6,3 +6,6 @@ class EditionsConfig(AppConfig):
     name = "coopsip.editions"
     label = "editions"
     verbose_name = _("Editions and themes")
+
+    def ready(self) -> None:
+        from coopsip.editions import privacy  # noqa: F401  (registers its personal data)

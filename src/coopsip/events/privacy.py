@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from coopsip.core import privacy
-from coopsip.events.models import SEATED, CalendarFeed, CircleMember, SignUp, SignUpStatus
+from coopsip.core.models import ChangeRecord
+from coopsip.events.models import SEATED, CalendarFeed, CircleMember, Event, MinutesAttachment, SignUp, SignUpStatus
 
 
 def _export(user: Any) -> dict[str, Any]:
@@ -41,6 +44,30 @@ def _erase(user: Any) -> None:
     SignUp.objects.filter(user__isnull=True, email__iexact=user.email).delete()
     CircleMember.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
+    _anonymise_attachments(user)
+
+
+def _anonymise_attachments(user: Any) -> None:
+    """The files a person attached to minutes stay with the meeting's record (already stored under a
+    generated name), renamed ``attachment-<n>.<ext>`` and without their uploader; their original
+    names go from the meeting's history too, also for files removed since."""
+    event_type = ContentType.objects.get_for_model(Event)
+    names: dict[int, dict[str, str]] = defaultdict(dict)  # per event: original name -> neutral name
+    for attachment in MinutesAttachment.objects.filter(uploaded_by=user):
+        new = privacy.neutral_name("attachment", attachment.pk, attachment.name)
+        names[attachment.event_id][attachment.name] = new
+        attachment.name = new
+        attachment.uploaded_by = None
+        attachment.save(update_fields=["name", "uploaded_by"])
+    added = ChangeRecord.objects.filter(actor=user, content_type=event_type, action="attachment_added")
+    for record in added:
+        original = str(record.changes.get("name", ""))
+        if original:
+            names[record.object_id].setdefault(
+                original, privacy.neutral_name("removed-attachment", record.pk, original)
+            )
+    for event_id, replacements in names.items():
+        privacy.scrub_history(ChangeRecord.objects.filter(content_type=event_type, object_id=event_id), replacements)
 
 
 privacy.register(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from coopsip.core import privacy
-from coopsip.members.models import RegisterEntry
+from coopsip.members.models import RegisterEntry, RegisterImport
 
 
 def _export(user: Any) -> dict[str, Any] | None:
@@ -27,6 +27,12 @@ def _erase(user: Any) -> None:
     # The register belongs to the cooperative's membership system and comes
     # back with the next import; deleting the account only unlinks it.
     RegisterEntry.objects.filter(user=user).update(user=None, verified_at=None)
+    # The imports the person ran stay with their reports; the name they gave the file goes.
+    for register_import in RegisterImport.objects.filter(imported_by=user):
+        register_import.file_name = privacy.neutral_name(
+            "register-import", register_import.pk, register_import.file_name
+        )
+        register_import.save(update_fields=["file_name"])
 
 
 privacy.register("member_register", export=_export, erase=_erase, models=("members.RegisterEntry",))

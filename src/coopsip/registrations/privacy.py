@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from coopsip.core import privacy
+from coopsip.core.models import ChangeRecord
 from coopsip.registrations.models import Registration, RoleInvitation
 
 
@@ -55,6 +56,13 @@ def _registrations(user: Any) -> list[dict[str, Any]]:
 def _erase(user: Any) -> None:
     Registration.objects.filter(user=user).delete()
     RoleInvitation.objects.filter(user=user).delete()
+    # The history of registrations the person imported keeps the lines, not the name of their file.
+    imported = ChangeRecord.objects.filter(actor=user, action="imported", changes__has_key="file")
+    names = {
+        str(r.changes["file"]): privacy.neutral_name("registrations-import", r.pk, str(r.changes["file"]))
+        for r in imported
+    }
+    privacy.scrub_history(imported, names)
 
 
 privacy.register(
