@@ -43,6 +43,7 @@ from coopsip.events.models import (
     SignUp,
     SignUpStatus,
 )
+from coopsip.events.text import single_line
 
 PAGE_SIZE = 20
 # Visitors without an account may sign up this often per hour from one address (people with an account: no limit).
@@ -403,4 +404,5 @@ def attachment(request: Request, pk: int) -> FileResponse:
     if found is None or not request.user.has_perm("events.view_event", found.event):
         raise Http404
     require(request.user, "events.view_minutes", found.event)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
+    # The name goes into a header: a name stored with a line break must not break the download.
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=single_line(found.name) or "file")

@@ -17,13 +17,24 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from icalendar import Calendar
 
 from conftest import client_for
 from coopsip.accounts.models import User
 from coopsip.events import ical, services
-from coopsip.events.models import Attendance, Audience, Circle, Event, Place, PlaceKind, Series, SignUp
+from coopsip.events.models import (
+    Attendance,
+    Audience,
+    Circle,
+    Event,
+    MinutesAttachment,
+    Place,
+    PlaceKind,
+    Series,
+    SignUp,
+)
 from coopsip.events.tests.test_organise_access import form_data
 from coopsip.events.tests.test_public_pages import make_circle, make_event
 from coopsip.events.text import multi_line, single_line
@@ -209,3 +220,17 @@ def test_the_admin_refuses_a_place_name_or_address_with_a_line_break(db: Any) ->
     assert refused.value.message_dict["name"] == [
         "Write this on one line, without line breaks, tabs or other invisible control characters."
     ]
+
+
+def test_an_attachment_name_saved_with_a_line_break_still_downloads(staff: User, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    event = make_event(title="Meeting", audience=Audience.PUBLIC)
+    upload = SimpleUploadedFile("Verslag.txt", b"Notes", content_type="text/plain")
+    attachment = services.add_attachment(by=staff, event=event, upload=upload)
+    MinutesAttachment.objects.filter(pk=attachment.pk).update(name="Verslag\r\njuni.txt")
+    response = client_for(staff).get(f"/en/events/attachments/{attachment.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="Verslag juni.txt"'
+    # New uploads are named on one line to begin with.
+    upload = SimpleUploadedFile("Verslag\tjuli.txt", b"Notes", content_type="text/plain")
+    assert services.add_attachment(by=staff, event=event, upload=upload).name == "Verslag juli.txt"
