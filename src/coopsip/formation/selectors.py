@@ -148,7 +148,8 @@ def groups_with_members(run: FormationRun) -> QuerySet[ProposedGroup]:
 
 def cell_page(run: FormationRun, theme_id: int, office_id: int | None, number: Any) -> tuple[Page[Any], list[GroupRow]]:
     """One page of the groups of a theme × office, each with its members (three queries whatever the size)."""
-    groups = groups_with_members(run).filter(theme_id=theme_id, office_id=office_id).order_by("key")
+    place = Q(office_id=office_id) if office_id is not None else Q(office__isnull=True)
+    groups = groups_with_members(run).filter(place, theme_id=theme_id).order_by("key")
     page = Paginator(groups, GROUPS_PER_PAGE).get_page(number)
     return page, group_rows(page.object_list)
 
@@ -359,10 +360,12 @@ def move_options(*, run: FormationRun, registration: Registration, role: str) ->
     members = ProposedMember.objects.filter(group__in=candidates).values_list("group_id", "registration_id", "role")
     by_group: dict[int, list[engine.Member]] = {}
     for group_id, member_id, member_role in members:
-        by_group.setdefault(group_id, []).append(engine.Member(str(member_id), member_role))
+        stored: Any = member_role
+        by_group.setdefault(group_id, []).append(engine.Member(str(member_id), stored))
     others = {int(m.id) for found in by_group.values() for m in found}
     problem = inputs.load_problem(run.edition, only={registration.pk, *leaving, *others}).problem
-    joining = engine.Member(pid, role)  # type: ignore[arg-type]
+    as_role: Any = role
+    joining = engine.Member(pid, as_role)
     for group in candidates:
         target = _after(_shell(group, by_group.get(group.pk, ())), without=pid, add=joining)
         checked = [target, left] if left is not None else [target]

@@ -174,8 +174,8 @@ def _review(request: AuthenticatedRequest, run: FormationRun) -> dict[str, Any]:
     parsed = selectors.parse_cell(wanted)
     cell = next((c for c in found if parsed and (c.theme.pk, c.office.pk if c.office else None) == parsed), None)
     if cell is None and (wanted == UNPLACED or not found):
-        page, rows = selectors.unplaced_page(run, request.GET.get("page"))
-        return context | {"showing_unplaced": True, "page": page, "unplaced": rows}
+        unplaced_page, unplaced = selectors.unplaced_page(run, request.GET.get("page"))
+        return context | {"showing_unplaced": True, "page": unplaced_page, "unplaced": unplaced}
     cell = cell or found[0]
     page, rows = selectors.cell_page(
         run, cell.theme.pk, cell.office.pk if cell.office else None, request.GET.get("page")
