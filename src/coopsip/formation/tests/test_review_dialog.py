@@ -412,3 +412,15 @@ def test_moving_keeps_the_members_of_other_groups_as_they_were(staff: User, done
     assert member is not None and isinstance(member, ProposedMember)
     html = client_for(staff).get(dialog_url(done_run, member.registration_id)).content.decode()
     assert f'value="{smallest.pk}"' not in html
+
+
+def test_a_wrong_theme_office_or_page_in_the_address_shows_the_first_theme_and_office(
+    staff: User, done_run: FormationRun
+) -> None:
+    client = client_for(staff)
+    group = by_size(done_run)[0]
+    for params in ({"cell": "nonsense"}, {"cell": "999-999"}, {"cell": "1-"}, {"page": "abc"}, {"page": "999"}):
+        response = client.get(run_url(done_run), params)
+        assert response.status_code == 200, params
+        html = response.content.decode()
+        assert f'id="group-{group.key}"' in html and 'aria-current="page">Ghent</a>' in html, params
