@@ -101,6 +101,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "stylesheet": stylesheet,
         "contact_email": settings.COOPSIP_CONTACT_EMAIL,
     }
+    html: str
     try:
         with translation.override(language):
             html = render_to_string("500.html", context)
