@@ -17,7 +17,8 @@ import numpy as np
 
 from . import lagrange
 from .budget import UNITS_PER_SECOND, WORK_SHARE, Budget
-from .flow import Bin, FlowResult, place
+from .exact import DTIME_UNITS, solve_exact
+from .flow import SCALE, Bin, FlowResult, place
 from .greedy import Formed, greedy_groups
 from .index import BoolArray, Index, IntArray
 from .model import LANGUAGES, SLOTS, Group, Member, Params, Problem, Role, Solution
@@ -29,7 +30,11 @@ TRAVEL_SHARE = 0.03  # share of the time limit kept for the last stage: same ran
 FINISH_FACTOR = 2.0  # the last steps take about this many times as long as building the index
 FILL_UNITS_PER_ARC = 0.3
 FILL_UNITS_FIXED = 200.0
-LOCKED_SHARE = 0.6  # with locks: share of the time for the run with them (the rest: the same run without)
+LOCKED_SHARE = 0.6  # with locks: share of the work for the run with them (the rest: the same run without)
+EXACT_MAX_OPTIONS = 40_000  # options of free people up to which CP-SAT solves the whole model
+EXACT_DUAL_SHARE = 0.4  # small instances: share of the budget for the relaxation,
+EXACT_FROM = 0.5  # ... up to this share for the local search, then CP-SAT from its best solution
+EXACT_UNTIL = 0.9  # ... up to this share; the local search from CP-SAT's solution has the rest
 
 
 @dataclass
@@ -95,7 +100,7 @@ def solve(
             bins2, result2, released2 = _settle(index, back, locks, budget)
             points2 = result2.points + _locked_points(index, bins2)
             if points2 > found.points + 1e-6:
-                found = _Found(bins2, result2, released2, _freed(locks, released2), points2, found.bound)
+                found = _Found(bins2, result2, released2, _freed(locks, released2), points2, found.bound, found.exact)
             placed = int((found.result.person_bin >= 0).sum()) + _locked_count(found.bins)
             placed += sum(1 for p in everyone.registrants if p.id in kept_ids)
             placed_free = int((free_found.result.person_bin >= 0).sum())
@@ -122,6 +127,10 @@ def solve(
     if method == "optimise":
         report = dict(solution.report)
         report["locks"] = lock_report
+        report["exact"] = {"used": found.exact, "proven_optimal": found.proven}
+        if found.proven:
+            # Proven optimal: the bound is the objective itself (CP-SAT's own is on points rounded to 0.1).
+            report["bound"], report["gap"] = report["objective"], 0.0
         report["work"] = {
             "units": round(budget.used),
             "budget": round(budget.units),
@@ -155,6 +164,8 @@ class _Found:
     free: BoolArray  # the people the search may place (locked people of released locks included)
     points: float
     bound: float | None
+    exact: bool = False  # CP-SAT solved the whole model
+    proven: bool = False  # ... and proved the solution optimal
 
 
 def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget: Budget) -> _Found:
@@ -171,22 +182,62 @@ def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget:
         if points2 > best_points + 1e-6:
             best_points, best, released = points2, (bins2, result2), released2
     bins, result = best
+    small = _exact_fits(index, locks.free)
     dual = lagrange.Dual(index, locks.free)
     lam = np.zeros(index.n)
     members = result.person_bin >= 0
     lam[members] = _person_points(index, bins, result)[members]
-    for suggestion in dual.improve(lam, lower=best_points, budget=budget, until=1.0 - DUAL_SHARE_LEFT):
+    until = EXACT_DUAL_SHARE if small else 1.0 - DUAL_SHARE_LEFT
+    for suggestion in dual.improve(lam, lower=best_points, budget=budget, until=until):
         bins2, result2, released2 = _settle(index, suggestion, locks, budget)
         points2 = result2.points + _locked_points(index, bins2)
         if points2 > best_points + 1e-6:
             best_points, best, released = points2, (bins2, result2), released2
             dual.lower = best_points
     bins, result = best
+    bound = dual.bound
+    proven = exact_used = False
+    if small:
+        # The heuristic's local search first: CP-SAT starts from its best, and never ends below it.
+        free = _freed(locks, released)
+        bins, result = _improve(index, bins, result, free, best_points, budget, EXACT_FROM, dual.average)
+        best_points = result.points + _locked_points(index, bins)
+        best = (bins, result)
+    if small and not released and not budget.done():
+        locked_points = _locked_points(index, bins)
+        units = max(0.0, EXACT_UNTIL * budget.units - budget.used)
+        exact = solve_exact(
+            index,
+            locks.free,
+            [b for b in bins if b.locked_id is not None],
+            (bins, result),
+            dtime=units / DTIME_UNITS,
+            seconds=max(0.0, budget.wall - time.perf_counter()),
+        )
+        if exact is not None:
+            exact_used = True
+            budget.spend(exact.dtime * DTIME_UNITS)
+            # CP-SAT works on points rounded to 0.1: its bound, widened by the rounding, stays valid.
+            rounding = 0.5 / SCALE * int(locks.free.sum())
+            bound = min(bound, exact.bound + locked_points + rounding)
+            counts = dict(exact.counts)
+            bins2, result2, released2 = _settle(index, counts, locks, budget)
+            points2 = result2.points + _locked_points(index, bins2)
+            if points2 > best_points + 1e-6 and not released2:
+                best_points, best, released = points2, (bins2, result2), released2
+            proven = exact.optimal and best_points >= exact.points + locked_points - 1e-6
+            bins, result = best
     free = _freed(locks, released)
-    bins, result = _improve(index, bins, result, free, best_points, budget, 1.0 - TRAVEL_SHARE, dual.average)
-    bins, result = shorten_travel(index, bins, result, free, budget)
+    if not proven:
+        bins, result = _improve(index, bins, result, free, best_points, budget, 1.0 - TRAVEL_SHARE, dual.average)
+        bins, result = shorten_travel(index, bins, result, free, budget)
     points = result.points + _locked_points(index, bins)
-    return _Found(bins, result, released, free, points, dual.bound)
+    return _Found(bins, result, released, free, points, bound, exact_used, proven)
+
+
+def _exact_fits(index: Index, free: BoolArray) -> bool:
+    """Whether the whole model is small enough for CP-SAT (see docs/formation.md, measured)."""
+    return int(free[index.arc_person].sum()) <= EXACT_MAX_OPTIONS
 
 
 def _freed(locks: _Locks, released: list[str]) -> BoolArray:
