@@ -1,8 +1,8 @@
 """Demo group spaces: a date poll with answers, documents and a discussion with replies, per group.
 
-The groups are the demo's circles with members: the sector network of
-``demo.events`` and, once ``demo.groups`` has made them, the active working
-groups (each has its circle). Up to ``MAX_CIRCLES`` of them, in a fixed order.
+The groups are the sector network of ``demo.events`` and the working groups
+of ``demo.groups`` that meet (its ``active_circles()`` that have meetings: the
+stalled group is left empty, as a stalled group would be).
 
 The poll stays open (choosing a date would add a meeting; the working groups'
 past meetings come from ``demo.groups``); the documents are links (no file is
@@ -16,7 +16,6 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count
 from django.utils import timezone
 
 from coopsip.editions.phases import BRUSSELS
@@ -26,6 +25,8 @@ from coopsip.groupspace.models import Availability, DatePoll, Document, Post, Th
 
 SEED = 2028
 MAX_CIRCLES = 6
+# The name demo.events gives its sector network.
+SECTOR_NETWORK = "Sectornetwerk"
 
 DOCUMENTS = [
     ("Shared notes (pad)", "https://pad.example.org/p/coopsip-demo-{pk}"),
@@ -57,11 +58,13 @@ THREADS = [
 
 
 def _circles() -> list[Circle]:
-    return list(
-        Circle.objects.annotate(size=Count("memberships"))
-        .filter(size__gte=3)
-        .order_by("created_at", "pk")[:MAX_CIRCLES]
-    )
+    sector_networks = list(Circle.objects.filter(name__startswith=SECTOR_NETWORK).order_by("pk"))
+    try:
+        from coopsip.demo.groups import active_circles
+    except ImportError:  # the working groups' demo is not there: the sector network only
+        return sector_networks
+    meeting = [circle for circle in active_circles() if circle.events.exists()]
+    return (sector_networks + meeting)[:MAX_CIRCLES]
 
 
 def load_groupspace() -> dict[str, int]:

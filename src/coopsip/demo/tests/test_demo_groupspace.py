@@ -46,10 +46,16 @@ def test_the_groups_share_documents_and_discuss_with_replies(demo: dict[str, int
     assert all(thread.post_count >= 3 and thread.posts.count() == thread.post_count for thread in threads)
 
 
-def test_every_group_with_members_gets_a_space(demo: dict[str, int]) -> None:
-    circles = Circle.objects.filter(memberships__isnull=False).distinct()
+def test_the_working_groups_that_meet_get_a_space_and_the_stalled_one_not(demo: dict[str, int]) -> None:
+    from coopsip.groups.models import GroupStatus, WorkingGroup
+
+    active = WorkingGroup.objects.filter(status=GroupStatus.ACTIVE, circle__isnull=False).select_related("circle")
+    meeting = {group.circle_id for group in active if group.circle.events.exists()}
+    stalled = {group.circle_id for group in active} - meeting
     filled = set(DatePoll.objects.values_list("circle_id", flat=True))
-    assert filled and filled <= set(circles.values_list("pk", flat=True))
+    assert len(meeting) == 3 and meeting <= filled
+    assert stalled and not stalled & filled
+    assert Thread.objects.filter(circle_id__in=meeting).count() == 2 * len(meeting)
 
 
 def test_the_demo_group_spaces_tell_nobody_and_load_once(demo: dict[str, int]) -> None:
