@@ -2,8 +2,9 @@
 
 In order, stopping at the first that works: the group is still valid (a volunteer
 member takes over the role the person held); a person left out who fits the group
-joins it; a volunteer or member who can be spared moves over from another group of
-the same theme, place, language and slot; else the group is dissolved and its members
+joins it; a volunteer or member who can be spared moves over from another group (of
+the same theme, place, language and slot first, then any group whose member fits and
+which stays at least ``min_size``); else the group is dissolved and its members
 join groups with room that they fit, or are left out with a reason. No index over all
 people is built, so it stays fast on large editions.
 """
@@ -31,6 +32,7 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
     unassigned = {u.id: u for u in solution.unassigned if u.id != person_id}
     changed: set[str] = set()
     moved: list[str] = []
+    actions: list[dict[str, str]] = []  # what was done, in order (report["decline_actions"])
     home = next((g for g in solution.groups if any(m.id == person_id for m in g.members)), None)
 
     def fits(person: Registrant, group: Group, role: str = "participant") -> bool:
@@ -67,6 +69,7 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
             for k, m in enumerate(members):
                 if m.role == "participant" and role in people[m.id].roles:
                     members[k] = Member(m.id, role)
+                    actions.append({"action": "role_taken_by_member", "person": m.id, "role": role})
                     break
             group = replace(group, members=tuple(members))
         # 2. People left out who fit join, roles first.
@@ -78,6 +81,7 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
                 pool.remove(chosen)
                 unassigned.pop(chosen.id)
                 moved.append(chosen.id)
+                actions.append({"action": "joined_from_left_out", "person": chosen.id, "role": role})
         while len(group.members) < params.min_size:
             chosen = best(pool, group)
             if chosen is None:
@@ -86,6 +90,7 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
             pool.remove(chosen)
             unassigned.pop(chosen.id)
             moved.append(chosen.id)
+            actions.append({"action": "joined_from_left_out", "person": chosen.id, "role": "participant"})
         # 3. Borrow from a sibling group (same theme, place, language and slot) that can spare someone.
         siblings = [
             g
@@ -96,28 +101,42 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
         ]
         needs: list[Role] = [*role_gaps(group)]
         needs += ["participant"] * max(0, params.min_size - len(group.members) - len(needs))
+        sibling_ids = {g.id for g in siblings}
+        # Siblings first (same cell: everyone fits), then any other group whose member fits this one.
+        donors = sorted(siblings, key=lambda g: -len(g.members))
+        donors += sorted(
+            (g for g in solution.groups if g.id != group.id and g.id not in sibling_ids),
+            key=lambda g: (-len(g.members), g.id),
+        )
         for need in needs:
-            for sibling in sorted(siblings, key=lambda g: -len(g.members)):
-                sibling = groups[sibling.id]
-                if len(sibling.members) <= params.min_size:
+            for donor in donors:
+                donor = groups.get(donor.id)  # type: ignore[assignment]
+                if donor is None or len(donor.members) <= params.min_size:
                     continue
                 spare = [
                     m
-                    for m in sibling.members
-                    if m.role == "participant" and (need == "participant" or need in people[m.id].roles)
+                    for m in donor.members
+                    if m.role == "participant"
+                    and (need == "participant" or need in people[m.id].roles)
+                    and (
+                        donor.id in sibling_ids
+                        or (group.theme in people[m.id].prefs and fits(people[m.id], group, need))
+                    )
                 ]
                 if spare:
                     m = spare[-1]
-                    groups[sibling.id] = replace(sibling, members=tuple(x for x in sibling.members if x.id != m.id))
+                    groups[donor.id] = replace(donor, members=tuple(x for x in donor.members if x.id != m.id))
                     group = replace(group, members=(*group.members, Member(m.id, need)))
-                    changed.add(sibling.id)
+                    changed.add(donor.id)
                     moved.append(m.id)
+                    actions.append({"action": "moved_from_group", "person": m.id, "from": donor.id, "role": need})
                     break
         if len(group.members) >= params.min_size and not role_gaps(group):
             groups[group.id] = group
         else:
             # 4. Dissolve: each member joins a group with room that they fit, or is left out.
             del groups[group.id]
+            actions.append({"action": "dissolved", "group": group.id})
             for m in group.members:
                 person = people[m.id]
                 options = [
@@ -149,6 +168,7 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
             "declined": person_id,
             "changed_groups": sorted(changed),
             "moved": moved,
+            "decline_actions": actions,
             "groups": len(new_groups),
             "assigned": assigned,
             "unassigned": len(unassigned),
