@@ -29,6 +29,7 @@ from coopsip.core.access import BOARD_GROUP, STAFF_GROUP
 from coopsip.demo.editions import load_editions
 from coopsip.demo.events import load_events
 from coopsip.demo.formation import load_formation
+from coopsip.demo.groups import load_groups
 from coopsip.demo.groupspace import load_groupspace
 from coopsip.demo.registrations import load_registrations
 from coopsip.members.models import MembershipStatus, RegisterEntry
@@ -173,7 +174,7 @@ def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     """Load the demo data; returns counts of what exists afterwards."""
     counts = _load_people_editions_registrations(people=people)
     # Sign-ups take their own (durable) transactions, like every sign-up does.
-    counts = {**counts, **load_events(), **load_formation()}
+    counts = {**counts, **load_events(), **load_formation(), **load_groups()}
     # Last: the group spaces fill the circles the steps above made.
     return {**counts, **load_groupspace()}
 

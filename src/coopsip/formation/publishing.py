@@ -84,6 +84,16 @@ def publish_run(*, by: Any, run: FormationRun, confirmed: str | None = None) -> 
         if run.published_at is not None:
             return Publication(replaced=None, changes=None)
         changes = changes_to_publish(run)
+        if changes.old is not None and Registration.objects.filter(
+            edition_id=run.edition_id, status__in=ANSWERED
+        ).exists():
+            # The working groups are built on the published proposal: once people answered, they change there.
+            raise FormationRefused(
+                _(
+                    "People have already answered the published proposal: it can no longer be replaced. Change the "
+                    "working groups instead (close, merge, move people) on the page of the working groups."
+                )
+            )
         if confirmed is not None and confirmed != changes.fingerprint:
             raise FormationRefused(
                 _("The proposals changed since the page was opened: nothing was published. Check the changes again.")
@@ -104,6 +114,10 @@ def publish_run(*, by: Any, run: FormationRun, confirmed: str | None = None) -> 
         )
         _tell(run, changes)
     return Publication(replaced=replaced, changes=changes)
+
+
+# Answers to a published proposal (the working groups): from then on it cannot be replaced.
+ANSWERED = (RegistrationStatus.ACCEPTED, RegistrationStatus.DECLINED, RegistrationStatus.EXPIRED)
 
 
 def _set_statuses(run: FormationRun) -> None:

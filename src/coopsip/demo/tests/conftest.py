@@ -15,6 +15,7 @@ from coopsip.demo.services import DEFAULT_PEOPLE, load_demo
 from coopsip.editions.models import Edition
 from coopsip.events.models import Circle, Event, Place, Series
 from coopsip.formation.models import FormationRun
+from coopsip.groups.models import WorkingGroup
 from coopsip.members.models import RegisterEntry
 from coopsip.places.models import Municipality, Office
 from coopsip.registrations.models import Registration
@@ -24,6 +25,8 @@ DEMO_PEOPLE = DEFAULT_PEOPLE
 
 
 def remove_demo_data() -> None:
+    # Working groups protect their edition and themes (their seats go with them).
+    WorkingGroup.objects.all().delete()
     FormationRun.objects.all().delete()
     # Events first: they point to editions, places and people.
     ChangeRecord.objects.filter(content_type__app_label__in=["events", "groupspace"]).delete()

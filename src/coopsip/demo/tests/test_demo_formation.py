@@ -1,4 +1,4 @@
-"""The demo edition comes with a formation run to review."""
+"""The demo edition comes with a formation run, published."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from coopsip.formation.models import FormationRun, RunStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_edition_has_proposed_groups_to_review(demo: dict[str, int]) -> None:
+def test_the_demo_edition_has_a_published_proposal(demo: dict[str, int]) -> None:
     run = FormationRun.objects.get(edition__slug="2026-2027")
     assert run.status == RunStatus.DONE, run.error
-    assert run.published_at is None
+    assert run.published_at is not None
     assert run.groups.count() >= 10
     assert run.report["violations"] == 0
     assert run.report["share_assigned"] > 0.7
