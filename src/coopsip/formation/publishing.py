@@ -84,9 +84,10 @@ def publish_run(*, by: Any, run: FormationRun, confirmed: str | None = None) -> 
         if run.published_at is not None:
             return Publication(replaced=None, changes=None)
         changes = changes_to_publish(run)
-        if changes.old is not None and Registration.objects.filter(
-            edition_id=run.edition_id, status__in=ANSWERED
-        ).exists():
+        if (
+            changes.old is not None
+            and Registration.objects.filter(edition_id=run.edition_id, status__in=ANSWERED).exists()
+        ):
             # The working groups are built on the published proposal: once people answered, they change there.
             raise FormationRefused(
                 _(
