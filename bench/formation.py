@@ -8,8 +8,16 @@ travel (all people in in-person groups, and "km both": only people both methods 
 person, the fair comparison), violations, objective and gap to the engine's proven
 bound; then the time to re-form after one person declines.
 
-    .venv/bin/python bench/formation.py [--sizes 500,5000,50000] [--themes 4,12] [--runs 3]
+    .venv/bin/python bench/formation.py [--sizes 500,5000,50000] [--themes 4,12] [--runs 3] [--work UNITS]
     .venv/bin/python bench/formation.py --sizes 5000 --themes 12 --write-dir /tmp/edition
+    .venv/bin/python bench/formation.py --exact --sizes 60,150,500,1000,2000 --themes 4,12 --work 1e7
+    .venv/bin/python bench/formation.py --compete --sizes 5000 --themes 12 --work 5e6
+
+``--exact``: small instances, the engine with and without its exact path (CP-SAT), and the
+true gap of the heuristic to the optimum where CP-SAT proved it. ``--compete``: each run
+once alone and once with two processes burning the CPU beside it; prints whether the groups
+are identical. Every row prints wall and CPU seconds and the load average; the header the
+machine (cores, /proc/loadavg).
 
 Needs no database and no Django settings.
 """
@@ -17,9 +25,12 @@ Needs no database and no Django settings.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import platform
+import resource
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -28,7 +39,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from coopsip.formation.engine import Params, Problem, Solution, reform_after_decline, solve, write_problem
+from coopsip.formation.engine import (
+    Params,
+    Problem,
+    Solution,
+    reform_after_decline,
+    solution_to_dict,
+    solve,
+    write_problem,
+)
 from coopsip.formation.engine.geo import haversine_km
 from coopsip.formation.engine.synthetic import generate
 
@@ -52,6 +71,88 @@ def travel(problem: Problem, solution: Solution) -> dict[str, float]:
     return km
 
 
+def load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split(" ", 3)[0]
+    except OSError:
+        return "?"
+
+
+def timed(problem: Problem, params: Params, **kw: object) -> tuple[Solution, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    solution = solve(problem, params, **kw)  # type: ignore[arg-type]
+    return solution, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def same(a: Solution, b: Solution) -> bool:
+    x, y = solution_to_dict(a), solution_to_dict(b)
+    for data in (x, y):
+        data["report"].pop("seconds")
+    return x == y
+
+
+def exact_table(sizes: list[int], theme_counts: list[int], runs: int, params: Params) -> None:
+    """Small instances: the engine with and without its exact path; the true gap where proven."""
+    module = importlib.import_module("coopsip.formation.engine.solve")
+    limit = module.EXACT_MAX_OPTIONS
+    print(
+        f"{'size':>6} {'th':>2} {'seed':>4} {'path':<9} {'wall s':>7} {'cpu s':>6} {'load':>5} {'placed':>6} "
+        f"{'objective':>11} {'bound':>11} {'gap':>7} {'proven':>6} {'true gap':>8}"
+    )
+    for size in sizes:
+        for themes in theme_counts:
+            for seed in range(runs):
+                problem = generate(size, themes, seed=seed)
+                rows = []
+                for path, options in (("exact", limit), ("heuristic", 0)):
+                    module.EXACT_MAX_OPTIONS = options
+                    solution, wall, cpu = timed(problem, replace(params, seed=seed))
+                    rows.append((path, solution, wall, cpu, load()))
+                module.EXACT_MAX_OPTIONS = limit
+                proven = rows[0][1].report["exact"]["proven_optimal"]
+                optimum = rows[0][1].report["objective"] if proven else None
+                for path, solution, wall, cpu, at in rows:
+                    r = solution.report
+                    true = f"{(optimum - r['objective']) / optimum:.2%}" if optimum else "?"
+                    print(
+                        f"{size:>6} {themes:>2} {seed:>4} {path:<9} {wall:>7.1f} {cpu:>6.1f} {at:>5} "
+                        f"{r['assigned']:>6} "
+                        f"{r['objective']:>11,.0f} {r['bound']:>11,.0f} {r['gap']:>7.2%} "
+                        f"{'yes' if r['exact']['proven_optimal'] else 'no':>6} {true:>8}",
+                        flush=True,
+                    )
+
+
+def compete_table(sizes: list[int], theme_counts: list[int], runs: int, params: Params) -> None:
+    """Each run alone and beside two processes burning the CPU: are the groups identical?"""
+    print(
+        f"{'size':>6} {'th':>2} {'seed':>4} {'alone s':>8} {'load':>5} {'beside s':>8} {'load':>5} "
+        f"{'cut':>5} {'identical':>9}"
+    )
+    for size in sizes:
+        for themes in theme_counts:
+            for seed in range(runs):
+                problem = generate(size, themes, seed=seed)
+                run_params = replace(params, seed=seed)
+                alone, wall_a, _ = timed(problem, run_params)
+                load_a = load()
+                burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+                try:
+                    time.sleep(1)
+                    beside, wall_b, _ = timed(problem, run_params)
+                    load_b = load()
+                finally:
+                    for burner in burners:
+                        burner.kill()
+                        burner.wait()
+                cut = alone.report["work"]["cut_short"] or beside.report["work"]["cut_short"]
+                print(
+                    f"{size:>6} {themes:>2} {seed:>4} {wall_a:>8.1f} {load_a:>5} {wall_b:>8.1f} {load_b:>5} "
+                    f"{'yes' if cut else 'no':>5} {'yes' if same(alone, beside) else 'NO':>9}",
+                    flush=True,
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="500,5000,50000")
@@ -60,6 +161,10 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, help="seconds for the engine (default 9.5 up to 5,000, else 100)")
     parser.add_argument("--write-dir", type=Path, help="write the first instance as an input folder and stop")
     parser.add_argument("--no-memory", action="store_true", help="skip tracemalloc (it slows Python code down)")
+    parser.add_argument("--work", type=float, help="work units for the engine (default: half the time limit)")
+    parser.add_argument("--exact", action="store_true", help="small instances with and without the exact path")
+    parser.add_argument("--compete", action="store_true", help="each run alone and beside a CPU-burning process")
+    parser.add_argument("--engine-only", action="store_true", help="skip the greedy baseline")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     theme_counts = [int(t) for t in args.themes.split(",")]
@@ -68,10 +173,19 @@ def main() -> None:
         write_problem(args.write_dir, problem, Params(time_limit_s=time_limit(sizes[0])))
         print(f"wrote {args.write_dir}: {len(problem.registrants)} registrants, {len(problem.themes)} themes")
         return
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"command: {' '.join(sys.argv)}")
+    print(
+        f"machine: {platform.node()}, {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, /proc/loadavg at start: {Path('/proc/loadavg').read_text().strip()}"
+    )
+    if args.exact or args.compete:
+        params = Params(time_limit_s=args.time_limit or 600, work=args.work)
+        (exact_table if args.exact else compete_table)(sizes, theme_counts, args.runs, params)
+        return
     header = (
         f"{'size':>6} {'th':>2} {'method':<8} {'time s':>7} {'peak MB':>8} {'assigned':>8} {'1st':>6} "
-        f"{'km':>5} {'km both':>7} {'viol':>4} {'objective':>11} {'bound':>11} {'gap':>7} {'decline s':>9}"
+        f"{'km':>5} {'km both':>7} {'viol':>4} {'objective':>11} {'bound':>11} {'gap':>7} {'decline s':>9} "
+        f"{'cpu s':>7} {'load':>5} {'cut':>4}"
     )
     print(header)
     for size in sizes:
@@ -79,15 +193,17 @@ def main() -> None:
             rows: dict[str, list[dict[str, float]]] = {"optimise": [], "greedy": []}
             for run in range(args.runs):
                 problem = generate(size, themes, seed=run)
-                params = Params(time_limit_s=args.time_limit or time_limit(size), seed=run)
+                params = Params(time_limit_s=args.time_limit or time_limit(size), seed=run, work=args.work)
                 bound = None
                 kms: dict[str, dict[str, float]] = {}
-                for method in ("optimise", "greedy"):
+                for method in ("optimise",) if args.engine_only else ("optimise", "greedy"):
                     if not args.no_memory:
                         tracemalloc.start()
-                    start = time.perf_counter()
+                    start, cpu_start = time.perf_counter(), time.process_time()
                     solution = solve(problem, params, method=method)
                     seconds = time.perf_counter() - start
+                    cpu = time.process_time() - cpu_start
+                    at_load = float(load())
                     peak = tracemalloc.get_traced_memory()[1] / 2**20 if not args.no_memory else float("nan")
                     if not args.no_memory:
                         tracemalloc.stop()
@@ -115,22 +231,30 @@ def main() -> None:
                             "bound": bound or float("nan"),
                             "gap": gap,
                             "decline": decline,
+                            "cpu": cpu,
+                            "load": at_load,
+                            "cut": float(bool(report.get("work", {}).get("cut_short"))),
                         }
                     )
-                both = kms["optimise"].keys() & kms["greedy"].keys()
-                for method in ("optimise", "greedy"):
+                both = kms["optimise"].keys() & kms.get("greedy", kms["optimise"]).keys()
+                for method in kms:
                     mean = statistics.fmean(kms[method][p] for p in both) if both else float("nan")
                     rows[method][-1]["km_both"] = mean
             for method, results in rows.items():
+                if not results:
+                    continue
                 med = {key: statistics.median(r[key] for r in results) for key in results[0]}
                 print(
                     f"{size:>6} {themes:>2} {method:<8} {med['time']:>7.2f} {med['peak']:>8.0f} "
                     f"{med['assigned']:>8.1%} {med['first']:>6.1%} {med['km']:>5.1f} {med['km_both']:>7.1f} "
                     f"{med['viol']:>4.0f} "
-                    f"{med['objective']:>11,.0f} {med['bound']:>11,.0f} {med['gap']:>7.2%} {med['decline']:>9.2f}",
+                    f"{med['objective']:>11,.0f} {med['bound']:>11,.0f} {med['gap']:>7.2%} {med['decline']:>9.2f} "
+                    f"{med['cpu']:>7.1f} {med['load']:>5.1f} {med['cut']:>4.0f}",
                     flush=True,
                 )
 
 
 if __name__ == "__main__":
     main()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of the process: {peak:,.0f} MB")
