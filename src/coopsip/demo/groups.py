@@ -190,6 +190,7 @@ def _meetings(group: WorkingGroup, staff: User | None, now: datetime) -> None:
         group.seats.filter(role="secretary", state=SeatState.ACCEPTED).select_related("registration__user").first()
     )
     recorder = secretary.registration.user if secretary else staff
+    theme = {code: getattr(group.theme, f"title_{code}", "") or group.theme.title for code in ("nl", "fr", "en")}
     for number, day in enumerate((last - timedelta(weeks=3), last, last + timedelta(weeks=3)), start=1):
         start = datetime.combine(day, time(hour, 0), tzinfo=BRUSSELS)
         video = group.office is None
@@ -197,9 +198,9 @@ def _meetings(group: WorkingGroup, staff: User | None, now: datetime) -> None:
             by=staff,
             data=events.EventInput(
                 titles={
-                    "nl": f"Werkgroep {group.theme.title_nl or group.theme.title}: bijeenkomst {number}",
-                    "fr": f"Groupe de travail {group.theme.title_fr or group.theme.title} : réunion {number}",
-                    "en": f"Working group {group.theme.title_en or group.theme.title}: meeting {number}",
+                    "nl": f"Werkgroep {theme['nl']}: bijeenkomst {number}",
+                    "fr": f"Groupe de travail {theme['fr']} : réunion {number}",
+                    "en": f"Working group {theme['en']}: meeting {number}",
                 },
                 kind=EventKind.GROUP_MEETING,
                 format=EventFormat.MEETING,

@@ -17,7 +17,7 @@ class OfficeAdvisorAdmin(admin.ModelAdmin[OfficeAdvisor]):
 class SeatInline(admin.TabularInline[Seat, WorkingGroup]):
     model = Seat
     extra = 0
-    fields = ["registration", "role", "state", "source", "deadline", "answered_at", "decline_reason"]
+    fields = ("registration", "role", "state", "source", "deadline", "answered_at", "decline_reason")
     readonly_fields = fields
     can_delete = False
 

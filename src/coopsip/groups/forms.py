@@ -60,9 +60,9 @@ class OverviewFilterForm(forms.Form):
 
     def __init__(self, *args: Any, themes: list[tuple[int, str]], offices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("All themes")), *themes]
-        self.fields["office"].choices = [("", _("All offices")), ("video", _("By video")), *offices]
-        self.fields["status"].choices = [("", _("Every status")), *status_choices()]
+        self.fields["theme"].choices = [("", _("All themes")), *themes]  # type: ignore[attr-defined]
+        self.fields["office"].choices = [("", _("All offices")), ("video", _("By video")), *offices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [("", _("Every status")), *status_choices()]  # type: ignore[attr-defined]
 
 
 class CloseForm(forms.Form):

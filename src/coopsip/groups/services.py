@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -52,7 +53,7 @@ from coopsip.registrations.models import Registration, RegistrationStatus
 logger = logging.getLogger(__name__)
 
 LOCK_TIMEOUT_MS = 5000
-CIRCLE_ROLES = {
+CIRCLE_ROLES: dict[str, str] = {
     MemberRole.MODERATOR: CircleRole.MODERATOR,
     MemberRole.SECRETARY: CircleRole.SECRETARY,
     MemberRole.PARTICIPANT: CircleRole.MEMBER,
@@ -178,10 +179,12 @@ def _schedule_deadline_work(*moments: datetime) -> None:
 
     if not default_task_backend.supports_defer:
         return
+
+    def plan(moment: datetime) -> None:
+        tasks.process_answers.using(run_after=moment).enqueue()
+
     for moment in sorted(set(moments)):
-        transaction.on_commit(
-            lambda moment=moment: tasks.process_answers.using(run_after=moment).enqueue(), robust=True
-        )
+        transaction.on_commit(partial(plan, moment), robust=True)
 
 
 def _new_seat(
@@ -192,6 +195,7 @@ def _new_seat(
     source: str,
     now: datetime,
     invited_by: Any = None,
+    schedule: bool = True,
 ) -> Seat:
     deadline, reminder = answer_deadline(now, settings_of(group.edition).answer_days)
     seat = Seat.objects.create(
@@ -205,7 +209,8 @@ def _new_seat(
         invited_by=invited_by,
     )
     _set_registration(registration.pk, RegistrationStatus.PROPOSED)
-    _schedule_deadline_work(reminder, deadline + timedelta(minutes=1))
+    if schedule:
+        _schedule_deadline_work(reminder, deadline + timedelta(minutes=1))
     return seat
 
 
@@ -246,9 +251,14 @@ def open_answers(*, by: Any, run: FormationRun, now: datetime | None = None) -> 
                 proposed_size=len(members),
             )
             for member in members:
-                seat = _new_seat(group, member.registration, role=member.role, source=SeatSource.PROPOSAL, now=now)
+                seat = _new_seat(
+                    group, member.registration, role=member.role, source=SeatSource.PROPOSAL, now=now, schedule=False
+                )
                 _tell_offered(seat)
                 asked += 1
+        # Every seat of the proposal shares its reminder and its deadline: one planned run each.
+        deadline, reminder = answer_deadline(now, settings_of(edition).answer_days)
+        _schedule_deadline_work(reminder, deadline + timedelta(minutes=1))
         record_change(actor=by, obj=edition, action="group_answers_opened", changes={"run": run.number})
     return asked
 
@@ -376,6 +386,32 @@ def expire_overdue(*, now: datetime) -> int:
                 _backfill_on_commit(group)
             expired += 1
     return expired
+
+
+def release_withdrawn(*, now: datetime) -> int:
+    """Seats still held by people who withdrew their registration are freed (and offered again). Returns how many.
+
+    Withdrawing belongs to the registrations, which know nothing of groups: this runs with the deadlines.
+    """
+    released = 0
+    held = Seat.objects.filter(state__in=HOLDING, registration__status=RegistrationStatus.WITHDRAWN)
+    for seat_id in held.values_list("pk", flat=True):
+        with transaction.atomic():
+            seat, group = _locked_seat(seat_id, None)
+            if seat.state not in HOLDING:
+                continue
+            Seat.objects.filter(pk=seat.pk).update(state=SeatState.LEFT, left_at=now, left_reason="withdrew")
+            if group.circle is not None:
+                from coopsip.events.services import remove_from_circle
+
+                remove_from_circle(circle=group.circle, user=seat.registration.user)
+            record_change(
+                actor=None, obj=group, action="seat_freed_by_withdrawal", changes={"registration": seat.registration_id}
+            )
+            if group.status != GroupStatus.CLOSED:
+                _backfill_on_commit(group)
+            released += 1
+    return released
 
 
 def remind_due(*, now: datetime) -> int:
@@ -591,7 +627,7 @@ def _flag(group: WorkingGroup, role: str, *, now: datetime) -> None:
 # Invitations by the group's moderator or secretary
 
 
-def find_invitee(*, edition: Edition, identifier: str) -> Registration | Any:
+def find_invitee(*, edition: Edition, identifier: str) -> Any:
     """The person an officer means by an email address or a member number (their user), or GroupRefused."""
     from coopsip.accounts.models import User
 
@@ -644,7 +680,7 @@ def invite(*, by: Any, group: WorkingGroup, identifier: str, now: datetime | Non
             if not near:
                 raise GroupRefused(
                     _("%(name)s does not belong to the office or region of %(office)s; invite them to a video group.")
-                    % {"name": user.get_full_name() or user.email, "office": group.office.name}
+                    % {"name": user.get_full_name() or user.email, "office": group_place(group)}
                 )
         if registration is None:
             from coopsip.registrations.services import register_for_group

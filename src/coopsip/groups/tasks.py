@@ -14,9 +14,14 @@ from coopsip.groups import services
 
 @task(queue_name="default")
 def process_answers() -> dict[str, int]:
-    """Send the reminders that are due and expire the answers past their deadline (cron runs it as a safety net)."""
+    """Send the reminders that are due, expire the answers past their deadline, free the seats of people who
+    withdrew (cron runs it as a safety net)."""
     now = timezone.now()
-    return {"reminded": services.remind_due(now=now), "expired": services.expire_overdue(now=now)}
+    return {
+        "reminded": services.remind_due(now=now),
+        "expired": services.expire_overdue(now=now),
+        "released": services.release_withdrawn(now=now),
+    }
 
 
 @task(queue_name="default")

@@ -194,7 +194,7 @@ def test_the_cron_command_reminds_and_expires(edition: Any, staff: User, on_comm
     out = StringIO()
     with on_commit():
         call_command("process_group_answers", stdout=out)
-    assert "0 reminder(s) sent, 4 answer(s) expired." in out.getvalue()
+    assert "0 reminder(s) sent, 4 answer(s) expired, 0 seat(s) freed." in out.getvalue()
 
 
 def test_everyone_accepting_makes_the_group_active(edition: Any, staff: User) -> None:
@@ -203,3 +203,22 @@ def test_everyone_accepting_makes_the_group_active(edition: Any, staff: User) ->
     group.refresh_from_db()
     assert group.status == GroupStatus.ACTIVE
     assert group.circle is not None and group.circle.memberships.count() == 5
+
+
+def test_a_person_who_withdraws_frees_their_seat_and_leaves_the_group(
+    edition: Any, staff: User, on_commit: Any
+) -> None:
+    from coopsip.registrations.services import withdraw_registration
+
+    group = opened_group(edition, staff, 5)
+    accept_all(group)
+    group.refresh_from_db()
+    seat = group.seats.select_related("registration__user").get(registration__user__email="m4@example.org")
+    withdraw_registration(registration=seat.registration, reason="Moving abroad.", notify=False)
+    with on_commit():
+        assert services.release_withdrawn(now=datetime.now(tz=UTC)) == 1
+        assert services.release_withdrawn(now=datetime.now(tz=UTC)) == 0
+    seat.refresh_from_db()
+    assert seat.state == SeatState.LEFT
+    assert group.circle is not None
+    assert not group.circle.memberships.filter(user__email="m4@example.org").exists()

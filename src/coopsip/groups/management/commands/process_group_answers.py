@@ -9,11 +9,13 @@ from coopsip.groups import services
 class Command(BaseCommand):
     help = (
         "Remind people whose answer to a proposed group is due in two days, and expire the answers past their "
-        "deadline (run it every 15 minutes from cron; it never sends a reminder twice)."
+        "deadline, and free the seats of people who withdrew (run it every 15 minutes from cron; it never sends "
+        "a reminder twice)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         reminded = services.remind_due(now=now)
         expired = services.expire_overdue(now=now)
-        self.stdout.write(f"{reminded} reminder(s) sent, {expired} answer(s) expired.")
+        released = services.release_withdrawn(now=now)
+        self.stdout.write(f"{reminded} reminder(s) sent, {expired} answer(s) expired, {released} seat(s) freed.")
