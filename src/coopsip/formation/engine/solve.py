@@ -30,6 +30,7 @@ TRAVEL_SHARE = 0.03  # share of the time limit kept for the last stage: same ran
 FINISH_FACTOR = 2.0  # the last steps take about this many times as long as building the index
 FILL_UNITS_PER_ARC = 0.3
 FILL_UNITS_FIXED = 200.0
+FILL_UNITS_PER_CELL = 0.02
 LOCKED_SHARE = 0.6  # with locks: share of the work for the run with them (the rest: the same run without)
 EXACT_MAX_OPTIONS = 40_000  # options of free people up to which CP-SAT solves the whole model
 EXACT_DUAL_SHARE = 0.4  # small instances: share of the budget for the relaxation,
@@ -335,40 +336,60 @@ def _allowed(index: Index, office_theme: dict[int, int] | None) -> BoolArray:
 def _fill(
     index: Index, free: BoolArray, counts: dict[int, int], allowed: BoolArray, budget: Budget | None = None
 ) -> dict[int, int]:
-    """Open groups among ``free`` people only, best cell first (each person counted once)."""
+    """Open groups among ``free`` people only, best cell first (each person counted once).
+
+    The counts per cell are kept up to date incrementally: when a cell opens, only the
+    options of the people it takes are subtracted (points in integer tenths, so exactly),
+    which keeps the whole loop near-linear in the number of options."""
     params = index.params
     counts = dict(counts)
     sel = free[index.arc_person] & allowed[index.arc_cell]
-    person = index.arc_person[sel]
+    person = index.arc_person[sel]  # sorted by person (the index's order)
     cell = index.arc_cell[sel]
-    profit = index.arc_profit[sel]
+    profit = np.rint(index.arc_profit[sel] * SCALE).astype(np.int64)
+    size = index.n_cells
+    mod = index.is_mod[person].astype(np.int64)
+    sec = index.is_sec[person].astype(np.int64)
+    either = mod | sec
+    n = np.bincount(cell, minlength=size).astype(np.int64)
+    mods = np.bincount(cell, weights=mod, minlength=size).astype(np.int64)
+    secs = np.bincount(cell, weights=sec, minlength=size).astype(np.int64)
+    both = np.bincount(cell, weights=either, minlength=size).astype(np.int64)
+    value = np.zeros(size, dtype=np.int64)
+    np.add.at(value, cell, profit)
+    by_cell = np.argsort(cell, kind="stable")
+    cell_start = np.searchsorted(cell[by_cell], np.arange(size + 1))
     alive = np.ones(index.n, dtype=bool)
-    while len(person):
-        keep = alive[person]
-        person, cell, profit = person[keep], cell[keep], profit[keep]
-        if not len(person):
-            break
-        if budget is not None:
-            budget.spend(FILL_UNITS_FIXED + FILL_UNITS_PER_ARC * len(person))
-        n = np.bincount(cell, minlength=index.n_cells)
-        mods = np.bincount(cell, weights=index.is_mod[person], minlength=index.n_cells)
-        secs = np.bincount(cell, weights=index.is_sec[person], minlength=index.n_cells)
-        either = np.bincount(cell, weights=index.is_mod[person] | index.is_sec[person], minlength=index.n_cells)
+    if budget is not None:
+        budget.spend(FILL_UNITS_FIXED + FILL_UNITS_PER_ARC * len(person))
+    while True:
         k = n // params.min_size
         if params.require_moderator:
             k = np.minimum(k, mods)
         if params.require_secretary:
             k = np.minimum(k, secs)
         if params.require_moderator and params.require_secretary:
-            k = np.minimum(k, either // 2)
-        k = k.astype(np.int64)
+            k = np.minimum(k, both // 2)
         if not k.any():
             break
-        value = np.bincount(cell, weights=profit, minlength=index.n_cells)
-        value = np.where(k > 0, np.minimum(value, value / np.maximum(n, 1) * k * params.max_size), -np.inf)
-        best = int(np.argmax(value))
+        worth = np.where(k > 0, np.minimum(value, value / np.maximum(n, 1) * k * params.max_size), -np.inf)
+        best = int(np.argmax(worth))
         counts[best] = counts.get(best, 0) + int(k[best])
-        alive[person[cell == best]] = False
+        taken = person[by_cell[cell_start[best] : cell_start[best + 1]]]
+        taken = np.unique(taken[alive[taken]])
+        alive[taken] = False
+        # Every option of the people taken leaves the counts.
+        lo = np.searchsorted(person, taken)
+        hi = np.searchsorted(person, taken, side="right")
+        arcs = np.repeat(lo - np.cumsum(np.r_[0, (hi - lo)[:-1]]), hi - lo) + np.arange(int((hi - lo).sum()))
+        gone = cell[arcs]
+        n -= np.bincount(gone, minlength=size)
+        mods -= np.bincount(gone, weights=mod[arcs], minlength=size).astype(np.int64)
+        secs -= np.bincount(gone, weights=sec[arcs], minlength=size).astype(np.int64)
+        both -= np.bincount(gone, weights=either[arcs], minlength=size).astype(np.int64)
+        np.subtract.at(value, gone, profit[arcs])
+        if budget is not None:
+            budget.spend(FILL_UNITS_FIXED + FILL_UNITS_PER_CELL * size + FILL_UNITS_PER_ARC * len(arcs))
     return counts
 
 
