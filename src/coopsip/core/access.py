@@ -186,7 +186,18 @@ def officer_of_documents_circle(user: Any, document: Any) -> bool:
 
 
 # Members read and write; the board reads; the moderator and secretary plan meetings and invite guests.
-rules.add_perm("groupspace.view", is_staff_member | is_board_member | in_circle)
+@rules.predicate
+def advises_circle(user: Any, circle: Any) -> bool:
+    """The advisor of the office where the circle's working group meets (see ``advises_group`` below)."""
+    if circle is None or not user.is_authenticated:
+        return False
+    from coopsip.groups.models import OfficeAdvisor, WorkingGroup
+
+    office = WorkingGroup.objects.filter(circle_id=circle.pk).values_list("office_id", flat=True).first()
+    return office is not None and OfficeAdvisor.objects.filter(user=user, office_id=office).exists()
+
+
+rules.add_perm("groupspace.view", is_staff_member | is_board_member | in_circle | advises_circle)
 rules.add_perm("groupspace.post", is_staff_member | in_circle)
 rules.add_perm("groupspace.organise", is_staff_member | officer_of_circle)
 rules.add_perm("groupspace.delete_document", is_staff_member | officer_of_documents_circle | added_document)

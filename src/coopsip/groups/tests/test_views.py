@@ -258,3 +258,18 @@ def test_my_smart_in_progress_of_a_newcomer_says_there_is_nothing_yet(member: Us
     assert response.status_code == 200
     assert "Nothing for you right now." in response.content.decode()
     assert 'href="/en/me/"' in response.content.decode()  # the header link
+
+
+def test_the_advisor_of_the_groups_office_reads_its_space_but_does_not_post(
+    edition: Any, groups: list[WorkingGroup], member: User
+) -> None:
+    group = groups[0]
+    accept_all(group)
+    group.refresh_from_db()
+    gent = Office.objects.get(slug="gent")
+    WorkingGroup.objects.filter(pk=group.pk).update(office=gent, mode="in_person")
+    assert not member.has_perm("groupspace.view", group.circle)
+    OfficeAdvisor.objects.create(office=gent, user=member)
+    advisor = User.objects.get(pk=member.pk)  # a fresh object: permissions are cached per request
+    assert advisor.has_perm("groupspace.view", group.circle)
+    assert not advisor.has_perm("groupspace.post", group.circle)
