@@ -28,6 +28,9 @@ class CellKey:
     slot: int
 
 
+BLOCK = 8192  # people per block when building the options (memory: about 4 MB of flags per 1,000)
+
+
 class Index:
     """The options of each person, with the points they bring (see ``Weights``)."""
 
@@ -51,47 +54,7 @@ class Index:
         self.is_mod = np.array(["moderator" in p.roles for p in people], dtype=bool)
         self.is_sec = np.array(["secretary" in p.roles for p in people], dtype=bool)
         self.km = self._distances()
-        w = params.weights
-        ls_size = self.n_languages * self.n_slots
-        persons: list[int] = []
-        cells: list[int] = []
-        profits: list[float] = []
-        ranks: list[int] = []
-        for i, p in enumerate(people):
-            codes = [
-                self.language_ix[lang] * self.n_slots + self.slot_ix[s]
-                for lang in sorted(p.languages)
-                for s in sorted(p.slots)
-            ]
-            if not codes:
-                continue
-            venues: list[tuple[int, float]] = []
-            if p.mode != "video":
-                row = self.km[i]
-                if p.lat is None or p.lon is None:
-                    if p.office is not None:
-                        venues.append((self.office_ix[p.office], 0.0))
-                else:
-                    venues.extend((int(o), float(row[o])) for o in np.flatnonzero(row <= params.max_travel_km + 1e-9))
-            for rank, theme_id in enumerate(p.prefs[:3]):
-                theme = problem.themes[self.theme_ix[theme_id]]
-                if p.country not in theme.countries:
-                    continue
-                t = self.theme_ix[theme_id]
-                base_points = w.assigned - w.rank[rank]
-                options = [(v, base_points - w.travel_per_km * km) for v, km in venues]
-                if p.mode != "in_person":
-                    options.append((self.video, base_points - w.video))
-                for v, points in options:
-                    base = (t * self.n_venues + v) * ls_size
-                    cells.extend(base + code for code in codes)
-                    persons.extend([i] * len(codes))
-                    profits.extend([points] * len(codes))
-                    ranks.extend([rank] * len(codes))
-        self.arc_person: IntArray = np.array(persons, dtype=np.int64)
-        self.arc_cell: IntArray = np.array(cells, dtype=np.int64)
-        self.arc_profit: FloatArray = np.array(profits, dtype=np.float64)
-        self.arc_rank: IntArray = np.array(ranks, dtype=np.int64)
+        self._options(BLOCK)
         # Arcs sorted by person then cell, so (person, cell) can be looked up by search.
         order = np.lexsort((self.arc_cell, self.arc_person))
         for name in ("arc_person", "arc_cell", "arc_profit", "arc_rank"):
@@ -99,6 +62,69 @@ class Index:
         self.arc_key = self.arc_person * self.n_cells + self.arc_cell
         self.has_option = np.zeros(self.n, dtype=bool)
         self.has_option[self.arc_person] = True
+
+    def _options(self, block: int) -> None:
+        """Every (person, cell) option, vectorised per block of people (no Python loop per option):
+        a person's ranked themes that run in their country × the venues they can reach × their
+        languages × their slots."""
+        problem, params = self.problem, self.params
+        people = problem.registrants
+        w = params.weights
+        n_ls = self.n_languages * self.n_slots
+        lang = np.zeros((self.n, self.n_languages), dtype=bool)
+        slot = np.zeros((self.n, self.n_slots), dtype=bool)
+        theme = np.full((self.n, 3), -1, dtype=np.int64)
+        mode = np.zeros(self.n, dtype=np.int64)  # 0 in person, 1 video, 2 either
+        own = np.full(self.n, -1, dtype=np.int64)
+        no_coords = np.zeros(self.n, dtype=bool)
+        countries = [t.countries for t in problem.themes]
+        modes = {"in_person": 0, "video": 1, "either": 2}
+        for i, p in enumerate(people):
+            for x in p.languages:
+                lang[i, self.language_ix[x]] = True
+            for x in p.slots:
+                slot[i, self.slot_ix[x]] = True
+            for r, t in enumerate(p.prefs[:3]):
+                ti = self.theme_ix[t]
+                if p.country in countries[ti]:
+                    theme[i, r] = ti
+            mode[i] = modes[p.mode]
+            no_coords[i] = p.lat is None or p.lon is None
+            if p.office is not None:
+                own[i] = self.office_ix[p.office]
+        rank_points = w.assigned - np.array(w.rank, dtype=np.float64)
+        parts: list[tuple[IntArray, IntArray, FloatArray, IntArray]] = []
+        for lo in range(0, self.n, block):
+            hi = min(self.n, lo + block)
+            k = hi - lo
+            # Venues: offices within reach (or the own office without coordinates), and video.
+            reach = np.zeros((k, self.n_venues), dtype=bool)
+            km = np.zeros((k, self.n_venues))
+            if self.n_offices:
+                near = self.km[lo:hi] <= params.max_travel_km + 1e-9
+                at_own = np.zeros((k, self.n_offices), dtype=bool)
+                has_own = own[lo:hi] >= 0
+                at_own[np.flatnonzero(has_own), own[lo:hi][has_own]] = True
+                in_person = (mode[lo:hi] != 1)[:, None]
+                reach[:, : self.n_offices] = in_person & np.where(no_coords[lo:hi, None], at_own, near)
+                km[:, : self.n_offices] = np.where(no_coords[lo:hi, None], 0.0, np.where(near, self.km[lo:hi], 0.0))
+            reach[:, self.video] = mode[lo:hi] != 0
+            ls = (lang[lo:hi, :, None] & slot[lo:hi, None, :]).reshape(k, n_ls)
+            ok = (theme[lo:hi] >= 0)[:, :, None, None] & reach[:, None, :, None] & ls[:, None, None, :]
+            pi, r, v, c = np.nonzero(ok)
+            t = theme[lo:hi][pi, r]
+            points = rank_points[r] - np.where(v == self.video, w.video, w.travel_per_km * km[pi, v])
+            parts.append(((pi + lo).astype(np.int64), (t * self.n_venues + v) * n_ls + c, points, r.astype(np.int64)))
+        if parts:
+            self.arc_person = np.concatenate([x[0] for x in parts])
+            self.arc_cell = np.concatenate([x[1] for x in parts]).astype(np.int64)
+            self.arc_profit = np.concatenate([x[2] for x in parts])
+            self.arc_rank = np.concatenate([x[3] for x in parts])
+        else:
+            self.arc_person = np.zeros(0, dtype=np.int64)
+            self.arc_cell = np.zeros(0, dtype=np.int64)
+            self.arc_profit = np.zeros(0)
+            self.arc_rank = np.zeros(0, dtype=np.int64)
 
     def _distances(self) -> FloatArray:
         people = self.problem.registrants
