@@ -157,17 +157,25 @@ def group_url(group: WorkingGroup) -> str:
     return settings.SITE_URL + reverse("groups:detail", kwargs={"pk": group.pk})
 
 
-def _tell_offered(seat: Seat) -> None:
+def _about(group: WorkingGroup, held: list[Seat] | None = None) -> dict[str, Any]:
+    """What an offer says of the group: its size, its moderator and secretary by first name, the edition's phases."""
+    held = _holding(group) if held is None else held
+    officers = {seat.role: seat.registration.user.first_name for seat in held if seat.role != MemberRole.PARTICIPANT}
+    return {"size": len(held), "officers": officers, "phases": list(group.edition.phases.order_by("starts_on"))}
+
+
+def _tell_offered(seat: Seat, about: dict[str, Any] | None = None, *, template: str = "offered") -> None:
     user = seat.registration.user
     _email(
         user,
-        "offered",
-        key=f"groups:offered:{seat.pk}",
+        template,
+        key=f"groups:{template}:{seat.pk}",
         context={
             "seat": seat,
             "group": seat.group,
             "edition": seat.group.edition,
             "link": proposal_url(seat.group.edition),
+            **(about if about is not None else _about(seat.group)),
         },
     )
 
@@ -250,11 +258,15 @@ def open_answers(*, by: Any, run: FormationRun, now: datetime | None = None) -> 
                 max_size=max(edition.group_size_max, len(members)),
                 proposed_size=len(members),
             )
-            for member in members:
-                seat = _new_seat(
+            seats = [
+                _new_seat(
                     group, member.registration, role=member.role, source=SeatSource.PROPOSAL, now=now, schedule=False
                 )
-                _tell_offered(seat)
+                for member in members
+            ]
+            about = _about(group, seats)
+            for seat in seats:
+                _tell_offered(seat, about)
                 asked += 1
         # Every seat of the proposal shares its reminder and its deadline: one planned run each.
         deadline, reminder = answer_deadline(now, settings_of(edition).answer_days)
@@ -696,18 +708,7 @@ def invite(*, by: Any, group: WorkingGroup, identifier: str, now: datetime | Non
             group, registration, role=MemberRole.PARTICIPANT, source=SeatSource.INVITATION, now=now, invited_by=by
         )
         record_change(actor=by, obj=group, action="person_invited", changes={"registration": registration.pk})
-        _email(
-            user,
-            "invited",
-            key=f"groups:invited:{seat.pk}",
-            context={
-                "seat": seat,
-                "group": group,
-                "edition": group.edition,
-                "by": by,
-                "link": proposal_url(group.edition),
-            },
-        )
+        _tell_offered(seat, template="invited")
     return seat
 
 

@@ -25,6 +25,11 @@ def edition() -> Any:
 
 
 def test_opening_answers_makes_groups_and_asks_each_person_once(edition: Any, staff: User, on_commit: Any) -> None:
+    from datetime import date
+
+    from coopsip.editions.models import Phase, PhaseKind
+
+    Phase.objects.create(edition=edition, kind=PhaseKind.STUDY, starts_on=date(2027, 1, 4), ends_on=date(2027, 2, 14))
     with on_commit():
         group = opened_group(edition, staff, 4)
     assert group.status == GroupStatus.WAITING
@@ -32,6 +37,10 @@ def test_opening_answers_makes_groups_and_asks_each_person_once(edition: Any, st
     asked = [m for m in mail.outbox if "please answer by" in m.subject]
     assert sorted(m.to[0] for m in asked) == [f"m{n}@example.org" for n in range(4)]
     assert "/en/groups/proposal/" in asked[0].body
+    assert "Size: 4 people proposed" in asked[0].body
+    assert "Moderator: M0" in asked[0].body and "Secretary: M1" in asked[0].body
+    assert "Please accept or decline by" in asked[0].body
+    assert "Studying the theme: 4 January 2027 – 14 February 2027" in asked[0].body
     mail.outbox.clear()
     # Opening the same run again asks nobody again.
     run = group.proposed_group.run  # type: ignore[union-attr]
