@@ -36,6 +36,7 @@ import time
 import tracemalloc
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
@@ -93,7 +94,7 @@ def same(a: Solution, b: Solution) -> bool:
 
 def exact_table(sizes: list[int], theme_counts: list[int], runs: int, params: Params) -> None:
     """Small instances: the engine with and without its exact path; the true gap where proven."""
-    module = importlib.import_module("coopsip.formation.engine.solve")
+    module: Any = importlib.import_module("coopsip.formation.engine.solve")
     limit = module.EXACT_MAX_OPTIONS
     print(
         f"{'size':>6} {'th':>2} {'seed':>4} {'path':<9} {'wall s':>7} {'cpu s':>6} {'load':>5} {'placed':>6} "

@@ -111,10 +111,12 @@ class Index:
             reach[:, self.video] = mode[lo:hi] != 0
             ls = (lang[lo:hi, :, None] & slot[lo:hi, None, :]).reshape(k, n_ls)
             ok = (theme[lo:hi] >= 0)[:, :, None, None] & reach[:, None, :, None] & ls[:, None, None, :]
-            pi, r, v, c = np.nonzero(ok)
-            t = theme[lo:hi][pi, r]
-            points = rank_points[r] - np.where(v == self.video, w.video, w.travel_per_km * km[pi, v])
-            parts.append(((pi + lo).astype(np.int64), (t * self.n_venues + v) * n_ls + c, points, r.astype(np.int64)))
+            pi, rk, v, c = np.nonzero(ok)
+            chosen = theme[lo:hi][pi, rk]
+            points = rank_points[rk] - np.where(v == self.video, w.video, w.travel_per_km * km[pi, v])
+            parts.append(
+                ((pi + lo).astype(np.int64), (chosen * self.n_venues + v) * n_ls + c, points, rk.astype(np.int64))
+            )
         if parts:
             self.arc_person = np.concatenate([x[0] for x in parts])
             self.arc_cell = np.concatenate([x[1] for x in parts]).astype(np.int64)

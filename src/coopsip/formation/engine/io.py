@@ -430,7 +430,7 @@ def read_solution(path: Path, problem: Problem) -> Solution:
                     members=tuple(members),
                 )
             )
-    report = data.get("report") if isinstance(data.get("report"), dict) else {}
+    report: dict[str, Any] = data["report"] if isinstance(data.get("report"), dict) else {}
     return Solution(groups=tuple(groups), unassigned=(), report=report)
 
 

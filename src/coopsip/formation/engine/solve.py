@@ -164,7 +164,7 @@ class _Found:
     released: list[str]
     free: BoolArray  # the people the search may place (locked people of released locks included)
     points: float
-    bound: float | None
+    bound: float
     exact: bool = False  # CP-SAT solved the whole model
     proven: bool = False  # ... and proved the solution optimal
 
@@ -578,9 +578,9 @@ def _moves(
     moves += [(int(c), int(current[c]) + (1 if diff[c] > 0 else -1)) for c in cells]
     left = free & (result.person_bin < 0)
     sel = left[index.arc_person]
-    cells, size = np.unique(index.arc_cell[sel], return_counts=True)
-    order = np.lexsort((cells, -size))
-    moves += [(int(c), counts.get(int(c), 0) + 1) for c in cells[order]]
+    left_cells, left_size = np.unique(index.arc_cell[sel], return_counts=True)
+    order = np.lexsort((left_cells, -left_size))
+    moves += [(int(c), counts.get(int(c), 0) + 1) for c in left_cells[order]]
     open_bins = [b for b, item in enumerate(bins) if item.locked_id is None]
     per_group = [(int(result.filled[b]) / bins[b].groups, bins[b].cell) for b in open_bins]
     moves += [(c, counts.get(c, 0) - 1) for _, c in sorted(per_group)]

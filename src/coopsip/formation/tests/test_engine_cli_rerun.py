@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from coopsip.formation.engine import Params, validate, write_problem
+from coopsip.formation.engine import Params, Problem, validate, write_problem
 from coopsip.formation.engine.cli import main
 from coopsip.formation.engine.io import read_solution
 from coopsip.formation.engine.synthetic import generate
 
 
-def _first_run(tmp_path: Path) -> tuple[Path, object, dict[str, object]]:
+def _first_run(tmp_path: Path) -> tuple[Path, Problem, dict[str, Any]]:
     problem = generate(300, 4, seed=3)
     folder = tmp_path / "in"
     write_problem(folder, problem, Params(time_limit_s=5, work=3e5))
@@ -30,12 +31,12 @@ def test_a_rerun_reads_the_previous_groups_keeps_locks_and_leaves_out_who_declin
     out = tmp_path / "run2.json"
     args = [str(folder), "-o", str(out), "--previous", str(tmp_path / "run1.json")]
     assert main([*args, "--locks", str(tmp_path / "locks.csv"), "--declined", str(tmp_path / "declined.csv")]) == 0
-    again = read_solution(out, problem)  # type: ignore[arg-type]
+    again = read_solution(out, problem)
     by_id = {g.id: g for g in again.groups}
     assert [(m.id, m.role) for m in by_id[whole["id"]].members] == [(m["id"], m["role"]) for m in whole["members"]]
     assert locked_person in {m.id for m in by_id[part["id"]].members}
     assert leaving not in {m.id for g in again.groups for m in g.members}
-    assert not [v for v in validate(problem, again.groups, Params()) if v.severity == "hard"]  # type: ignore[arg-type]
+    assert not [v for v in validate(problem, again.groups, Params()) if v.severity == "hard"]
     data = json.loads(out.read_text())
     assert leaving not in {u["id"] for u in data["unassigned"]}
     assert data["report"]["declined"] == [leaving]
