@@ -118,14 +118,14 @@ def outsider(db: Any) -> User:
 @pytest.fixture
 def staff(db: Any) -> User:
     user = with_authenticator(make_person("sara@example.org", first_name="Sara", last_name="Janssens"))
-    user.groups.add(Group.objects.get(name=STAFF_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
     return user
 
 
 @pytest.fixture
 def board(db: Any) -> User:
     user = with_authenticator(make_person("marc@example.org", first_name="Marc", last_name="Lambert"))
-    user.groups.add(Group.objects.get(name=BOARD_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=BOARD_GROUP)[0])
     return user
 
 

@@ -179,6 +179,6 @@ def sara(migration_rows: None, totp_secret: str) -> Any:
     from coopsip.core.access import STAFF_GROUP
 
     user = make_person(STAFF_EMAIL, first_name="Sara", last_name="Janssens", preferred_language="en")
-    user.groups.add(Group.objects.get(name=STAFF_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
     TOTP.activate(user, totp_secret)
     return user

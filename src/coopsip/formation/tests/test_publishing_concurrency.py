@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import translation
 
 from coopsip.accounts.models import User
 from coopsip.formation import publishing, services
@@ -49,10 +50,11 @@ def test_two_runs_published_at_once_leave_one_published_proposal(staff: User, se
     def publish(run: FormationRun) -> None:
         try:
             barrier.wait(timeout=30)
-            publishing.publish_run(by=staff, run=run, confirmed=seen[run.pk])
+            with translation.override("en"):
+                publishing.publish_run(by=staff, run=run, confirmed=seen[run.pk])
             published.append(run.pk)
         except services.FormationRefused as refusal:
-            refused.append(refusal.message)
+            refused.append(str(refusal.message))
         except BaseException as exc:  # reported by the main thread
             failures.append(exc)
         finally:
