@@ -117,6 +117,7 @@ def _publish_page(
         context |= {
             "changes": changes,
             "published": changes.old,
+            "refused": publishing.replacing_refused(run=run, changes=changes),
             "counts": _counts(changes, PUBLISH_LABELS),
             "proposed": changes.counts[ChangeKind.JOINED],
             "without": changes.counts[ChangeKind.STILL_WITHOUT],

@@ -58,6 +58,22 @@ def changes_to_publish(run: FormationRun) -> ProposalChanges:
     return proposal_changes(published, run, only_active=True)
 
 
+def replacing_refused(*, run: FormationRun, changes: ProposalChanges) -> str:
+    """Why ``run`` may not replace the published proposal ("" when it may).
+
+    The working groups are built on the published proposal: once people answered it, changes are made
+    there (close, merge, move people), not by publishing another run.
+    """
+    if changes.old is not None and Registration.objects.filter(edition_id=run.edition_id, status__in=ANSWERED).exists():
+        return str(
+            _(
+                "People have already answered the published proposal: it can no longer be replaced. Change the "
+                "working groups instead (close, merge, move people) on the page of the working groups."
+            )
+        )
+    return ""
+
+
 def publish_run(*, by: Any, run: FormationRun, confirmed: str | None = None) -> Publication:
     """Make ``run`` the edition's published proposal and tell the people whose place changes.
 
@@ -84,17 +100,9 @@ def publish_run(*, by: Any, run: FormationRun, confirmed: str | None = None) -> 
         if run.published_at is not None:
             return Publication(replaced=None, changes=None)
         changes = changes_to_publish(run)
-        if (
-            changes.old is not None
-            and Registration.objects.filter(edition_id=run.edition_id, status__in=ANSWERED).exists()
-        ):
-            # The working groups are built on the published proposal: once people answered, they change there.
-            raise FormationRefused(
-                _(
-                    "People have already answered the published proposal: it can no longer be replaced. Change the "
-                    "working groups instead (close, merge, move people) on the page of the working groups."
-                )
-            )
+        refusal = replacing_refused(run=run, changes=changes)
+        if refusal:
+            raise FormationRefused(refusal)
         if confirmed is not None and confirmed != changes.fingerprint:
             raise FormationRefused(
                 _("The proposals changed since the page was opened: nothing was published. Check the changes again.")

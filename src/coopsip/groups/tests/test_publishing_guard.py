@@ -49,3 +49,16 @@ def test_before_anyone_answered_the_proposal_can_still_be_replaced(staff: User) 
     publish_run(by=staff, run=second)
     second.refresh_from_db()
     assert second.published_at is not None
+
+
+def test_the_replace_page_says_why_and_offers_no_button_once_someone_answered(client: Any, staff: User) -> None:
+    edition = make_edition()
+    group = opened_group(edition, staff, 4)
+    second = another_run(edition, group.proposed_group.run)  # type: ignore[union-attr]
+    seat = group.seats.select_related("registration__user").first()
+    assert seat is not None
+    services.accept_seat(seat_id=seat.pk, user=seat.registration.user, commitment_text="I take part.")
+    client.force_login(staff)
+    page = client.get(f"/en/staff/formation/runs/{second.pk}/publish/").content.decode()
+    assert "it can no longer be replaced" in page
+    assert "Replace it with run" not in page
