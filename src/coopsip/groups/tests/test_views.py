@@ -193,7 +193,7 @@ def test_the_secretary_invites_a_member_who_accepts_before_joining(
     seat = Seat.objects.get(registration__user=guest)
     assert (seat.state, seat.source, seat.invited_by.email) == ("offered", "invitation", "m1@example.org")  # type: ignore[union-attr]
     (invitation,) = [m for m in mail.outbox if m.to == ["guest@example.org"]]
-    assert "M1 invites you" in invitation.body
+    assert "M1 nodigt je uit" in invitation.body  # in the invitee's language (Dutch)
     assert not group.circle.memberships.filter(user=guest).exists()  # type: ignore[union-attr]
     client_for(guest).post(reverse("groups:accept", kwargs={"pk": seat.pk}), {"confirm": "on"})
     assert group.circle.memberships.filter(user=guest).exists()  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from coopsip.events import services as events_services
 from coopsip.events.models import CircleRole, Event
@@ -35,7 +36,8 @@ def run_together(calls: list[Any]) -> tuple[list[Any], list[BaseException]]:
     def work(call: Any) -> None:
         try:
             barrier.wait(timeout=60)
-            results.append(call())
+            with translation.override("en"):  # the refusals are read in English below
+                results.append(call())
         except GroupSpaceInvalid as refused:
             results.append(refused)
         except BaseException as exc:  # reported by the main thread
