@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecommendationsConfig(AppConfig):
+    name = "coopsip.recommendations"
+    label = "recommendations"
+    verbose_name = _("Recommendations")
+
+    def ready(self) -> None:
+        from coopsip.recommendations import privacy  # noqa: F401  (registers its personal data)
