@@ -793,3 +793,31 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.test_project}"
+
+
+class Publication(models.Model):
+    """The yearly summary of an edition (per theme: goals, recommendations, decisions, actions, test projects).
+
+    The text is made from the rows above when it is shown; this row only says that staff published it,
+    so that it appears in the edition's archive (web page and PDF, in the three languages).
+    """
+
+    edition = models.OneToOneField(
+        "editions.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="publication"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("yearly publication")
+        verbose_name_plural = _("yearly publications")
+
+    def __str__(self) -> str:
+        return str(self.edition)
