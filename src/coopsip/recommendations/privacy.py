@@ -60,5 +60,6 @@ privacy.register(
         "recommendations.Expense",
         "recommendations.TestProjectLogEntry",
         "recommendations.Evaluation",
+        "recommendations.Publication",
     ),
 )
