@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "coopsip.groups",
     "coopsip.notifications",
     "coopsip.groupspace",
+    "coopsip.networking",
     "coopsip.recommendations",
     "coopsip.home",
     "coopsip.demo",

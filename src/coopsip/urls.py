@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("events/", include("coopsip.events.urls")),
     path("group-space/", include("coopsip.groupspace.urls")),
     path("notifications/", include("coopsip.notifications.urls")),
+    path("network/", include("coopsip.networking.urls")),
+    path("staff/network/", include("coopsip.networking.staff_urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("coopsip.accounts.urls")),
     path("members/", include("coopsip.members.urls")),

@@ -270,6 +270,35 @@ rules.add_perm("groups.manage", is_staff_member)
 rules.add_perm("core.view_personal_home", is_authenticated)
 
 
+# Networking (offers, needs, profiles, contacts). Members use it; profiles are never shown to visitors.
+@rules.predicate
+def wrote_listing(user: Any, listing: Any) -> bool:
+    return listing is not None and user.is_authenticated and listing.author_id == user.pk
+
+
+@rules.predicate
+def shows_network_profile(user: Any, profile: Any) -> bool:
+    """A profile whose owner opted in (members only reach it: see the rule below)."""
+    return profile is not None and profile.is_visible
+
+
+@rules.predicate
+def in_contact_thread(user: Any, thread: Any) -> bool:
+    """The member who wrote, or the author of the offer or need they wrote about."""
+    return (
+        thread is not None
+        and user.is_authenticated
+        and user.pk in (thread.sender_id, thread.listing.author_id)
+    )
+
+
+rules.add_perm("networking.use", is_member | is_staff_member)
+rules.add_perm("networking.view_profile", is_own | ((is_member | is_staff_member) & shows_network_profile))
+rules.add_perm("networking.change_listing", wrote_listing)
+rules.add_perm("networking.view_thread", in_contact_thread)
+rules.add_perm("networking.moderate", is_staff_member)
+
+
 def require(user: Any, perm: str, obj: object | None = None) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` has ``perm`` on ``obj``.
 

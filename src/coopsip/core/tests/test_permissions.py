@@ -30,6 +30,8 @@ OUR_NAMESPACES = {
     "notifications",
     "groups",
     "groups_staff",
+    "networking",
+    "networking_staff",
 }
 ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
 EVERYONE = set(ROLES)
@@ -58,6 +60,11 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("formation_staff:guide", {}, {"staff"}),
     ("notifications:preferences", {}, LOGGED_IN),
     ("home:me", {}, LOGGED_IN),
+    ("networking:search", {}, {"member", "staff"}),
+    ("networking:publish", {}, {"member", "staff"}),
+    ("networking:mine", {}, {"member", "staff"}),
+    ("networking:profile_edit", {}, {"member", "staff"}),
+    ("networking_staff:reports", {}, {"staff"}),
 ]
 # Pages that only answer POST, and pages that need an object.
 POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete", "events:renew_calendar"]
@@ -155,6 +162,39 @@ OBJECT_PAGES += [
     "groups_staff:close",
     "groups_staff:merge",
     "groups_staff:move",
+]
+# networking/tests/test_access.py: every page of one offer, need, profile or conversation for every role,
+# the author, the other person in a conversation, hidden and expired ones, the POST-only actions
+OBJECT_PAGES += [
+    "networking:detail",
+    "networking:edit",
+    "networking:withdraw",
+    "networking:renew",
+    "networking:contact",
+    "networking:report",
+    "networking:renew_link",
+    "networking:thread",
+    "networking:profile",
+    "networking:save_search",
+    "networking:delete_search",
+    "networking_staff:hide",
+]
+# recommendations/tests/test_access.py: every page of the group's side for every role (a member of another
+# group, the group's member, its secretary, its office's advisor, staff, the board on drafts), ids of another group
+OBJECT_PAGES += [
+    "recommendations:group",
+    "recommendations:idea_create",
+    "recommendations:draft_create",
+    "recommendations:draft",
+    "recommendations:draft_edit",
+    "recommendations:versions",
+    "recommendations:version",
+    "recommendations:consent_open",
+    "recommendations:consent",
+    "recommendations:consent_close",
+    "recommendations:submit",
+    "recommendations:withdraw",
+    "recommendations:reopen",
 ]
 PUBLIC_HELPERS = ["accounts:places"]
 
