@@ -35,6 +35,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
         report.longrepr = f"Skipped, but COOPSIP_REQUIRE_ALL=1 forbids skips: {report.longrepr}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests find the rows of the data migrations (offices, roles, vocabulary).
+
+    A transactional test empties the database when it ends, data-migration rows included, so any
+    test after it would miss them. With ``serialized_rollback`` each transactional test starts
+    from the database as the migrations left it (Django serialises it once at set-up).
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+            "live_server" in fixtures or "transactional_db" in fixtures
+        )
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # Argon2 is the production hasher (tested in accounts); tests use a fast one.

@@ -8,13 +8,11 @@ lock on the edition makes the second publication wait and then see the first.
 
 from __future__ import annotations
 
-import importlib
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.core import mail
 from django.db import connection
 from django.utils import translation
@@ -25,21 +23,12 @@ from coopsip.formation.changes import published_run
 from coopsip.formation.models import FormationRun, ProposedMember, RunStatus
 from coopsip.formation.tests.test_publishing import copy_proposal
 from coopsip.formation.tests.test_staff_access import make_formable_edition
-from coopsip.places.models import Office
 from coopsip.registrations.tests.test_concurrency import threads_on_a_file_database
-
-
-def restore_offices() -> None:
-    """An earlier transactional test may have emptied the database, offices of the data migration included."""
-    if not Office.objects.exists():
-        offices = importlib.import_module("coopsip.places.migrations.0002_belgian_offices")
-        offices.add_offices(django_apps, None)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_published_at_once_leave_one_published_proposal(staff: User, settings: Any, tmp_path: Path) -> None:
     settings.COOPSIP_FORMATION_SECONDS = 2
-    restore_offices()
     edition = make_formable_edition()
     first = services.start_run(by=staff, edition=edition)  # formed on commit, by the immediate task backend
     first.refresh_from_db()
