@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("events/organise/", include("coopsip.events.organise_urls")),
     path("events/", include("coopsip.events.urls")),
     path("group-space/", include("coopsip.groupspace.urls")),
+    path("recommendations/", include("coopsip.recommendations.urls")),
     path("notifications/", include("coopsip.notifications.urls")),
     path("network/", include("coopsip.networking.urls")),
     path("staff/network/", include("coopsip.networking.staff_urls")),

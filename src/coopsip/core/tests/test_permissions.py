@@ -27,6 +27,7 @@ OUR_NAMESPACES = {
     "events",
     "events_organise",
     "groupspace",
+    "recommendations",
     "notifications",
     "groups",
     "groups_staff",
@@ -178,6 +179,23 @@ OBJECT_PAGES += [
     "networking:save_search",
     "networking:delete_search",
     "networking_staff:hide",
+]
+# recommendations/tests/test_access.py: every page of the group's side for every role (a member of another
+# group, the group's member, its secretary, its office's advisor, staff, the board on drafts), ids of another group
+OBJECT_PAGES += [
+    "recommendations:group",
+    "recommendations:idea_create",
+    "recommendations:draft_create",
+    "recommendations:draft",
+    "recommendations:draft_edit",
+    "recommendations:versions",
+    "recommendations:version",
+    "recommendations:consent_open",
+    "recommendations:consent",
+    "recommendations:consent_close",
+    "recommendations:submit",
+    "recommendations:withdraw",
+    "recommendations:reopen",
 ]
 # recommendations/tests/test_access.py: every page of the group's side for every role (a member of another
 # group, the group's member, its secretary, its office's advisor, staff, the board on drafts), ids of another group

@@ -1,0 +1,57 @@
+"""The personal home's block: open consent rounds of the person's groups that wait for their answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from coopsip.core import personal_home
+from coopsip.editions.phases import BRUSSELS
+from coopsip.groups.models import Seat, SeatState
+from coopsip.recommendations.models import ConsentAnswer, ConsentRound
+
+MAX_ITEMS = 5
+
+
+def rounds_awaiting(user: Any) -> list[ConsentRound]:
+    """Open rounds (before their closing time) of the groups where the person holds an accepted seat,
+    that they have not answered; soonest closing first. One query."""
+    if not user.is_authenticated:
+        return []
+    in_group = Seat.objects.filter(
+        group_id=OuterRef("recommendation__group_id"), registration__user=user, state=SeatState.ACCEPTED
+    )
+    answered = ConsentAnswer.objects.filter(round_id=OuterRef("pk"), user=user)
+    return list(
+        ConsentRound.objects.filter(closed_at__isnull=True, closes_at__gt=timezone.now())
+        .filter(Exists(in_group))
+        .exclude(Exists(answered))
+        .select_related("recommendation")
+        .order_by("closes_at", "pk")[:MAX_ITEMS]
+    )
+
+
+def consent_items(user: Any) -> Iterable[personal_home.HomeItem]:
+    for consent_round in rounds_awaiting(user):
+        recommendation = consent_round.recommendation
+        closes = formats.date_format(consent_round.closes_at.astimezone(BRUSSELS), "l j F, H:i")
+        yield personal_home.HomeItem(
+            title=_("A consent round closes %(when)s: give your answer") % {"when": closes},
+            text=_("Your group asks whether you consent to “%(title)s”.") % {"title": recommendation.title},
+            url=reverse(
+                "recommendations:consent",
+                kwargs={"group_pk": recommendation.group_id, "pk": recommendation.pk, "round_pk": consent_round.pk},
+            ),
+            link_text=_("Give your answer"),
+            urgency=personal_home.Urgency.ACT_NOW,
+            when=consent_round.closes_at,
+            section="groups",
+        )
+
+
+personal_home.register("recommendations", consent_items, order=26)
