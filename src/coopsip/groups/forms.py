@@ -37,12 +37,20 @@ class DeclineForm(forms.Form):
         max_length=1000,
         required=False,
     )
+    keep_waiting = forms.BooleanField(
+        label=_("Keep me on the waiting list: offer me a seat in another group that fits me"),
+        required=False,
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("reason") == DeclineReason.OTHER and not (cleaned.get("text") or "").strip():
             self.add_error("text", _("Tell us the reason in a few words."))
         return cleaned
+
+
+class WaitingListForm(forms.Form):
+    stay = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")], widget=forms.HiddenInput)
 
 
 class InviteForm(forms.Form):

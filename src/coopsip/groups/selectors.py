@@ -229,6 +229,56 @@ def missed_two_in_a_row(groups: Iterable[WorkingGroup], *, now: datetime) -> dic
     return dict(missed)
 
 
+TREND_MEETINGS = 5
+
+
+@dataclass(frozen=True)
+class Trend:
+    shares: tuple[int, ...]  # per recorded meeting, oldest first: % of the expected people who came
+    direction: str  # "rising", "falling", "steady" or "" (fewer than two meetings)
+
+    @property
+    def label(self) -> str:
+        return {"rising": _("rising"), "falling": _("falling"), "steady": _("steady")}.get(self.direction, "")
+
+
+def attendance_trends(groups: Iterable[WorkingGroup], *, now: datetime) -> dict[int, Trend]:
+    """Per group id, the attendance of its last five meetings whose attendance was recorded (one query for the
+    page, at most five meetings per group): the share of the people seated who came (a cancellation counts as
+    missed, as in the events' attendance table), and whether it goes up or down from the first to the last."""
+    by_circle = {group.circle_id: group.pk for group in groups if group.circle_id is not None}
+    if not by_circle:
+        return {}
+    rows = (
+        SignUp.objects.filter(
+            event__circle_id__in=by_circle, event__starts_at__lt=now, event__cancelled_at__isnull=True
+        )
+        .exclude(status=SignUpStatus.WAITING)
+        .values("event_id", "event__circle_id", "event__starts_at")
+        .annotate(
+            came=Count("pk", filter=Q(status=SignUpStatus.ATTENDED)),
+            recorded=Count("pk", filter=Q(status__in=(SignUpStatus.ATTENDED, SignUpStatus.ABSENT))),
+            expected=Count("pk", filter=~Q(status=SignUpStatus.CONFIRMED)),
+        )
+        .filter(recorded__gt=0)  # meetings whose attendance is not recorded yet say nothing
+        .order_by("event__circle_id", "-event__starts_at", "-event_id")
+    )
+    shares: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        found = shares[row["event__circle_id"]]
+        if len(found) < TREND_MEETINGS and row["expected"]:
+            found.append(round(100 * row["came"] / row["expected"]))
+    trends = {}
+    for circle_id, newest_first in shares.items():
+        oldest_first = tuple(reversed(newest_first))
+        direction = ""
+        if len(oldest_first) >= 2:
+            change = oldest_first[-1] - oldest_first[0]
+            direction = "rising" if change >= 10 else "falling" if change <= -10 else "steady"
+        trends[by_circle[circle_id]] = Trend(oldest_first, direction)
+    return trends
+
+
 # ---------------------------------------------------------------------------
 # The personal home
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -138,6 +138,10 @@ def _email(user: Any, template: str, *, key: str, context: dict[str, Any]) -> No
     """Render ``groups/email/<template>`` in the person's language and queue it under ``key``."""
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         full = {"user": user, "site_url": settings.SITE_URL, **context}
+        for name in ("link", "registration_link"):
+            if callable(full.get(name)):
+                # Built here, in the person's language: the address carries its language prefix (/nl/, /fr/, /en/).
+                full[name] = full[name]()
         group = context.get("group")
         if group is not None:
             full |= {"place": group_place(group), "slot": inputs.slot_label(group.slot)}
@@ -174,7 +178,7 @@ def _tell_offered(seat: Seat, about: dict[str, Any] | None = None, *, template: 
             "seat": seat,
             "group": seat.group,
             "edition": seat.group.edition,
-            "link": proposal_url(seat.group.edition),
+            "link": partial(proposal_url, seat.group.edition),
             **(about if about is not None else _about(seat.group)),
         },
     )
@@ -336,15 +340,21 @@ def accept_seat(
                 seat.registration.user,
                 "active",
                 key=f"groups:active:{group.pk}:{seat.registration_id}",
-                context={"group": group, "link": group_url(group)},
+                context={"group": group, "link": partial(group_url, group)},
             )
         else:
             _activate_if_ready(group, now=now)
     return seat
 
 
-def decline_seat(*, seat_id: int, user: Any, reason: str, text: str = "", now: datetime | None = None) -> Seat:
-    """The person declines, with a reason from the list (and their own words); the seat is offered again."""
+def decline_seat(
+    *, seat_id: int, user: Any, reason: str, text: str = "", keep_waiting: bool = False, now: datetime | None = None
+) -> Seat:
+    """The person declines, with a reason from the list (and their own words); the seat is offered again.
+
+    With ``keep_waiting`` they stay on the waiting list: a seat in another group that fits them is offered
+    when one is free (never this group's again), or they are told why there is none (``offer_waiting_seat``).
+    """
     now = now or timezone.now()
     if reason not in DeclineReason.values:
         raise GroupRefused(_("Choose a reason from the list."))
@@ -358,14 +368,18 @@ def decline_seat(*, seat_id: int, user: Any, reason: str, text: str = "", now: d
         seat.decline_reason = reason
         seat.decline_text = text.strip()[:1000]
         seat.save(update_fields=["state", "answered_at", "decline_reason", "decline_text"])
-        _set_registration(seat.registration_id, RegistrationStatus.DECLINED)
+        _set_registration(
+            seat.registration_id, RegistrationStatus.WAITING if keep_waiting else RegistrationStatus.DECLINED
+        )
         record_change(
             actor=user,
             obj=group,
             action="seat_declined",
-            changes={"registration": seat.registration_id, "reason": reason},
+            changes={"registration": seat.registration_id, "reason": reason, "keep_waiting": keep_waiting},
         )
         _backfill_on_commit(group)
+        if keep_waiting:
+            _offer_waiting_seat_on_commit(seat.registration_id)
     return seat
 
 
@@ -392,7 +406,12 @@ def expire_overdue(*, now: datetime) -> int:
                 seat.registration.user,
                 "expired",
                 key=f"groups:expired:{seat.pk}",
-                context={"seat": seat, "group": group, "edition": group.edition},
+                context={
+                    "seat": seat,
+                    "group": group,
+                    "edition": group.edition,
+                    "link": partial(proposal_url, group.edition),
+                },
             )
             if group.status != GroupStatus.CLOSED:
                 _backfill_on_commit(group)
@@ -447,7 +466,7 @@ def remind_due(*, now: datetime) -> int:
                     "seat": seat,
                     "group": seat.group,
                     "edition": seat.group.edition,
-                    "link": proposal_url(seat.group.edition),
+                    "link": partial(proposal_url, seat.group.edition),
                 },
             )
             reminded += 1
@@ -481,7 +500,7 @@ def _activate_if_ready(group: WorkingGroup, *, now: datetime) -> bool:
             seat.registration.user,
             "active",
             key=f"groups:active:{group.pk}:{seat.registration_id}",
-            context={"group": group, "link": group_url(group)},
+            context={"group": group, "link": partial(group_url, group)},
         )
     return True
 
@@ -531,6 +550,7 @@ def backfill(*, group_id: int, now: datetime | None = None) -> BackfillResult:
         seeking = set(
             Registration.objects.filter(edition=edition, status__in=SEEKING)
             .exclude(group_seats__state__in=HOLDING)
+            .exclude(group_seats__group=group)  # who declined, expired or left this group is not asked again
             .values_list("pk", flat=True)
         )
         loaded = inputs.load_problem(edition, only={*seeking, *(seat.registration_id for seat in holding)})
@@ -606,7 +626,7 @@ def _take_over_role(group: WorkingGroup, seat: Seat, role: str, *, now: datetime
         seat.registration.user,
         "new_role",
         key=f"groups:role:{seat.pk}:{role}:{_stamp(now)}",
-        context={"seat": seat, "group": group, "role": MemberRole(role).label, "link": group_url(group)},
+        context={"seat": seat, "group": group, "role": MemberRole(role).label, "link": partial(group_url, group)},
     )
 
 
@@ -633,6 +653,171 @@ def _flag(group: WorkingGroup, role: str, *, now: datetime) -> None:
         queue_email(
             key=f"groups:attention:{group.pk}:{role}:{_stamp(now)}", to_email=contact, subject=subject, body_text=body
         )
+
+
+# ---------------------------------------------------------------------------
+# The waiting list: people without a group who want a freed seat
+
+# Who may put themselves on the waiting list again: they said no, or did not answer in time.
+REJOINING = (RegistrationStatus.DECLINED, RegistrationStatus.EXPIRED)
+
+
+def _own_registration(user: Any, edition: Edition) -> Registration:
+    """The person's registration in ``edition``, locked; refused when they have none, hold a seat, or the
+    groups are not formed yet."""
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(edition=edition, user=user)
+        .exclude(status=RegistrationStatus.WITHDRAWN)
+        .first()
+    )
+    if registration is None:
+        raise GroupRefused(_("You have no registration for this edition."))
+    if not WorkingGroup.objects.filter(edition=edition).exists():
+        raise GroupRefused(_("The groups are not formed yet: your registration is all that is needed for now."))
+    if registration.group_seats.filter(state__in=HOLDING).exists():
+        raise GroupRefused(_("You have a group: answer its proposal or go to its page."))
+    return registration
+
+
+def join_waiting_list(*, user: Any, edition: Edition) -> Registration:
+    """A person without a group (they declined or did not answer in time) asks for a freed seat after all.
+
+    A seat in a group that fits them is offered at once if one is free; else they are told why there is
+    none, and stay on the list for the next one."""
+    with transaction.atomic():
+        registration = _own_registration(user, edition)
+        if registration.status not in REJOINING:
+            raise GroupRefused(_("You are already on the waiting list."))
+        _set_registration(registration.pk, RegistrationStatus.WAITING)
+        record_change(actor=user, obj=registration, action="waiting_list_joined")
+        _offer_waiting_seat_on_commit(registration.pk)
+    registration.refresh_from_db()
+    return registration
+
+
+def leave_waiting_list(*, user: Any, edition: Edition) -> Registration:
+    """A person without a group no longer wants a seat this year (their registration stays)."""
+    with transaction.atomic():
+        registration = _own_registration(user, edition)
+        if registration.status not in SEEKING:
+            raise GroupRefused(_("You are not on the waiting list."))
+        _set_registration(registration.pk, RegistrationStatus.DECLINED)
+        record_change(actor=user, obj=registration, action="waiting_list_left")
+    registration.refresh_from_db()
+    return registration
+
+
+def _offer_waiting_seat_on_commit(registration_id: int) -> None:
+    from coopsip.groups import tasks
+
+    transaction.on_commit(lambda: tasks.offer_waiting_seat.enqueue(registration_id), robust=True)
+
+
+def _seat_target(group: WorkingGroup) -> int:
+    """How many seats a group offers again when some are freed: the size it was proposed with."""
+    return min(group.proposed_size, group.max_size)
+
+
+def offer_waiting_seat(*, registration_id: int, now: datetime | None = None) -> Seat | None:
+    """Offer one person on the waiting list a free seat in a group of the edition that fits them, or tell them
+    why there is none: one email with the engine's reason in words and what they can do.
+
+    A group "fits" when the engine's rules for a member (theme chosen, language, time slot, in person or by
+    video, distance) all hold (``engine.validate.member_violations``). Groups they were in before are not
+    offered again. The seat is written under the group's lock like every other; running twice offers
+    nothing twice and sends nothing twice."""
+    from coopsip.formation.engine.validate import member_violations
+    from coopsip.formation.reasons import Names, unplaced_text, violation_text
+
+    now = now or timezone.now()
+    registration = Registration.objects.select_related("user", "edition").filter(pk=registration_id).first()
+    if registration is None or registration.status not in SEEKING:
+        return None
+    if registration.group_seats.filter(state__in=HOLDING).exists():
+        return None
+    edition = registration.edition
+    loaded = inputs.load_problem(edition, only={registration.pk})
+    person = next(iter(loaded.problem.registrants), None)
+    if person is None:
+        return None
+    params = inputs.engine_params(inputs.default_params(edition))
+    themes = {theme.id: theme for theme in loaded.problem.themes}
+    offices = {office.id: office for office in loaded.problem.offices}
+    been = Seat.objects.filter(registration=registration).values("group_id")
+    open_groups = (
+        WorkingGroup.objects.filter(edition=edition)
+        .exclude(status=GroupStatus.CLOSED)
+        .exclude(pk__in=been)
+        .annotate(holding=Count("seats", filter=Q(seats__state__in=HOLDING)))
+        .order_by("key")
+    )
+    chosen = [g for g in open_groups if str(g.theme_id) in person.prefs and g.holding < _seat_target(g)]
+    chosen.sort(key=lambda g: (person.prefs.index(str(g.theme_id)), g.key))
+    fitting: list[WorkingGroup] = []
+    why = None
+    for group in chosen:
+        office = str(group.office_id) if group.office_id else None
+        candidate = engine.Group(
+            id=group.key,
+            theme=str(group.theme_id),
+            mode=group.mode,  # type: ignore[arg-type]
+            office=office,
+            language=group.language,
+            slot=group.slot,
+            members=(),
+        )
+        broken = member_violations(
+            person, "participant", candidate, themes.get(candidate.theme), offices.get(office or ""), params
+        )
+        if not broken:
+            fitting.append(group)
+        elif why is None:
+            why = broken[0]
+    for free in fitting:
+        with transaction.atomic():
+            locked = _lock_groups(free.pk).get(free.pk)
+            if locked is None or locked.status == GroupStatus.CLOSED or len(_holding(locked)) >= _seat_target(locked):
+                continue  # taken meanwhile
+            current = Registration.objects.select_for_update().get(pk=registration.pk)
+            if current.status not in SEEKING or current.group_seats.filter(state__in=HOLDING).exists():
+                return None
+            seat = _new_seat(locked, current, role=MemberRole.PARTICIPANT, source=SeatSource.BACKFILL, now=now)
+            _tell_offered(seat)
+            record_change(actor=None, obj=locked, action="seats_offered_again", changes={"offered": [current.pk]})
+            return seat
+    user = registration.user
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        names = Names({str(registration.pk): registration})
+        if why is not None:
+            reason = violation_text(why.code, why.params, names)
+        else:
+            reason = unplaced_text(
+                "groups_full",
+                {
+                    "theme": person.prefs[0] if person.prefs else "",
+                    "language": next(iter(sorted(person.languages)), ""),
+                    "office": str(registration.office_id) if registration.office_id else None,
+                },
+                names,
+            )
+    _email(
+        user,
+        "without",
+        key=f"groups:without:{registration.pk}:{registration.updated_at.isoformat()}",
+        context={
+            "edition": edition,
+            "reason": reason,
+            "by_video": registration.mode == "in_person",
+            "link": partial(proposal_url, edition),
+            "registration_link": partial(_registration_url, edition),
+        },
+    )
+    return None
+
+
+def _registration_url(edition: Edition) -> str:
+    return settings.SITE_URL + reverse("registrations:register", kwargs={"slug": edition.slug})
 
 
 # ---------------------------------------------------------------------------
@@ -812,7 +997,7 @@ def merge_groups(*, by: Any, source: WorkingGroup, target: WorkingGroup, now: da
                 seat.registration.user,
                 "merged",
                 key=f"groups:merged:{source.pk}:{target.pk}:{seat.registration_id}",
-                context={"group": target, "source": source, "link": group_url(target)},
+                context={"group": target, "source": source, "link": partial(group_url, target)},
             )
     return target
 
@@ -864,7 +1049,7 @@ def move_person(*, by: Any, seat: Seat, to_group: WorkingGroup, now: datetime | 
             user,
             "moved",
             key=f"groups:moved:{moved.pk}",
-            context={"group": target, "source": source, "link": group_url(target)},
+            context={"group": target, "source": source, "link": partial(group_url, target)},
         )
         if seat.role != MemberRole.PARTICIPANT:
             _backfill_on_commit(source)  # the role it left needs someone

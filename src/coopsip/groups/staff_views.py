@@ -65,8 +65,14 @@ def overview(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     missed = selectors.missed_two_in_a_row(page.object_list, now=now)
+    trends = selectors.attendance_trends(page.object_list, now=now)
     rows = [
-        {"group": group, "flags": selectors.flags_of(group, now=now), "missed": missed.get(group.pk, [])}
+        {
+            "group": group,
+            "flags": selectors.flags_of(group, now=now),
+            "missed": missed.get(group.pk, []),
+            "trend": trends.get(group.pk),
+        }
         for group in page.object_list
     ]
     query = request.GET.copy()

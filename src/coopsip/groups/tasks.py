@@ -29,3 +29,10 @@ def backfill_group(group_id: int) -> dict[str, object]:
     """Offer a group's freed seats to the best-fitting people without a group, one person per seat."""
     result = services.backfill(group_id=group_id)
     return {"offered": result.offered, "missing_role": result.missing_role}
+
+
+@task(queue_name="default")
+def offer_waiting_seat(registration_id: int) -> dict[str, object]:
+    """Offer a person who joined the waiting list a free seat that fits them, or tell them why there is none."""
+    seat = services.offer_waiting_seat(registration_id=registration_id)
+    return {"offered": seat.group_id if seat is not None else None}

@@ -24,7 +24,7 @@ from coopsip.editions.models import Edition
 from coopsip.editions.selectors import edition_for_public, timeline_rows
 from coopsip.formation import inputs
 from coopsip.groups import selectors, services
-from coopsip.groups.forms import AcceptForm, DeclineForm, InviteForm
+from coopsip.groups.forms import AcceptForm, DeclineForm, InviteForm, WaitingListForm
 from coopsip.groups.models import GroupStatus, Seat, SeatState, WorkingGroup
 from coopsip.registrations.commitments import commitment_texts
 from coopsip.registrations.models import CommitmentKind
@@ -59,12 +59,24 @@ def _proposal_page(
         "accept_form": accept_form or AcceptForm(commitment=commitment),
         "decline_form": decline_form or DeclineForm(),
         "error": error,
+        "waiting": _waiting_choice(proposal.registration, seat, edition),
         "answerable": seat is not None
         and seat.state == SeatState.OFFERED
         and seat.group.status != GroupStatus.CLOSED
         and timezone.now() <= seat.deadline,
     }
     return render(request, "groups/proposal.html", context, status=status)
+
+
+def _waiting_choice(registration: Any, seat: Seat | None, edition: Edition) -> str:
+    """ "join" or "leave" the waiting list, as the person may now; "" when it does not apply."""
+    if registration is None or (seat is not None and seat.holds_place):
+        return ""
+    if not WorkingGroup.objects.filter(edition=edition).exists():
+        return ""
+    if registration.status in services.REJOINING:
+        return "join"
+    return "leave" if registration.status in services.SEEKING else ""
 
 
 @login_required
@@ -126,7 +138,11 @@ def decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return _proposal_page(request, edition, decline_form=form, status=400)
     try:
         services.decline_seat(
-            seat_id=seat.pk, user=request.user, reason=form.cleaned_data["reason"], text=form.cleaned_data["text"]
+            seat_id=seat.pk,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            text=form.cleaned_data["text"],
+            keep_waiting=form.cleaned_data["keep_waiting"],
         )
     except services.GroupRefused as refused:
         return _proposal_page(request, edition, error=refused.message, status=400)
@@ -137,6 +153,33 @@ def decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("You declined the group. Thank you for telling us why: your seat goes to someone else.")
     )
+    if form.cleaned_data["keep_waiting"]:
+        messages.info(request, _("You are on the waiting list: we email you about a seat in another group."))
+    return see_other(reverse("groups:proposal", kwargs={"slug": edition.slug}))
+
+
+@login_required
+@require_POST
+def waiting_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """Put myself on the waiting list for a freed seat, or take myself off it (my own registration only)."""
+    edition = _edition(slug)
+    form = WaitingListForm(request.POST)
+    if not form.is_valid():
+        return _proposal_page(request, edition, error=_("Choose whether to stay on the waiting list."), status=400)
+    try:
+        if form.cleaned_data["stay"] == "yes":
+            services.join_waiting_list(user=request.user, edition=edition)
+            messages.success(
+                request,
+                _("You are on the waiting list: when a seat frees up in a group that fits you, we email you."),
+            )
+        else:
+            services.leave_waiting_list(user=request.user, edition=edition)
+            messages.success(
+                request, _("You left the waiting list. Your registration stays; you can come back on the list.")
+            )
+    except services.GroupRefused as refused:
+        return _proposal_page(request, edition, error=refused.message, status=400)
     return see_other(reverse("groups:proposal", kwargs={"slug": edition.slug}))
 
 

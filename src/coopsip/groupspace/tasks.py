@@ -38,10 +38,11 @@ def send_post_notifications(post_id: int) -> str:
         return "gone"
     thread = post.thread
     circle_id = thread.circle_id
-    url = settings.SITE_URL + reverse("groupspace:thread", kwargs={"circle_pk": circle_id, "pk": thread.pk})
     author = post.author.get_full_name() if post.author else ""
 
     def render(person: Any) -> notifications.Message:
+        # Rendered in the person's language: the link carries their language prefix.
+        url = settings.SITE_URL + reverse("groupspace:thread", kwargs={"circle_pk": circle_id, "pk": thread.pk})
         return notifications.Message(
             subject=_("%(author)s in “%(thread)s” (%(group)s)")
             % {"author": author or _("Someone"), "thread": thread.title, "group": thread.circle.name},
@@ -64,9 +65,9 @@ def send_date_notifications(poll_id: int, what: str) -> str:
     poll = DatePoll.objects.select_related("circle", "chosen", "created_by").filter(pk=poll_id).first()
     if poll is None:
         return "gone"
-    url = settings.SITE_URL + reverse("groupspace:poll", kwargs={"circle_pk": poll.circle_id, "pk": poll.pk})
 
     def render(person: Any) -> notifications.Message:
+        url = settings.SITE_URL + reverse("groupspace:poll", kwargs={"circle_pk": poll.circle_id, "pk": poll.pk})
         if what == "chosen" and poll.chosen is not None:
             when = formats.date_format(poll.chosen.starts_at.astimezone(BRUSSELS), "DATETIME_FORMAT")
             return notifications.Message(

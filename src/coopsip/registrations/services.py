@@ -160,7 +160,10 @@ def submit_registration(
 def answers_of(registration: Registration) -> dict[str, Any]:
     """What a registration says, in a form comparable with ``answers_in``."""
     return {
-        "status": registration.status,
+        # Saving the form changes the status only to register again after withdrawing: group states are kept.
+        "status": RegistrationStatus.WITHDRAWN
+        if registration.status == RegistrationStatus.WITHDRAWN
+        else RegistrationStatus.SUBMITTED,
         "themes": [p.theme_id for p in registration.preferences.all()],
         "mode": registration.mode,
         "office": registration.office_id,
@@ -219,7 +222,10 @@ def _write(registration: Registration, data: RegistrationInput, *, created: bool
     if not created:
         for name, value in _fields(data).items():
             setattr(registration, name, value)
-        registration.status = RegistrationStatus.SUBMITTED
+        if registration.status == RegistrationStatus.WITHDRAWN:
+            registration.status = RegistrationStatus.SUBMITTED
+        # Otherwise the status stays: a person proposed a group, in one, or on its waiting list who edits their
+        # answers keeps their seat and answer (the working groups own those states).
         registration.withdrawn_at = None
         registration.withdrawal_reason = ""
         registration.save()

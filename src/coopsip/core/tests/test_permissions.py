@@ -16,6 +16,8 @@ from conftest import client_for
 OUR_NAMESPACES = {
     "home",
     "core",
+    "surveys",
+    "surveys_staff",
     "accounts",
     "members",
     "editions",
@@ -27,6 +29,10 @@ OUR_NAMESPACES = {
     "events",
     "events_organise",
     "groupspace",
+    "recommendations_public",
+    "recommendations_staff",
+    "recommendations_board",
+    "recommendations_testprojects",
     "recommendations",
     "notifications",
     "groups",
@@ -50,6 +56,9 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("editions:archive", {}, EVERYONE),
     ("editions_staff:list", {}, {"staff"}),
     ("editions_staff:create", {}, {"staff"}),
+    ("surveys:index", {}, LOGGED_IN),
+    ("surveys_staff:list", {}, {"staff", "board"}),
+    ("surveys_staff:create", {}, {"staff"}),
     ("registrations_staff:editions", {}, {"staff"}),
     ("events:list", {}, EVERYONE),
     ("events:mine", {}, LOGGED_IN),
@@ -61,6 +70,7 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("formation_staff:guide", {}, {"staff"}),
     ("notifications:preferences", {}, LOGGED_IN),
     ("home:me", {}, LOGGED_IN),
+    ("recommendations_public:outcomes", {}, EVERYONE),
     ("networking:search", {}, {"member", "staff"}),
     ("networking:publish", {}, {"member", "staff"}),
     ("networking:mine", {}, {"member", "staff"}),
@@ -73,6 +83,19 @@ POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete",
 # (members: below; editions: editions/tests/test_public_pages.py and test_staff_access.py).
 OBJECT_PAGES = [
     "members:import_detail",
+    # surveys/tests/test_views.py: the audience of each kind, the pilot, the link, staff and board on each page
+    "surveys:answer",
+    "surveys:answer_by_link",
+    "surveys:results",
+    "surveys_staff:builder",
+    "surveys_staff:edit",
+    "surveys_staff:question_edit",
+    "surveys_staff:question_delete",
+    "surveys_staff:question_move",
+    "surveys_staff:results",
+    "surveys_staff:export",
+    "surveys_staff:publish",
+    "surveys_staff:open_to_all",
     "editions:detail",
     "editions:theme",
     "editions:faq",
@@ -153,6 +176,7 @@ OBJECT_PAGES = [
 # officers, advisors of the group's office, the board read-only
 OBJECT_PAGES += [
     "groups:proposal",
+    "groups:waiting_list",
     "groups:accept",
     "groups:decline",
     "groups:detail",
@@ -197,24 +221,40 @@ OBJECT_PAGES += [
     "recommendations:withdraw",
     "recommendations:reopen",
 ]
-# recommendations/tests/test_access.py: every page of the group's side for every role (a member of another
-# group, the group's member, its secretary, its office's advisor, staff, the board on drafts), ids of another group
-OBJECT_PAGES += [
-    "recommendations:group",
-    "recommendations:idea_create",
-    "recommendations:draft_create",
-    "recommendations:draft",
-    "recommendations:draft_edit",
-    "recommendations:versions",
-    "recommendations:version",
-    "recommendations:consent_open",
-    "recommendations:consent",
-    "recommendations:consent_close",
-    "recommendations:submit",
-    "recommendations:withdraw",
-    "recommendations:reopen",
-]
 PUBLIC_HELPERS = ["accounts:places"]
+# recommendations/tests/test_followup_views.py: visitors on unpublished decisions and publications, the board on
+# drafts, members of another group, staff and board on each page, the wrong method
+OBJECT_PAGES += [
+    "recommendations_public:detail",
+    "recommendations_public:publication",
+    "recommendations_public:publication_pdf",
+    "recommendations_staff:themes",
+    "recommendations_staff:theme",
+    "recommendations_staff:merge",
+    "recommendations_staff:keep",
+    "recommendations_staff:synthesis",
+    "recommendations_staff:edit",
+    "recommendations_staff:comment",
+    "recommendations_staff:act",
+    "recommendations_staff:project",
+    "recommendations_staff:create_project",
+    "recommendations_staff:publication",
+    "recommendations_board:bundle",
+    "recommendations_board:bundle_pdf",
+    "recommendations_board:publish",
+    "recommendations_board:decide_synthesis",
+    "recommendations_board:decide_recommendation",
+    "recommendations_testprojects:group",
+    "recommendations_testprojects:propose",
+    "recommendations_testprojects:detail",
+    "recommendations_testprojects:expense",
+    "recommendations_testprojects:log",
+    "recommendations_testprojects:evaluation",
+    "recommendations_testprojects:approve",
+    "recommendations_testprojects:refuse",
+    "recommendations_testprojects:answer",
+    "recommendations_testprojects:overview",
+]
 
 
 def _our_url_names() -> set[str]:

@@ -231,3 +231,23 @@ def test_a_person_who_withdraws_frees_their_seat_and_leaves_the_group(
     assert seat.state == SeatState.LEFT
     assert group.circle is not None
     assert not group.circle.memberships.filter(user__email="m4@example.org").exists()
+
+
+def test_editing_ones_registration_keeps_the_accepted_seat_and_the_offer(edition: Any, staff: User) -> None:
+    from coopsip.registrations.tests.test_register import register_with_service
+
+    group = opened_group(edition, staff, 4)
+    accepting, waiting = list(group.seats.select_related("registration__user").order_by("pk"))[:2]
+    services.accept_seat(seat_id=accepting.pk, user=accepting.registration.user, commitment_text="I take part.")
+    for seat in (accepting, waiting):
+        # The member changes their notes and languages on the registration form.
+        register_with_service(
+            seat.registration.user, edition, languages=["en", "nl"], notes="I moved house.", slots=[(1, "morning")]
+        )
+    assert Registration.objects.get(pk=accepting.registration_id).status == RegistrationStatus.ACCEPTED
+    assert Registration.objects.get(pk=waiting.registration_id).status == RegistrationStatus.PROPOSED
+    states = dict(group.seats.values_list("registration_id", "state"))
+    assert (states[accepting.registration_id], states[waiting.registration_id]) == ("accepted", "offered")
+    # And accepting the offer still works afterwards.
+    services.accept_seat(seat_id=waiting.pk, user=waiting.registration.user, commitment_text="I take part.")
+    assert Registration.objects.get(pk=waiting.registration_id).status == RegistrationStatus.ACCEPTED

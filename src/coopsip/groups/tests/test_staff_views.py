@@ -101,7 +101,7 @@ def test_an_advisor_sees_the_groups_of_their_office_only(edition: Any, member: U
     assert ">Close<" not in page
 
 
-OVERVIEW_QUERIES = 13
+OVERVIEW_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [5, 60])
@@ -113,7 +113,7 @@ def test_the_overview_runs_a_fixed_number_of_queries(edition: Any, staff: User, 
         response = client.get(overview_url(edition))
     assert response.status_code == 200
     # Session, user, roles, edition, themes, offices, the count and the page, the last meetings and absences,
-    # the published run: the same at 5 and at 60 groups.
+    # the attendance trend, the published run: the same at 5 and at 60 groups.
     assert len(queries) <= OVERVIEW_QUERIES, [q["sql"][:120] for q in queries]
     assert response.content.decode().count(">2 / 0<") == min(count, 50)  # meetings held / planned, one page
     assert ("Page 1 of 2" in response.content.decode()) == (count > 50)
@@ -171,6 +171,47 @@ def test_the_overview_counts_answers_and_names_who_missed_two_meetings_in_a_row(
     assert "M3 Test" in page
     assert "M2 Test" not in page
     assert ">2 / 0<" in page  # meetings held / planned
+
+
+def test_the_overview_shows_the_attendance_trend_of_the_last_recorded_meetings(edition: Any, staff: User) -> None:
+    group, _other = opened_groups(edition, staff, [4, 4])
+    accept_all(group)
+    group.refresh_from_db()
+    assert group.circle is not None
+    members = list(group.circle.memberships.select_related("user").order_by("user__email"))
+    now = timezone.now()
+    # Six recorded meetings (only the last five count), then one whose attendance nobody recorded yet.
+    absent_per_week = {7: 0, 6: 2, 5: 2, 4: 1, 3: 1, 2: 0, 1: None}
+    for week, absent in absent_per_week.items():
+        start = now - timedelta(days=7 * week)
+        event = Event.objects.create(
+            title=f"Week {week}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            attendance="online",
+            video_url="https://video.example.org/x",
+            audience="circle",
+            circle=group.circle,
+        )
+        for number, member in enumerate(members):
+            status = (
+                SignUpStatus.CONFIRMED
+                if absent is None
+                else SignUpStatus.ABSENT
+                if number < absent
+                else SignUpStatus.ATTENDED
+            )
+            SignUp.objects.create(
+                event=event,
+                user=member.user,
+                name=member.user.get_full_name(),
+                email=member.user.email,
+                status=status,
+                queued_at=start,
+            )
+    page = client_for(staff).get(overview_url(edition)).content.decode()
+    assert "Attendance, last meetings" in page
+    assert '50% · 50% · 75% · 75% · 100% <span class="trend trend-rising">(rising)</span>' in page
 
 
 def test_the_csv_export_streams_the_filtered_groups(edition: Any, staff: User, board: User, member: User) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import client_for, link_to_register, make_person
 from coopsip.accounts.models import User
@@ -185,7 +186,8 @@ def test_the_secretary_invites_a_member_who_accepts_before_joining(
     group.refresh_from_db()
     guest = _member("guest@example.org", "990001")
     secretary = client_for(user("m1@example.org"))
-    url = reverse("groups:invite", kwargs={"pk": group.pk})
+    with translation.override("en"):
+        url = reverse("groups:invite", kwargs={"pk": group.pk})
     mail.outbox.clear()
     with on_commit():
         response = secretary.post(url, {"identifier": "990001"})
@@ -194,6 +196,10 @@ def test_the_secretary_invites_a_member_who_accepts_before_joining(
     assert (seat.state, seat.source, seat.invited_by.email) == ("offered", "invitation", "m1@example.org")  # type: ignore[union-attr]
     (invitation,) = [m for m in mail.outbox if m.to == ["guest@example.org"]]
     assert "M1 nodigt je uit" in invitation.body  # in the invitee's language (Dutch)
+    # The secretary works in English; the link opens the invitee's Dutch pages.
+    with translation.override("nl"):
+        dutch_link = reverse("groups:proposal", kwargs={"slug": edition.slug})
+    assert dutch_link.startswith("/nl/") and dutch_link in invitation.body
     assert not group.circle.memberships.filter(user=guest).exists()  # type: ignore[union-attr]
     client_for(guest).post(reverse("groups:accept", kwargs={"pk": seat.pk}), {"confirm": "on"})
     assert group.circle.memberships.filter(user=guest).exists()  # type: ignore[union-attr]

@@ -277,3 +277,23 @@ def test_a_notification_task_that_runs_twice_sends_nothing_twice(circle: Any, se
     send_post_notifications.call(post.pk)
     assert OutgoingEmail.objects.filter(key__startswith=f"notify:groupspace:post:{post.pk}:").count() == 1
     assert PendingNotification.objects.filter(key=f"groupspace:post:{post.pk}").count() == 2  # Lotte, Pieter
+
+
+def test_each_notification_links_to_the_pages_in_the_recipients_language(
+    circle: Any, secretary: Any, moderator: Any, pieter: Any
+) -> None:
+    from django.utils import translation
+
+    from coopsip.core import notifications
+    from coopsip.groupspace.tasks import send_post_notifications
+
+    for person in (moderator, pieter):
+        notifications.set_delivery(user=person, topic=services.TOPIC_DISCUSSION, delivery=notifications.EACH)
+    thread = services.start_thread(by=secretary, circle=circle, title="Agenda", body="First")
+    post = thread.posts.get()
+    with translation.override("nl"):  # the worker runs in the site's language
+        send_post_notifications.call(post.pk)
+    sent = OutgoingEmail.objects.filter(key__startswith=f"notify:groupspace:post:{post.pk}:")
+    bodies = dict(sent.values_list("to_email", "body_text"))
+    assert f"/en/group-space/{circle.pk}/discussion/{thread.pk}/" in bodies["mona@example.org"]
+    assert f"/fr/group-space/{circle.pk}/discussion/{thread.pk}/" in bodies["pieter@example.org"]
