@@ -31,6 +31,7 @@ from coopsip.demo.events import load_events
 from coopsip.demo.formation import load_formation
 from coopsip.demo.groups import load_groups
 from coopsip.demo.groupspace import load_groupspace
+from coopsip.demo.networking import load_networking
 from coopsip.demo.registrations import load_registrations
 from coopsip.members.models import MembershipStatus, RegisterEntry
 from coopsip.places.models import Municipality, Office
@@ -175,6 +176,8 @@ def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     counts = _load_people_editions_registrations(people=people)
     # Sign-ups take their own (durable) transactions, like every sign-up does.
     counts = {**counts, **load_events(), **load_formation(), **load_groups()}
+    # Profiles, offers and needs of the demo people (networking).
+    counts = {**counts, **load_networking()}
     # Last: the group spaces fill the circles the steps above made.
     return {**counts, **load_groupspace()}
 

@@ -1,0 +1,52 @@
+"""The demo's networking: what a newcomer finds after `make run`."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from coopsip.accounts.models import User
+from coopsip.core.models import OutgoingEmail
+from coopsip.demo.networking import DEMO_MEMBER, load_networking
+from coopsip.networking.models import ContactThread, Listing, ListingStatus, Profile, Report
+from coopsip.networking.selectors import matches_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_forty_profiles_and_eighty_offers_and_needs_in_both_countries(demo: dict[str, int]) -> None:
+    demo_people = Profile.objects.exclude(user__email=DEMO_MEMBER)
+    assert demo_people.count() == 40
+    assert demo_people.filter(is_visible=False).count() == 4
+    listings = Listing.objects.exclude(author__email=DEMO_MEMBER)
+    assert listings.count() == 80
+    assert set(listings.values_list("municipality__country", flat=True)) == {"BE", "FR"}
+    assert listings.values("sectors").distinct().count() >= 6
+
+
+def test_every_state_is_shown(demo: dict[str, int]) -> None:
+    assert Listing.objects.filter(status=ListingStatus.HIDDEN).exclude(hidden_reason="").exists()
+    assert Listing.objects.filter(status=ListingStatus.WITHDRAWN).exists()
+    assert any(listing.is_expired() for listing in Listing.objects.filter(status=ListingStatus.PUBLISHED))
+    assert Report.objects.filter(handled_at=None).exists()
+    assert not OutgoingEmail.objects.filter(key__startswith="networking:").exists()  # made-up people: no email
+
+
+def test_the_demo_members_need_finds_dutch_speaking_photographers_near_gent(demo: dict[str, int]) -> None:
+    member = User.objects.get(email=DEMO_MEMBER)
+    need = Listing.objects.get(author=member, kind="need")
+    offers, people = matches_for(need)
+    assert len(offers) >= 3 and len(people) >= 3
+    best = offers[0]
+    codes = {reason.code for reason in best.match.reasons}
+    assert {"same_skill", "distance", "language"} <= codes
+    page = client_for(member).get(reverse("networking:detail", kwargs={"pk": need.pk})).content.decode()
+    assert "same skill: Photography" in page and "speaks Dutch" in page
+    assert ContactThread.objects.filter(sender=member, answered_at__isnull=False).exists()
+
+
+def test_loading_twice_adds_nothing(demo: dict[str, int]) -> None:
+    before = (Profile.objects.count(), Listing.objects.count(), ContactThread.objects.count())
+    load_networking()
+    assert (Profile.objects.count(), Listing.objects.count(), ContactThread.objects.count()) == before
