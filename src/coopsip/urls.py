@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from coopsip.core import views as core_views
 from coopsip.editions.sitemaps import SITEMAPS
+from coopsip.recommendations import urls_followup
 
 # The admin logs in through the site's login, which asks for the second factor.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -30,6 +31,10 @@ urlpatterns += i18n_patterns(
     path("events/organise/", include("coopsip.events.organise_urls")),
     path("events/", include("coopsip.events.urls")),
     path("group-space/", include("coopsip.groupspace.urls")),
+    path("outcomes/", include((urls_followup.public_patterns, "recommendations_public"))),
+    path("staff/recommendations/", include((urls_followup.staff_patterns, "recommendations_staff"))),
+    path("board/recommendations/", include((urls_followup.board_patterns, "recommendations_board"))),
+    path("test-projects/", include((urls_followup.testproject_patterns, "recommendations_testprojects"))),
     path("recommendations/", include("coopsip.recommendations.urls")),
     path("notifications/", include("coopsip.notifications.urls")),
     path("network/", include("coopsip.networking.urls")),
