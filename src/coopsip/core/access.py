@@ -270,6 +270,92 @@ rules.add_perm("groups.manage", is_staff_member)
 rules.add_perm("core.view_personal_home", is_authenticated)
 
 
+# Recommendations after the group (synthesis, the board, follow-up, test projects, the publication).
+# ``obj`` is a recommendations.Recommendation, Synthesis, TestProject or a groups.WorkingGroup as named.
+@rules.predicate
+def recommendation_decision_published(user: Any, recommendation: Any) -> bool:
+    """The board's decision on it (or on the synthesis it went into) is published: everyone reads its journey."""
+    if recommendation is None:
+        return False
+    from coopsip.recommendations.selectors_followup import may_be_seen_in_public
+
+    return may_be_seen_in_public(recommendation)
+
+
+@rules.predicate
+def recommendation_submitted(user: Any, recommendation: Any) -> bool:
+    """The group gave it to the team, even if it took it back since (staff and the board never read drafts)."""
+    from coopsip.recommendations.selectors_followup import SUBMITTED_OR_LATER
+
+    return recommendation is not None and recommendation.status in (*SUBMITTED_OR_LATER, "withdrawn")
+
+
+@rules.predicate
+def in_recommendations_group(user: Any, recommendation: Any) -> bool:
+    group = getattr(recommendation, "group", None)
+    return group is not None and (_seat_role(user, group) is not None or advises_group(user, group))
+
+
+@rules.predicate
+def may_read_synthesis(user: Any, synthesis: Any) -> bool:
+    """A member of a group whose work went in, or any member once it is open to every member."""
+    if synthesis is None or not user.is_authenticated:
+        return False
+    if synthesis.comments_open and is_member(user):
+        return True
+    from coopsip.groups.models import Seat, SeatState
+
+    groups = synthesis.sources.values("group_id")
+    return Seat.objects.filter(group_id__in=groups, registration__user=user, state=SeatState.ACCEPTED).exists()
+
+
+@rules.predicate
+def may_comment_synthesis(user: Any, synthesis: Any) -> bool:
+    from coopsip.recommendations.services_followup import may_comment
+
+    return synthesis is not None and may_comment(user, synthesis)
+
+
+@rules.predicate
+def in_test_projects_group(user: Any, test_project: Any) -> bool:
+    return test_project is not None and _seat_role(user, test_project.group) is not None
+
+
+@rules.predicate
+def advises_test_projects_group(user: Any, test_project: Any) -> bool:
+    return test_project is not None and advises_group(user, test_project.group)
+
+
+@rules.predicate
+def publication_published(user: Any, edition: Any) -> bool:
+    from coopsip.recommendations.models import Publication
+
+    return edition is not None and Publication.objects.filter(edition=edition, published_at__isnull=False).exists()
+
+
+rules.add_perm("recommendations.synthesise", is_staff_member)
+rules.add_perm("recommendations.view_synthesis", is_staff_member | is_board_member | may_read_synthesis)
+rules.add_perm("recommendations.comment_synthesis", may_comment_synthesis)
+rules.add_perm("recommendations.view_bundle", is_staff_member | is_board_member)
+rules.add_perm("recommendations.decide", is_staff_member | is_board_member)
+rules.add_perm("recommendations.manage_projects", is_staff_member)
+rules.add_perm(
+    "recommendations.view_journey",
+    recommendation_decision_published
+    | ((is_staff_member | is_board_member) & recommendation_submitted)
+    | (in_recommendations_group & recommendation_submitted),
+)
+rules.add_perm("recommendations.propose_test_project", is_group_member)
+rules.add_perm(
+    "recommendations.view_test_project",
+    is_staff_member | is_board_member | in_test_projects_group | advises_test_projects_group,
+)
+rules.add_perm("recommendations.run_test_project", in_test_projects_group)
+rules.add_perm("recommendations.manage_test_projects", is_staff_member)
+rules.add_perm("recommendations.view_publication", is_staff_member | publication_published)
+rules.add_perm("recommendations.publish", is_staff_member)
+
+
 # Recommendations on the group's side (ideas, drafts, versions, consent). ``obj`` is a groups.WorkingGroup
 # for the group's pages, a recommendations.Recommendation otherwise. Drafts: the group, its office's advisor
 # and staff, never the board; consent answers: the group only.

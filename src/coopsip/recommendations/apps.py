@@ -10,3 +10,4 @@ class RecommendationsConfig(AppConfig):
     def ready(self) -> None:
         from coopsip.recommendations import privacy  # noqa: F401  (registers its personal data)
         from coopsip.recommendations import home  # noqa: F401  (registers its personal-home block)
+        from coopsip.recommendations import services_followup  # noqa: F401  (registers its notification topic)
