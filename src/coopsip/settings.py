@@ -179,7 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "home:me"  # the personal home: what to do next
 LOGOUT_REDIRECT_URL = "home:index"
 
 ACCOUNT_ADAPTER = "coopsip.accounts.adapter.AccountAdapter"

@@ -32,13 +32,14 @@ def log_in(page: Page, live_server: Any) -> None:
     page.get_by_label(label("Email")).fill(EMAIL)
     page.get_by_label(label("Password")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign In").click()
-    # Logged in, he lands on his profile.
-    expect(page).to_have_url(f"{live_server.url}/en/me/profile/")
+    # Logged in, he lands on his personal home ("My Smart in Progress").
+    expect(page).to_have_url(f"{live_server.url}/en/me/")
     expect(page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_a_person_logs_in_and_edits_their_profile(page: Page, live_server: Any, olivier: User) -> None:
     log_in(page, live_server)
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="My profile").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My profile")
     first_name = page.get_by_label(label("First name"))
     expect(first_name).to_have_value("Olivier")

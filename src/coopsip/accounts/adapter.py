@@ -30,6 +30,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         language = getattr(user, "preferred_language", None) or translation.get_language() or settings.LANGUAGE_CODE
+        # One address for every link in every email (SITE_URL, never the request's host), in the mail's language.
+        context = {key: site_link(value, language) if key.endswith("_url") else value for key, value in context.items()}
         # allauth's own send_mail adds the site to the context; its templates greet "from {{ site }}".
         site = SiteName(name="coopsip", domain=urlsplit(settings.SITE_URL).netloc)
         with translation.override(language):
@@ -62,6 +64,17 @@ class AccountAdapter(DefaultAccountAdapter):
         response = super().post_login(request, user, **kwargs)
         set_language_cookie(response, user.preferred_language)
         return response
+
+
+def site_link(url: Any, language: str) -> Any:
+    """``url`` (built by allauth from the request) on SITE_URL, and in ``language`` when it is one of our pages."""
+    if not isinstance(url, str) or not url:
+        return url
+    parts = urlsplit(url)
+    # Resolved in the language it was built in (the request's), then reversed in the mail's.
+    path = urlsplit(translate_url(parts.path, language)).path
+    query = f"?{parts.query}" if parts.query else ""
+    return settings.SITE_URL.rstrip("/") + path + query
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:

@@ -39,6 +39,7 @@ from coopsip.events.models import (
     EventKind,
     Place,
     PlaceKind,
+    Sector,
     Series,
 )
 from coopsip.places.models import Office
@@ -168,7 +169,7 @@ NETWORKING = [
         EventFormat.WORK_BREAKFAST,
         "Smart Gent",
         t("Werkontbijt grafisch ontwerp", "Petit-déjeuner graphisme", "Graphic design work breakfast"),
-        "grafisch ontwerp",
+        Sector.GRAPHIC_DESIGN,
         3,
     ),
     (
@@ -182,7 +183,7 @@ NETWORKING = [
             "Meet & connect : musique et arts de la scène",
             "Meet & connect: music and performing arts",
         ),
-        "muziek",
+        Sector.MUSIC,
         None,
     ),
     (
@@ -202,7 +203,7 @@ NETWORKING = [
         EventFormat.STREET_ART_WALK,
         "Smart Liège",
         t("Street-artwandeling in Luik", "Balade street art à Liège", "Street-art walk in Liège"),
-        "beeldende kunst",
+        Sector.VISUAL_ARTS,
         20,
     ),
     (
@@ -324,7 +325,7 @@ def _sector_network(
                 ),
                 kind=EventKind.GROUP_MEETING,
                 format=EventFormat.MEETING,
-                sector="grafisch ontwerp",
+                sector=Sector.GRAPHIC_DESIGN,
                 starts_at=start,
                 ends_at=start + timedelta(hours=2),
                 attendance=Attendance.HYBRID,

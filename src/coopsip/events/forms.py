@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coopsip.editions.models import Theme
-from coopsip.events.models import Attendance, Event, EventFormat, EventKind, Place
+from coopsip.events.models import Attendance, Event, EventFormat, EventKind, Place, Sector
 from coopsip.events.selectors import EventFilters
 
 
@@ -32,10 +33,9 @@ class EventFilterForm(forms.Form):
         choices=[("", pgettext_lazy("event format filter", "All formats")), *EventFormat.choices],
         required=False,
     )
-    sector = forms.CharField(
+    sector = forms.ChoiceField(
         label=_("Profession or sector"),
-        help_text=_("For example: graphic design, music."),
-        max_length=100,
+        choices=[("", pgettext_lazy("event sector filter", "All sectors")), *Sector.choices],
         required=False,
     )
     theme: forms.ModelChoiceField[Theme] = forms.ModelChoiceField(
@@ -54,7 +54,15 @@ class EventFilterForm(forms.Form):
         """``events``: the coming events the reader may see; only their themes are offered."""
         super().__init__(*args, **kwargs)
         theme_field: forms.ModelChoiceField[Theme] = self.fields["theme"]  # type: ignore[assignment]
-        theme_field.queryset = Theme.objects.filter(pk__in=events.values("theme_id")).order_by("title", "pk")
+        # The themes of the coming events and of the editions not over yet: the filter is never empty.
+        theme_field.queryset = (
+            Theme.objects.filter(
+                Q(pk__in=events.values("theme_id"))
+                | Q(edition__ends_on__gte=timezone.localdate(), edition__published_at__lte=timezone.now())
+            )
+            .select_related("edition")
+            .order_by("-edition__starts_on", "title", "pk")
+        )
         place_field: forms.ModelChoiceField[Place] = self.fields["place"]  # type: ignore[assignment]
         place_field.queryset = Place.objects.filter(is_active=True)
 
@@ -66,7 +74,7 @@ class EventFilterForm(forms.Form):
         return EventFilters(
             kind=data.get("kind", ""),
             format=data.get("format", ""),
-            sector=data.get("sector", "").strip(),
+            sector=data.get("sector", ""),
             theme_id=theme.pk if theme is not None else None,
             place_id=place.pk if place is not None else None,
             attendance=data.get("attendance", ""),

@@ -132,6 +132,23 @@ class EventFormat(models.TextChoices):
     OTHER = "other", _("other format")
 
 
+class Sector(models.TextChoices):
+    """Professions and sectors of networking moments: stored as a key, shown in the reader's language."""
+
+    GRAPHIC_DESIGN = "graphic_design", _("graphic design")
+    MUSIC = "music", _("music")
+    PERFORMING_ARTS = "performing_arts", _("performing arts")
+    VISUAL_ARTS = "visual_arts", _("visual arts")
+    AUDIOVISUAL = "audiovisual", _("film and audiovisual")
+    PHOTOGRAPHY = "photography", _("photography")
+    WRITING = "writing", _("writing and publishing")
+    DIGITAL = "digital", _("IT and digital")
+    EDUCATION = "education", _("training and education")
+    CRAFTS = "crafts", _("crafts")
+    COMMUNICATION = "communication", _("communication")
+    OTHER = "other", _("another sector")
+
+
 class Attendance(models.TextChoices):
     IN_PERSON = "in_person", _("in person")
     ONLINE = "online", _("online (video)")
@@ -172,9 +189,7 @@ class Event(models.Model):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind, default=EventKind.NETWORKING)
     format = models.CharField(_("format"), max_length=20, choices=EventFormat, default=EventFormat.MEETING)
-    sector = models.CharField(
-        _("profession or sector"), max_length=100, blank=True, help_text=_("For example: graphic design, music.")
-    )
+    sector = models.CharField(_("profession or sector"), max_length=100, blank=True, choices=Sector)
     theme = models.ForeignKey(
         "editions.Theme",
         verbose_name=_("theme"),
@@ -272,6 +287,8 @@ class SignUpStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("sign-up status", "cancelled")
     ATTENDED = "attended", pgettext_lazy("sign-up status", "attended")
     ABSENT = "absent", pgettext_lazy("sign-up status", "absent")
+    # A visitor without an account, until they open the link we emailed them (``hold_until``: the seat kept).
+    PENDING = "pending", pgettext_lazy("sign-up status", "waiting for the email confirmation")
 
 
 # Statuses that hold a seat.
@@ -309,6 +326,8 @@ class SignUp(models.Model):
         _("guest's role"), max_length=100, blank=True, help_text=_("For example: expert, partner.")
     )
     promoted_at = models.DateTimeField(_("moved from the waiting list"), null=True, blank=True)
+    # A visitor's seat is kept this long for them to confirm their email address (empty: no seat was free).
+    hold_until = models.DateTimeField(_("seat kept until"), null=True, blank=True)
     # Set when an organiser cancels the sign-up: the status that "undo" gives back (before the start).
     status_before_cancel = models.CharField(
         _("status before an organiser cancelled"), max_length=10, choices=SignUpStatus, blank=True

@@ -110,6 +110,13 @@ def on_commit_signed_up(signup: SignUp) -> None:
     _enqueue_on_commit(lambda: send_signup_email.enqueue(signup_id, template, key, calendar))
 
 
+def on_commit_confirm_email(signup: SignUp) -> None:
+    """A visitor's link to confirm their address (and so their seat); no video link before that."""
+    key = f"events:confirm:{signup.pk}:{_stamp(signup.queued_at)}"
+    signup_id = signup.pk
+    _enqueue_on_commit(lambda: send_signup_email.enqueue(signup_id, "confirm", key, False))
+
+
 def on_commit_promoted(signup: SignUp) -> None:
     assert signup.promoted_at is not None
     key = f"events:promoted:{signup.pk}:{_stamp(signup.promoted_at)}"

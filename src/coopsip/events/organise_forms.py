@@ -20,7 +20,7 @@ from coopsip.editions.models import Edition, Theme
 from coopsip.editions.phases import BRUSSELS
 from coopsip.editions.selectors import themes_to_choose
 from coopsip.editions.staff_forms import Fieldset, FieldsetsMixin, ThemeChoiceField, languages
-from coopsip.events.models import Attendance, Audience, Circle, Event, EventFormat, EventKind, Place
+from coopsip.events.models import Attendance, Audience, Circle, Event, EventFormat, EventKind, Place, Sector
 from coopsip.events.services import LANGUAGES, EventInput, Mark
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -75,11 +75,10 @@ class EventForm(FieldsetsMixin, forms.Form):
     description_en = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices, initial=EventKind.NETWORKING)
     format = forms.ChoiceField(label=_("Format"), choices=EventFormat.choices, initial=EventFormat.MEETING)
-    sector = forms.CharField(
+    sector = forms.ChoiceField(
         label=_("Profession or sector"),
-        max_length=100,
+        choices=[("", _("No particular sector")), *Sector.choices],
         required=False,
-        help_text=_("For example: graphic design, music."),
     )
     theme: forms.ModelChoiceField[Theme] = ThemeChoiceField(
         label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=_("No theme")

@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Now
 
 from coopsip.core.access import is_member, is_staff_member
 from coopsip.events.models import SEATED, Circle, Event, Series, SignUp, SignUpStatus
@@ -17,7 +18,12 @@ from coopsip.events.models import SEATED, Circle, Event, Series, SignUp, SignUpS
 def with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
     """Each event with ``seated_count`` and ``waiting_count``, in the same query."""
     return events.annotate(
-        seated_count=Count("signups", filter=Q(signups__status__in=SEATED)),
+        # A visitor's kept seat counts while they confirm their email address.
+        seated_count=Count(
+            "signups",
+            filter=Q(signups__status__in=SEATED)
+            | Q(signups__status=SignUpStatus.PENDING, signups__hold_until__gt=Now()),
+        ),
         waiting_count=Count("signups", filter=Q(signups__status=SignUpStatus.WAITING)),
     )
 
@@ -53,7 +59,7 @@ def upcoming_events(*, user: Any, now: datetime, filters: EventFilters = EventFi
     if filters.format:
         events = events.filter(format=filters.format)
     if filters.sector:
-        events = events.filter(sector__icontains=filters.sector)
+        events = events.filter(sector=filters.sector)
     if filters.theme_id:
         events = events.filter(theme_id=filters.theme_id)
     if filters.place_id:

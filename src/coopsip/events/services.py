@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,6 +49,7 @@ from coopsip.events.models import (
     EventKind,
     MinutesAttachment,
     Place,
+    Sector,
     Series,
     SignUp,
     SignUpStatus,
@@ -62,6 +64,9 @@ MAX_SERIES_DAYS = 731
 MAX_CAPACITY = 100_000
 # How long a sign-up waits for the event's lock before the person is asked to try again.
 LOCK_TIMEOUT_MS = 5000
+# A visitor's seat is kept this long while they open the link we emailed them; the link itself works a day.
+VISITOR_HOLD = timedelta(minutes=30)
+VISITOR_CONFIRM_WITHIN = timedelta(days=1)
 
 
 class EventInvalid(Exception):
@@ -118,6 +123,8 @@ def event_errors(*, data: EventInput, event: Event | None = None) -> dict[str, s
     errors: dict[str, str] = {}
     if not any(title.strip() for title in data.titles.values()):
         errors["title_nl"] = _("Give the event a title in at least one language.")
+    if data.sector and data.sector not in Sector.values:
+        errors["sector"] = _("Choose a sector from the list.")
     for moment_field in ("starts_at", "ends_at", "signup_deadline"):
         moment = getattr(data, moment_field)
         if moment is not None and timezone.is_naive(moment):
@@ -226,8 +233,15 @@ def _lock_event(event_id: int) -> Event:
     return Event.objects.select_for_update(of=("self",)).select_related("place", "circle").get(pk=event_id)
 
 
+def held_q(prefix: str = "") -> Q:
+    """Sign-ups that take a seat: seated ones, and visitors' seats kept while they confirm their email."""
+    return Q(**{f"{prefix}status__in": SEATED}) | Q(
+        **{f"{prefix}status": SignUpStatus.PENDING, f"{prefix}hold_until__gt": Now()}
+    )
+
+
 def _seated_count(event: Event) -> int:
-    return event.signups.filter(status__in=SEATED).count()
+    return event.signups.filter(held_q()).count()
 
 
 def _promote_waiting(event: Event, *, now: datetime) -> list[SignUp]:
@@ -271,7 +285,7 @@ def _apply(event: Event, data: EventInput) -> None:
         setattr(event, f"description_{language}", data.descriptions.get(language, "").strip())
     for name in ("kind", "format", "language", "attendance", "audience", "capacity", "signup_deadline"):
         setattr(event, name, getattr(data, name))
-    event.sector = single_line(data.sector)
+    event.sector = data.sector
     event.theme = data.theme
     event.edition = data.edition
     event.starts_at = data.starts_at
@@ -524,11 +538,16 @@ def sign_up(
             mine = SignUp.objects.filter(event=event)
             mine = mine.filter(user__isnull=True, email__iexact=email) if anonymous else mine.filter(user=user)
             signup = mine.first()
-            if signup is not None and signup.status != SignUpStatus.CANCELLED:
+            if signup is not None and signup.status != SignUpStatus.CANCELLED and not _confirm_expired(signup, now):
                 signup.newly_queued = False
                 return signup
             full = event.capacity is not None and _seated_count(event) >= event.capacity
             status = SignUpStatus.WAITING if full else SignUpStatus.CONFIRMED
+            hold_until = None
+            if anonymous:
+                # A visitor proves the address first: a seat (if one is free) is kept for a short while only,
+                # so a script without the mailboxes cannot take the seats of an info session.
+                status, hold_until = SignUpStatus.PENDING, None if full else now + VISITOR_HOLD
             if signup is None:
                 signup = SignUp(event=event, user=None if anonymous else user)
             if anonymous:
@@ -541,13 +560,57 @@ def sign_up(
                 signup.email = user.email
                 signup.language = user.preferred_language
             signup.status = status
+            signup.hold_until = hold_until
             signup.status_before_cancel = ""
             signup.queued_at = now
             signup.promoted_at = None
             signup.save()
             signup.newly_queued = True
-            if notify:
+            if notify and status == SignUpStatus.PENDING:
+                notifications.on_commit_confirm_email(signup)
+            elif notify:
                 notifications.on_commit_signed_up(signup)
+    except OperationalError as error:
+        raise EventBusy from error
+    return signup
+
+
+def _confirm_expired(signup: SignUp, now: datetime) -> bool:
+    """A visitor's sign-up whose confirmation link is too old: it no longer counts, signing up again starts anew."""
+    return signup.status == SignUpStatus.PENDING and now >= signup.queued_at + VISITOR_CONFIRM_WITHIN
+
+
+def confirm_visitor_sign_up(*, token: str, now: datetime | None = None) -> SignUp:
+    """A visitor opened the link we emailed and confirms: the kept seat becomes theirs.
+
+    When the kept seat ran out (or none was free), they get a free seat if there is one, else a
+    place on the waiting list from now. Confirming twice changes nothing. Raises SignUpRefused
+    (the link is too old, the event was cancelled or started) or EventBusy.
+    """
+    event_id = SignUp.objects.filter(token=token).values_list("event_id", flat=True).first()
+    if event_id is None:
+        raise SignUpRefused(_("This link is not valid."))
+    try:
+        with transaction.atomic(durable=True):
+            event = _lock_event(event_id)
+            now = now or timezone.now()
+            signup = SignUp.objects.select_for_update().get(token=token)
+            if signup.status != SignUpStatus.PENDING:
+                return signup
+            if _confirm_expired(signup, now):
+                raise SignUpRefused(_("This link is more than a day old. Please sign up again."))
+            refusal = signup_refusal(event=event, user=None, now=now)
+            if refusal:
+                raise SignUpRefused(refusal)
+            kept = signup.hold_until is not None and signup.hold_until > now
+            others = event.signups.filter(held_q()).exclude(pk=signup.pk).count()
+            if kept or event.capacity is None or others < event.capacity:
+                signup.status = SignUpStatus.CONFIRMED
+            else:
+                signup.status, signup.queued_at = SignUpStatus.WAITING, now
+            signup.hold_until = None
+            signup.save(update_fields=["status", "hold_until", "queued_at", "updated_at"])
+            notifications.on_commit_signed_up(signup)
     except OperationalError as error:
         raise EventBusy from error
     return signup

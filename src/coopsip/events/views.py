@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coopsip.core import ratelimit
-from coopsip.core.access import require
+from coopsip.core.access import is_staff_member, require
 from coopsip.core.http import AuthenticatedRequest, Request, see_other
 from coopsip.events import ical, selectors, services
 from coopsip.events.forms import EventFilterForm, VisitorSignUpForm
@@ -37,6 +37,7 @@ from coopsip.events.models import (
     CalendarFeed,
     Circle,
     CircleMember,
+    CircleRole,
     Event,
     MinutesAttachment,
     Series,
@@ -46,8 +47,9 @@ from coopsip.events.models import (
 from coopsip.events.text import single_line
 
 PAGE_SIZE = 20
-# Visitors without an account may sign up this often per hour from one address (people with an account: no limit).
-VISITOR_SIGNUPS_PER_HOUR = 20
+# Visitors without an account may sign up this often per hour from one network address (people with an
+# account: no limit). Counted in the shared cache (Redis in production), so every web process counts together.
+VISITOR_SIGNUPS_PER_HOUR = 10
 # A personal calendar keeps past events this long, so that calendar apps do not lose last week's meeting.
 FEED_KEEPS_PAST = timedelta(days=90)
 BUSY_RETRY_AFTER = "2"
@@ -201,8 +203,24 @@ def sign_up(request: Request, pk: int) -> HttpResponse:
         # This address was already signed up: its personal link goes to its mailbox only, never to this browser.
         messages.info(request, _("This email address is already signed up. Your personal link is in our email."))
         return see_other(reverse("events:detail", kwargs={"pk": event.pk}))
-    messages.success(request, _signed_up_message(signup))
-    return see_other(reverse("events:signup", kwargs={"token": signup.token}))
+    # The personal link goes to the mailbox only: opening it confirms the address, and only then the seat
+    # is theirs and the video link shown.
+    if signup.hold_until is not None:
+        text = _(
+            "Almost done: we sent an email to %(email)s. Open the link in it within %(minutes)d minutes "
+            "to confirm your seat."
+        )
+    else:
+        text = _(
+            "Almost done: we sent an email to %(email)s. The event is full: open the link in it "
+            "to join the waiting list."
+        )
+    messages.success(request, text % {"email": signup.email, "minutes": _hold_minutes()})
+    return see_other(reverse("events:detail", kwargs={"pk": event.pk}))
+
+
+def _hold_minutes() -> int:
+    return int(services.VISITOR_HOLD.total_seconds() // 60)
 
 
 @login_required
@@ -230,7 +248,19 @@ def personal_signup(request: Request, token: str) -> HttpResponse:
     if signup is None:
         raise Http404
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        try:
+            confirmed = services.confirm_visitor_sign_up(token=token)
+        except services.SignUpRefused as refused:
+            error = refused.message
+        except services.EventBusy:
+            response = _render_personal(request, signup, error=_busy_text(), status=503)
+            response["Retry-After"] = BUSY_RETRY_AFTER
+            return response
+        else:
+            messages.success(request, _signed_up_message(confirmed))
+            return see_other(reverse("events:signup", kwargs={"token": token}))
+    elif request.method == "POST":
         try:
             services.cancel_sign_up(signup_id=signup.pk)
         except services.SignUpRefused as refused:
@@ -254,6 +284,10 @@ def _render_personal(request: Request, signup: SignUp, *, error: str, status: in
         "active": active,
         "position": selectors.waiting_position(signup),
         "can_cancel": active and timezone.now() < event.starts_at,
+        "can_confirm": signup.status == SignUpStatus.PENDING and timezone.now() < event.starts_at,
+        "seat_kept": signup.status == SignUpStatus.PENDING
+        and signup.hold_until is not None
+        and signup.hold_until > timezone.now(),
         "video_url": event.video_url if signup.holds_seat and not event.is_cancelled else "",
         "insider": signup.holds_seat and not event.is_cancelled,
         "error": error,
@@ -273,6 +307,12 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
         "signups": signups,
         "positions": positions,
         "feed_url": request.build_absolute_uri(reverse("events:feed", kwargs={"token": feed.token})),
+        # Organisers and the officers of a group reach their organiser pages from here.
+        "organises": is_staff_member(request.user)
+        or Event.objects.filter(organiser=request.user).exists()
+        or CircleMember.objects.filter(
+            user=request.user, role__in=(CircleRole.MODERATOR, CircleRole.SECRETARY)
+        ).exists(),
     }
     return render(request, "events/mine.html", context)
 

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from coopsip.core import personal_home
 from coopsip.core.access import require
+from coopsip.core.http import AuthenticatedRequest
 from coopsip.editions.selectors import current_edition, next_public_date, timeline_rows
 from coopsip.places.models import Country
+from coopsip.registrations.models import Registration, RegistrationStatus
 
 
 def _country_of(request: HttpRequest) -> str:
@@ -18,7 +21,7 @@ def _country_of(request: HttpRequest) -> str:
     return municipality.country if municipality is not None else Country.BELGIUM
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     edition = current_edition(country=_country_of(request))
     context: dict[str, object] = {"edition": edition}
@@ -27,13 +30,41 @@ def index(request: HttpRequest) -> HttpResponse:
         context |= {
             "timeline": timeline_rows(phases=list(edition.phases.all()), moment=now),
             "next_date": next_public_date(edition=edition, moment=now),
+            # Someone already registered is offered their registration, never "Register" again.
+            "my_registration": (
+                Registration.objects.filter(edition=edition, user=request.user)
+                .exclude(status=RegistrationStatus.WITHDRAWN)
+                .first()
+                if request.user.is_authenticated
+                else None
+            ),
         }
     return render(request, "home/index.html", context)
 
 
 @login_required
-@require_GET
+@require_safe
 def me(request: HttpRequest) -> HttpResponse:
     """ "My Smart in Progress": what each app says the person should see or do now, most urgent first."""
     require(request.user, "core.view_personal_home")
     return render(request, "home/me.html", {"items": personal_home.items_for(request.user)})
+
+
+@login_required
+@require_safe
+def my_registration(request: AuthenticatedRequest) -> HttpResponse:
+    """The header's "My registration": the person's registration in an edition not over, else the edition."""
+    require(request.user, "core.view_personal_home")
+    slug = (
+        Registration.objects.filter(user=request.user, edition__ends_on__gte=timezone.localdate())
+        .exclude(status=RegistrationStatus.WITHDRAWN)
+        .order_by("-edition__starts_on")
+        .values_list("edition__slug", flat=True)
+        .first()
+    )
+    if slug:
+        return redirect("registrations:mine", slug=slug)
+    edition = current_edition(country=_country_of(request))
+    if edition is not None:
+        return redirect(reverse("editions:detail", kwargs={"slug": edition.slug}))
+    return redirect("home:me")

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.utils import timezone
 
 from coopsip.members.models import RegisterEntry, RegisterImport
+from coopsip.members.services import link_by_staff
 
 
 @admin.register(RegisterEntry)
@@ -9,6 +13,15 @@ class RegisterEntryAdmin(admin.ModelAdmin):
     list_filter = ["status", "is_client", "is_partner", "is_employee", "is_permanent_staff"]
     search_fields = ["member_number", "last_name", "first_name", "email"]
     raw_id_fields = ["user"]
+
+    def save_model(self, request: Any, obj: RegisterEntry, form: Any, change: bool) -> None:
+        linked = "user" in form.changed_data and obj.user is not None
+        if linked and obj.verified_at is None:
+            obj.verified_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if linked:
+            # Through the service: the person's failed attempts are forgotten, the link counts at once.
+            link_by_staff(entry=obj, user=obj.user)
 
 
 @admin.register(RegisterImport)

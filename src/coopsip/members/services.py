@@ -148,22 +148,35 @@ def verify_membership(*, user: Any, member_number: str, date_of_birth: date | No
     member_number = member_number.strip()
     if RegisterEntry.objects.filter(user=user).exists():
         raise VerificationFailed("already_linked", _("Your account is already linked to the member register."))
-    # Per account, and per member number whatever the account: nobody can
-    # try dates of birth on one number from many accounts.
-    allowed = ratelimit.consume(
-        key=f"verify-membership:{user.pk}",
-        limit=settings.COOPSIP_VERIFY_ATTEMPTS,
-        period=settings.COOPSIP_VERIFY_PERIOD,
-    ) and ratelimit.consume(
-        key=f"verify-member-number:{member_number.lower()}",
-        limit=settings.COOPSIP_VERIFY_ATTEMPTS * 2,
-        period=settings.COOPSIP_VERIFY_PERIOD * 24,
-    )
-    if not allowed:
+    # Failures are counted per account, and per member number whatever the account (nobody can try
+    # dates of birth on one number from many accounts), in the shared cache so that every web process
+    # counts together. Only failures count: a person who got it right is never held back by the limit
+    # of a neighbour's tries on another number.
+    account_key, number_key = _verify_keys(user=user, member_number=member_number)
+    if ratelimit.exhausted(key=account_key, limit=settings.COOPSIP_VERIFY_ATTEMPTS) or ratelimit.exhausted(
+        key=number_key, limit=settings.COOPSIP_VERIFY_ATTEMPTS * 2
+    ):
         raise VerificationFailed(
             "rate_limited",
             _("You tried too many times. Try again in an hour, or write to %(contact)s.") % {"contact": contact},
         )
+    try:
+        entry = _link_if_proven(user=user, member_number=member_number, date_of_birth=date_of_birth)
+    except VerificationFailed as failure:
+        if failure.code == "no_match":
+            ratelimit.consume(key=account_key, limit=0, period=settings.COOPSIP_VERIFY_PERIOD)
+            ratelimit.consume(key=number_key, limit=0, period=settings.COOPSIP_VERIFY_PERIOD * 24)
+        raise
+    ratelimit.reset(key=account_key)
+    return entry
+
+
+def _verify_keys(*, user: Any, member_number: str) -> tuple[str, str]:
+    return f"verify-membership:{user.pk}", f"verify-member-number:{member_number.strip().lower()}"
+
+
+def _link_if_proven(*, user: Any, member_number: str, date_of_birth: date | None) -> RegisterEntry:
+    contact = settings.COOPSIP_CONTACT_EMAIL
     with transaction.atomic():
         entry = RegisterEntry.objects.select_for_update().filter(member_number__iexact=member_number).first()
         # An unknown number and a known one whose details do not match get the
@@ -208,5 +221,19 @@ def verify_membership(*, user: Any, member_number: str, date_of_birth: date | No
         if not user.first_name and not user.last_name:
             user.first_name, user.last_name = entry.first_name, entry.last_name
             user.save(update_fields=["first_name", "last_name"])
-    ratelimit.reset(key=f"verify-membership:{user.pk}")
+    return entry
+
+
+def link_by_staff(*, entry: RegisterEntry, user: Any) -> RegisterEntry:
+    """Staff link ``user`` to ``entry`` (the person could not prove it themselves): it counts at once.
+
+    The failed attempts of the person and on the number are forgotten, so nothing still refuses them.
+    """
+    with transaction.atomic():
+        entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
+        entry.user = user
+        entry.verified_at = timezone.now()
+        entry.save(update_fields=["user", "verified_at", "updated_at"])
+    for key in _verify_keys(user=user, member_number=entry.member_number):
+        ratelimit.reset(key=key)
     return entry

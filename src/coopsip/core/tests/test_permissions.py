@@ -83,6 +83,8 @@ POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete",
 # (members: below; editions: editions/tests/test_public_pages.py and test_staff_access.py).
 OBJECT_PAGES = [
     "members:import_detail",
+    # A redirect to the person's registration or the current edition (home/tests/test_personal_links.py).
+    "home:my_registration",
     # surveys/tests/test_views.py: the audience of each kind, the pilot, the link, staff and board on each page
     "surveys:answer",
     "surveys:answer_by_link",

@@ -15,6 +15,7 @@ from coopsip.accounts.models import User
 from coopsip.events import services
 from coopsip.events.models import Attendance, Audience, Event, SignUp, SignUpStatus
 from coopsip.events.tests.test_public_pages import VIDEO, event_url, make_circle, make_event
+from coopsip.events.views import VISITOR_SIGNUPS_PER_HOUR
 
 pytestmark = pytest.mark.django_db
 
@@ -120,21 +121,65 @@ def test_a_busy_event_asks_to_try_again(member: User, monkeypatch: pytest.Monkey
 # --- Visitors without an account --------------------------------------------------------------------
 
 
-def test_a_visitor_signs_up_for_a_public_event_and_lands_on_their_personal_page(db: Any, on_commit: Any) -> None:
-    event = make_event(audience=Audience.PUBLIC, attendance=Attendance.ONLINE, video_url=VIDEO)
+def test_a_visitor_confirms_by_the_email_link_before_the_seat_and_the_video_link_are_theirs(
+    db: Any, on_commit: Any
+) -> None:
+    event = make_event(audience=Audience.PUBLIC, attendance=Attendance.ONLINE, video_url=VIDEO, capacity=1)
     client = client_for(None)
     with on_commit():
         response = client.post(sign_up_url(event), {"name": "Zoë Visitor", "email": "Zoe@Example.org"})
     signup = SignUp.objects.get(event=event)
+    # The browser never gets the personal link: only the mailbox does.
     assert response.status_code == 303
-    assert response["Location"] == personal_url(signup)
+    assert response["Location"] == event_url(event)
+    assert signup.token not in client.get(response["Location"]).content.decode()
     assert (signup.name, signup.email, signup.language, signup.user) == ("Zoë Visitor", "zoe@example.org", "en", None)
+    assert signup.status == SignUpStatus.PENDING
     [email] = mail.outbox
     assert email.to == ["zoe@example.org"]
     assert personal_url(signup) in email.body
+    assert VIDEO not in email.body
+    # The seat is kept meanwhile: the event shows as full.
+    assert "Full — waiting list" in client_for(None).get(event_url(event)).content.decode()
+    page = client.get(personal_url(signup)).content.decode()
+    assert "A seat is kept for you until" in page and VIDEO not in page
+
+    mail.outbox.clear()
+    with on_commit():
+        response = client.post(personal_url(signup), {"action": "confirm"})
+    assert response.status_code == 303
     html = client.get(response["Location"]).content.decode()
     assert "You have a seat at &quot;Afterwork in Ghent&quot;" in html
     assert VIDEO in html
+    [confirmation] = mail.outbox
+    assert VIDEO in confirmation.body
+    # Confirming twice changes nothing and sends nothing more.
+    client.post(personal_url(signup), {"action": "confirm"})
+    assert len(mail.outbox) == 1
+    assert SignUp.objects.get().status == SignUpStatus.CONFIRMED
+
+
+def test_a_seat_not_confirmed_in_time_goes_to_the_next_visitor(db: Any) -> None:
+    event = make_event(audience=Audience.PUBLIC, capacity=1)
+    late = services.sign_up(event_id=event.pk, name="Zoë", email="zoe@example.org")
+    assert late.hold_until is not None
+    later = late.queued_at + services.VISITOR_HOLD + timedelta(minutes=1)
+    SignUp.objects.filter(pk=late.pk).update(hold_until=timezone.now() - timedelta(minutes=1))
+    quick = services.sign_up(event_id=event.pk, name="Yann", email="yann@example.org", now=later)
+    assert quick.hold_until is not None  # the seat was free again
+    assert services.confirm_visitor_sign_up(token=quick.token).status == SignUpStatus.CONFIRMED
+    # Zoë confirms too late: the seat is gone, she waits.
+    assert services.confirm_visitor_sign_up(token=late.token).status == SignUpStatus.WAITING
+
+
+def test_a_confirmation_link_older_than_a_day_is_refused(db: Any) -> None:
+    event = make_event(audience=Audience.PUBLIC)
+    other = services.sign_up(event_id=event.pk, name="Yann", email="yann@example.org")
+    SignUp.objects.filter(pk=other.pk).update(queued_at=timezone.now() - timedelta(days=2))
+    response = client_for(None).post(personal_url(other), {"action": "confirm"})
+    assert response.status_code == 400
+    assert "more than a day old" in response.content.decode()
+    assert SignUp.objects.get(pk=other.pk).status == SignUpStatus.PENDING
 
 
 def test_a_visitor_signs_up_in_the_language_of_the_page(db: Any) -> None:
@@ -175,16 +220,23 @@ def test_an_address_already_signed_up_does_not_get_the_personal_link_in_the_brow
     assert first.token not in html
 
 
-def test_visitors_are_limited_to_20_sign_ups_an_hour_people_with_an_account_are_not(member: User) -> None:
+def test_30_visitor_sign_ups_from_one_address_stop_at_the_limit_people_with_an_account_do_not(member: User) -> None:
     event = make_event(audience=Audience.PUBLIC)
     visitor = client_for(None)
-    for number in range(20):
-        response = visitor.post(sign_up_url(event), {"name": "Bot", "email": f"bot{number}@example.org"})
-        assert response.status_code == 303
-    response = visitor.post(sign_up_url(event), {"name": "Bot", "email": "bot21@example.org"})
-    assert response.status_code == 429
+    codes = [
+        visitor.post(sign_up_url(event), {"name": "Bot", "email": f"bot{number}@example.org"}).status_code
+        for number in range(30)
+    ]
+    assert codes == [303] * VISITOR_SIGNUPS_PER_HOUR + [429] * (30 - VISITOR_SIGNUPS_PER_HOUR)
+    response = visitor.post(sign_up_url(event), {"name": "Bot", "email": "bot31@example.org"})
     assert "Too many sign-ups" in response.content.decode()
-    assert SignUp.objects.count() == 20
+    assert SignUp.objects.count() == VISITOR_SIGNUPS_PER_HOUR
+    # None of them holds a confirmed seat: that needs each mailbox.
+    assert not SignUp.objects.filter(status=SignUpStatus.CONFIRMED).exists()
+    # Another address is not held back.
+    other = client_for(None)
+    response = other.post(sign_up_url(event), {"name": "Ann", "email": "ann@example.org"}, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 303
     client = client_for(member)
     for _attempt in range(25):
         assert client.post(sign_up_url(event)).status_code == 303
@@ -294,6 +346,9 @@ def test_a_waiting_visitor_sees_their_position_and_no_video_link(member: User) -
     services.sign_up(event_id=event.pk, user=member)
     first = services.sign_up(event_id=event.pk, name="Zoë", email="zoe@example.org")
     second = services.sign_up(event_id=event.pk, name="Yann", email="yann@example.org")
+    assert first.hold_until is None  # full: no seat is kept
+    services.confirm_visitor_sign_up(token=first.token)
+    services.confirm_visitor_sign_up(token=second.token)
     html = client_for(None).get(personal_url(second)).content.decode()
     assert "You are on the waiting list: number 2." in html
     assert VIDEO not in html

@@ -139,21 +139,26 @@ def test_a_visitor_signs_up_for_a_public_session_by_name_and_email(on_commit) ->
     event = public_online_event()
     with on_commit():
         signup = services.sign_up(event_id=event.pk, name=" Ana ", email="Ana@Example.org", language="fr")
-    assert (signup.name, signup.email, signup.status) == ("Ana", "ana@example.org", SignUpStatus.CONFIRMED)
+    assert (signup.name, signup.email, signup.status) == ("Ana", "ana@example.org", SignUpStatus.PENDING)
     assert services.sign_up(event_id=event.pk, name="Ana", email="ANA@example.org").pk == signup.pk
     (message,) = mail.outbox
-    # In the language she signed up in: the French title.
+    # In the language she signed up in: the French title; the link to confirm, not yet the video link.
     assert "Séance d'information" in message.subject
-    assert "https://meet.example.org/sip-info" in message.body
+    assert "https://meet.example.org/sip-info" not in message.body
     assert f"/fr/events/s/{signup.token}/" in message.body
+    with on_commit():
+        services.confirm_visitor_sign_up(token=signup.token)
+    assert "https://meet.example.org/sip-info" in mail.outbox[1].body
 
 
 def test_a_waiting_person_is_not_sent_the_video_link(on_commit) -> None:
     event = public_online_event(capacity=1)
     with on_commit():
-        services.sign_up(event_id=event.pk, name="First", email="first@example.org", language="en")
-        services.sign_up(event_id=event.pk, name="Second", email="second@example.org", language="en")
-    waiting = mail.outbox[1]
+        first = services.sign_up(event_id=event.pk, name="First", email="first@example.org", language="en")
+        second = services.sign_up(event_id=event.pk, name="Second", email="second@example.org", language="en")
+        services.confirm_visitor_sign_up(token=first.token)
+        services.confirm_visitor_sign_up(token=second.token)
+    waiting = mail.outbox[-1]
     assert "waiting list" in waiting.subject
     assert "meet.example.org" not in waiting.body
 

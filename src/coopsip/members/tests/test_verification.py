@@ -9,7 +9,7 @@ from django.urls import reverse
 from conftest import client_for, make_person
 from coopsip.accounts.models import User
 from coopsip.members.models import MembershipStatus, RegisterEntry
-from coopsip.members.services import VerificationFailed, verify_membership
+from coopsip.members.services import VerificationFailed, link_by_staff, verify_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,41 @@ def test_a_bad_date_keeps_what_was_typed(outsider: User, entry: RegisterEntry) -
     assert response.status_code == 400
     assert b"Enter a valid date" in response.content
     assert b'value="400001"' in response.content
+
+
+def test_only_failures_count_and_staff_linking_lets_the_person_in_at_once(
+    db: Any, entry: RegisterEntry, settings: Any
+) -> None:
+    settings.COOPSIP_VERIFY_ATTEMPTS = 2
+    outsider = make_person("o.martin@elsewhere.example")
+    for _attempt in range(2):
+        with pytest.raises(VerificationFailed):
+            verify_membership(user=outsider, member_number="400001", date_of_birth=date(1999, 1, 1))
+    # Held back now, even with the right date of birth.
+    with pytest.raises(VerificationFailed) as failure:
+        verify_membership(user=outsider, member_number="400001", date_of_birth=date(1980, 6, 1))
+    assert failure.value.code == "rate_limited"
+    # The team links the account (the admin goes through this service): it counts at once.
+    link_by_staff(entry=entry, user=outsider)
+    page = client_for(outsider).get("/en/members/verify/").content.decode()
+    assert "400001" in page and "You tried too many times" not in page
+    assert outsider.has_perm("members.verify_membership") is False
+
+
+def test_the_admin_links_through_the_service(db: Any, entry: RegisterEntry) -> None:
+    from coopsip.core import ratelimit
+
+    outsider = make_person("o.martin@elsewhere.example")
+
+    ratelimit.consume(key=f"verify-membership:{outsider.pk}", limit=0, period=3600)
+    superuser = make_person("root@example.org", is_superuser=True, is_staff=True)
+    from django.contrib.admin.sites import site
+
+    admin = site._registry[RegisterEntry]
+    request = type("R", (), {"user": superuser})()
+    form = type("F", (), {"changed_data": ["user"]})()
+    entry.user = outsider
+    admin.save_model(request, entry, form, change=True)
+    entry.refresh_from_db()
+    assert entry.user == outsider and entry.verified_at is not None
+    assert ratelimit.used(key=f"verify-membership:{outsider.pk}") == 0

@@ -1,0 +1,78 @@
+"""The header leads somewhere: my registration, my events, the events I organise; HEAD / for monitors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from coopsip.accounts.models import User
+from coopsip.editions.models import CurrentEdition
+from coopsip.registrations.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_header_links_to_my_registration_and_my_events(member: User) -> None:
+    html = client_for(member).get("/en/").content.decode()
+    assert 'href="/en/me/registration/">My registration</a>' in html
+    assert 'href="/en/events/mine/">My events</a>' in html
+    assert "Events I organise" not in html
+
+
+def test_the_team_sees_the_events_they_organise_in_the_header(staff: User) -> None:
+    assert 'href="/en/events/organise/">Events I organise</a>' in client_for(staff).get("/en/").content.decode()
+
+
+def test_a_visitor_has_no_personal_links(db: Any) -> None:
+    html = client_for(None).get("/en/").content.decode()
+    assert "My registration" not in html and "My events" not in html
+
+
+def test_my_registration_leads_to_the_registration_or_the_current_edition(member: User) -> None:
+    from coopsip.registrations.tests.test_register import make_open_edition
+
+    edition = make_open_edition()
+    CurrentEdition.objects.create(country="BE", edition=edition)
+    client = client_for(member)
+    response = client.get(reverse("home:my_registration"))
+    assert response["Location"] == reverse("editions:detail", kwargs={"slug": edition.slug})
+    # Home offers "Register" while she has none.
+    assert "Register for this edition" in client.get("/en/").content.decode()
+    Registration.objects.create(edition=edition, user=member, mode="in_person")
+    response = client.get(reverse("home:my_registration"))
+    assert response["Location"] == reverse("registrations:mine", kwargs={"slug": edition.slug})
+    home = client.get("/en/").content.decode()
+    assert "Register for this edition" not in home
+    assert "See my registration" in home
+
+
+def test_an_organiser_finds_the_events_they_organise_on_my_events(member: User) -> None:
+    from coopsip.events.tests.test_public_pages import make_event
+
+    client = client_for(member)
+    assert "Events I organise" not in client.get("/en/events/mine/").content.decode()
+    event = make_event()
+    event.organiser = member
+    event.save()
+    assert 'href="/en/events/organise/">Events I organise</a>' in client.get("/en/events/mine/").content.decode()
+
+
+def test_head_on_the_home_page_answers_200_for_uptime_monitors(db: Any) -> None:
+    client = client_for(None)
+    response = client.head("/", follow=True)
+    assert response.status_code == 200
+    assert client.head("/nl/").status_code == 200
+    assert client.head("/nl/").content == b""
+
+
+def test_a_member_logs_in_and_lands_on_their_personal_home(member: User) -> None:
+    from conftest import PASSWORD
+
+    client = client_for(None)
+    response = client.post("/en/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    # In her own language (Dutch), on "My Smart in Progress".
+    assert response["Location"] == "/nl/me/"
