@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "coopsip.accounts",
     "coopsip.members",
     "coopsip.editions",
+    "coopsip.surveys",
     "coopsip.registrations",
     "coopsip.events",
     "coopsip.formation",

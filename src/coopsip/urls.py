@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("staff/editions/", include("coopsip.editions.staff_urls")),
     path("registrations/", include("coopsip.registrations.urls")),
     path("invitations/", include("coopsip.registrations.invitation_urls")),
+    path("surveys/", include("coopsip.surveys.urls")),
+    path("staff/surveys/", include("coopsip.surveys.staff_urls")),
     path("staff/registrations/", include("coopsip.registrations.staff_urls")),
     path("staff/formation/", include("coopsip.formation.staff_urls")),
     path("groups/", include("coopsip.groups.urls")),

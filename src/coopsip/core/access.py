@@ -204,6 +204,33 @@ rules.add_perm("groupspace.delete_document", is_staff_member | officer_of_docume
 rules.add_perm("notifications.edit_preferences", is_authenticated)
 
 
+# Surveys. Who may *answer* is the survey's audience, checked by one selector
+# (surveys.selectors.answer_refusal) on every page and in the answer service.
+@rules.predicate
+def reads_published_survey_results(user: Any, survey: Any) -> bool:
+    """Published results: the survey's audience (the whole of it, not only a pilot's segment)."""
+    if survey is None:
+        return False
+    from coopsip.surveys.selectors import may_read_results
+
+    return may_read_results(survey, user)
+
+
+rules.add_perm("surveys.manage", is_staff_member)
+rules.add_perm("surveys.view_all_results", is_staff_member | is_board_member)
+rules.add_perm("surveys.view_results", is_staff_member | is_board_member | reads_published_survey_results)
+
+# Theme proposals and the general assembly's vote: members propose, support and vote (one member,
+# one vote, in the ballot's window: votes.services); the board adds its own proposals; the team runs it.
+rules.add_perm("votes.view_proposals", is_member | is_staff_member | is_board_member)
+rules.add_perm("votes.propose", is_member)
+rules.add_perm("votes.support", is_member)
+rules.add_perm("votes.propose_as_board", is_board_member)
+rules.add_perm("votes.manage", is_staff_member)
+rules.add_perm("votes.vote", is_member)
+rules.add_perm("votes.view_ballots", is_member | is_staff_member | is_board_member)
+
+
 # Working groups. ``obj`` is a groups.WorkingGroup (a groups.Seat for answering a proposal).
 def _seat_role(user: Any, group: Any) -> str | None:
     """The person's role in the group when they accepted their seat in it, else None (cached per request)."""
