@@ -252,8 +252,9 @@ class ConsentRound(models.Model):
     recommendation = models.ForeignKey(
         Recommendation, verbose_name=_("recommendation"), on_delete=models.CASCADE, related_name="consent_rounds"
     )
+    # RESTRICT, not PROTECT: a version asked about is never deleted alone, but goes with its recommendation.
     version = models.ForeignKey(
-        RecommendationVersion, verbose_name=_("version asked about"), on_delete=models.PROTECT, related_name="+"
+        RecommendationVersion, verbose_name=_("version asked about"), on_delete=models.RESTRICT, related_name="+"
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
