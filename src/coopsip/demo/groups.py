@@ -6,8 +6,11 @@ and minutes) and one planned, the fourth stalled (no meeting since it
 started). The demo member (vennoot@demo.coopsip.org) was invited into the
 first active group and accepted. In the other groups most people accepted;
 a few declined (with a reason) and their seats were offered again to people
-without a group (the backfill), and the secretaries have not answered yet, so
-those groups wait. Everything goes through the groups' services; the emails
+without a group (the backfill); one of them asked to stay on the waiting list
+(she is offered a free seat in another group that fits her, or told why there
+is none), and the secretaries have not answered yet, so those groups wait.
+The moderator of an active group has invited a member who has not answered
+yet. Everything goes through the groups' services; the emails
 they send go to made-up people and are delivered by the local mail backend
 only. Loading twice adds nothing: the step is skipped once the edition has
 working groups.
@@ -37,7 +40,12 @@ from coopsip.registrations.models import Registration, Source
 SEED = 2029
 ASKED_DAYS_AGO = 50
 ACTIVE = 4  # the last one is the stalled group
-DECLINES = (("no_time", ""), ("slot", "I changed jobs: Tuesday mornings are gone."), ("too_far", ""))
+# (reason, their words, keep me on the waiting list)
+DECLINES = (
+    ("no_time", "", False),
+    ("slot", "I changed jobs: Tuesday mornings are gone.", True),
+    ("too_far", "", False),
+)
 COMMITMENT = "I take part for the whole period. Taking part now and then is not possible."
 
 
@@ -111,6 +119,7 @@ def _answer(run: FormationRun) -> None:
                     user=seat.registration.user,
                     reason=decline[0],
                     text=decline[1],
+                    keep_waiting=decline[2],
                     now=asked + timedelta(days=2),
                 )
                 continue
@@ -121,6 +130,10 @@ def _answer(run: FormationRun) -> None:
             _accept(seat, now)
     for group in starting[: ACTIVE - 1]:
         if _demo_member_joins(group, asked + timedelta(days=6)):
+            break
+    # An invitation still waiting for its answer (sent two days ago).
+    for group in reversed(starting[: ACTIVE - 1]):
+        if _invite_someone(group, now - timedelta(days=2)):
             break
     for group in starting[: ACTIVE - 1]:
         group.refresh_from_db()
@@ -176,6 +189,30 @@ def _demo_member_joins(group: WorkingGroup, when: datetime) -> bool:
     except services.GroupRefused:
         return False  # the group is full or meets too far from her
     services.accept_seat(seat_id=seat.pk, user=lotte, commitment_text=COMMITMENT, share_contact=True, now=when)
+    return True
+
+
+def _invite_someone(group: WorkingGroup, when: datetime) -> bool:
+    """The group's moderator invites a member who is not registered for the edition; they have not answered."""
+    moderator = (
+        group.seats.filter(role="moderator", state=SeatState.ACCEPTED).select_related("registration__user").first()
+    )
+    if moderator is None:
+        return False
+    people = User.objects.filter(
+        register_entry__member_number__startswith="D", register_entry__status="member", municipality__isnull=False
+    ).exclude(register_entry__member_number__startswith="DEMO")
+    if group.office_id is not None:
+        people = people.filter(office=group.office)
+    person = (
+        people.exclude(pk__in=Registration.objects.filter(edition=group.edition).values("user")).order_by("-pk").first()
+    )
+    if person is None:
+        return False
+    try:
+        services.invite(by=moderator.registration.user, group=group, identifier=person.email, now=when)
+    except services.GroupRefused:
+        return False  # full, or too far from them
     return True
 
 

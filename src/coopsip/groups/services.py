@@ -708,10 +708,10 @@ def leave_waiting_list(*, user: Any, edition: Edition) -> Registration:
     return registration
 
 
-def _offer_waiting_seat_on_commit(registration_id: int) -> None:
+def _offer_waiting_seat_on_commit(registration_id: int, *, tell: bool = True) -> None:
     from coopsip.groups import tasks
 
-    transaction.on_commit(lambda: tasks.offer_waiting_seat.enqueue(registration_id), robust=True)
+    transaction.on_commit(lambda: tasks.offer_waiting_seat.enqueue(registration_id, tell), robust=True)
 
 
 def _seat_target(group: WorkingGroup) -> int:
@@ -719,14 +719,15 @@ def _seat_target(group: WorkingGroup) -> int:
     return min(group.proposed_size, group.max_size)
 
 
-def offer_waiting_seat(*, registration_id: int, now: datetime | None = None) -> Seat | None:
+def offer_waiting_seat(*, registration_id: int, tell: bool = True, now: datetime | None = None) -> Seat | None:
     """Offer one person on the waiting list a free seat in a group of the edition that fits them, or tell them
     why there is none: one email with the engine's reason in words and what they can do.
 
     A group "fits" when the engine's rules for a member (theme chosen, language, time slot, in person or by
     video, distance) all hold (``engine.validate.member_violations``). Groups they were in before are not
     offered again. The seat is written under the group's lock like every other; running twice offers
-    nothing twice and sends nothing twice."""
+    nothing twice and sends nothing twice. ``tell=False`` sends no email when nothing fits (people of a
+    closed group were told already, with what they can do)."""
     from coopsip.formation.engine.validate import member_violations
     from coopsip.formation.reasons import Names, unplaced_text, violation_text
 
@@ -786,6 +787,8 @@ def offer_waiting_seat(*, registration_id: int, now: datetime | None = None) -> 
             _tell_offered(seat)
             record_change(actor=None, obj=locked, action="seats_offered_again", changes={"offered": [current.pk]})
             return seat
+    if not tell:
+        return None
     user = registration.user
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         names = Names({str(registration.pk): registration})
@@ -933,6 +936,9 @@ def close_group(*, by: Any, group: WorkingGroup, reason: str, now: datetime | No
                 key=f"groups:closed:{group.pk}:{seat.registration_id}",
                 context={"group": group, "reason": group.close_reason, "edition": group.edition},
             )
+            # On the waiting list now: a free seat elsewhere that fits them is offered (the email above said
+            # what they can do, so nothing more is sent when none fits).
+            _offer_waiting_seat_on_commit(seat.registration_id, tell=False)
     return group
 
 

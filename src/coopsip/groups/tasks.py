@@ -32,7 +32,7 @@ def backfill_group(group_id: int) -> dict[str, object]:
 
 
 @task(queue_name="default")
-def offer_waiting_seat(registration_id: int) -> dict[str, object]:
-    """Offer a person who joined the waiting list a free seat that fits them, or tell them why there is none."""
-    seat = services.offer_waiting_seat(registration_id=registration_id)
+def offer_waiting_seat(registration_id: int, tell: bool = True) -> dict[str, object]:
+    """Offer a person on the waiting list a free seat that fits them, or (``tell``) tell them why there is none."""
+    seat = services.offer_waiting_seat(registration_id=registration_id, tell=tell)
     return {"offered": seat.group_id if seat is not None else None}

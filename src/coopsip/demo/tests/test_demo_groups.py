@@ -14,6 +14,7 @@ from coopsip.demo.groups import active_circles
 from coopsip.events.models import Event
 from coopsip.groups.models import GroupStatus, Seat, SeatSource, SeatState, WorkingGroup
 from coopsip.groups.selectors import overview
+from coopsip.registrations.models import Registration, RegistrationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,22 @@ def test_most_people_accepted_a_few_declined_and_their_seats_were_offered_again(
     assert all(seat.decline_reason for seat in declined)
     assert seats.filter(source=SeatSource.BACKFILL).exists()
     assert WorkingGroup.objects.filter(edition__slug="2026-2027", status=GroupStatus.WAITING).exists()
+
+
+def test_someone_who_declined_stayed_on_the_waiting_list_and_an_invitation_waits(demo: dict[str, int]) -> None:
+    from coopsip.core.models import ChangeRecord
+
+    kept = [
+        record.changes["registration"]
+        for record in ChangeRecord.objects.filter(action="seat_declined")
+        if record.changes.get("keep_waiting")
+    ]
+    assert len(kept) == 1
+    registration = Registration.objects.get(pk=kept[0])
+    # Either a seat in another group was offered to her, or she waits, told why there is none.
+    assert registration.status in (RegistrationStatus.WAITING, RegistrationStatus.PROPOSED)
+    invited = Seat.objects.filter(source=SeatSource.INVITATION, state=SeatState.OFFERED)
+    assert invited.filter(group__status=GroupStatus.ACTIVE).exists()
 
 
 def test_three_active_groups_met_twice_with_minutes_and_one_is_stalled(demo: dict[str, int]) -> None:

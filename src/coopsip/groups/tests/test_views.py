@@ -279,3 +279,45 @@ def test_the_advisor_of_the_groups_office_reads_its_space_but_does_not_post(
     advisor = User.objects.get(pk=member.pk)  # a fresh object: permissions are cached per request
     assert advisor.has_perm("groupspace.view", group.circle)
     assert not advisor.has_perm("groupspace.post", group.circle)
+
+
+# Session, user, roles, the group, its members, meetings, pending seats, phases, the space's links…: the same for
+# 4 members and 1 meeting as for 12 members and 10 meetings.
+GROUP_PAGE_QUERIES = 13
+
+
+@pytest.mark.parametrize(("size", "meetings"), [(4, 1), (12, 10)])
+def test_the_group_page_runs_a_fixed_number_of_queries(staff: User, size: int, meetings: int) -> None:
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from coopsip.events.models import Event
+
+    edition = make_edition(group_size_min=3, group_size_max=12)
+    (group,) = opened_groups(edition, staff, [size])
+    accept_all(group)
+    group.refresh_from_db()
+    now = timezone.now()
+    for week in range(meetings):
+        start = now + timedelta(days=7 * (week - meetings // 2))
+        Event.objects.create(
+            title=f"Meeting {week}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            attendance="online",
+            video_url="https://video.example.org/x",
+            audience="circle",
+            circle=group.circle,
+            kind="group_meeting",
+        )
+    client = client_for(user("m0@example.org"))
+    url = reverse("groups:detail", kwargs={"pk": group.pk})
+    client.get(url)  # warm the session and the permission caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("M0 Test") >= 1
+    assert len(queries) == GROUP_PAGE_QUERIES, [q["sql"][:120] for q in queries]

@@ -141,3 +141,23 @@ def test_the_waiting_list_is_refused_with_why_to_who_has_a_group_or_no_registrat
     response = client_for(None).post(url, {"stay": "yes"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client_for(member).get(url).status_code == 405
+
+
+def test_people_of_a_closed_group_are_offered_a_free_seat_that_fits_them(
+    edition: Any, groups: list[WorkingGroup], staff: User, on_commit: Any
+) -> None:
+    group_a, group_b = groups
+    freed = _seat("o3@example.org")
+    with on_commit():
+        services.decline_seat(seat_id=freed.pk, user=freed.registration.user, reason="no_time")
+    mail.outbox.clear()
+    with on_commit():
+        services.close_group(by=staff, group=group_a, reason="Too few people could meet on Tuesday.")
+    # Group B had one free seat: one person of group A is offered it, the others wait on the list.
+    offered = Seat.objects.filter(group=group_b, state=SeatState.OFFERED, registration__user__email__startswith="m")
+    assert offered.count() == 1
+    statuses = sorted(Registration.objects.filter(group_seats__group=group_a).values_list("status", flat=True))
+    assert statuses == ["proposed", "waiting", "waiting", "waiting"]
+    # Each was told of the closure once; nobody got a second "no free seat" email on top.
+    assert len([m for m in mail.outbox if "is closed" in m.subject]) == 4
+    assert not [m for m in mail.outbox if "No free seat" in m.subject]
