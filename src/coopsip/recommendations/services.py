@@ -148,6 +148,10 @@ def _text_errors(fields: Mapping[str, str]) -> dict[str, str]:
     return errors
 
 
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _language(language: str) -> str:
     return language if language in LANGUAGES else "nl"
 
@@ -167,7 +171,7 @@ def add_idea(
     notify: bool = True,
 ) -> Idea:
     """A member adds an idea; the group discusses it in a new thread of its discussion. Raises RecommendationInvalid."""
-    title, text, challenge = title.strip(), text.strip(), " ".join(challenge.split())
+    title, text, challenge = " ".join(title.split()), _lines(text).strip(), " ".join(challenge.split())
     errors = _text_errors({"title": title, "text": text})
     if not title:
         errors["title"] = _("Give the idea a title.")
@@ -278,7 +282,8 @@ def save_draft(
     another version since, StaleDraft is raised (its ``current`` is that version) and nothing
     is written. Returns the new version, or None when nothing changed. Raises RecommendationInvalid.
     """
-    values = {name: str(fields.get(name, "")).strip() for name in VERSIONED_FIELDS}
+    # Browsers send a textarea's line breaks as CRLF: stored as LF, so that an unchanged text stays unchanged.
+    values = {name: _lines(str(fields.get(name, ""))).strip() for name in VERSIONED_FIELDS}
     values["title"] = " ".join(values["title"].split())
     errors = _text_errors(values)
     if not values["title"]:

@@ -281,3 +281,11 @@ def test_a_round_needs_a_sensible_closing_time(draft: Recommendation, secretary:
         assert words in refused.value.errors["closes_at"]
     draft.refresh_from_db()
     assert draft.status == RecommendationStatus.DRAFT
+
+
+def test_line_breaks_sent_by_a_browser_do_not_make_a_version(draft: Recommendation) -> None:
+    member = user("m2@example.org")
+    services.save_draft(by=member, recommendation=draft, based_on=1, fields=_fields(draft, need="One\n\nTwo"))
+    same = _fields(draft, need="One\r\n\r\nTwo")
+    assert services.save_draft(by=member, recommendation=draft, based_on=2, fields=same) is None
+    assert draft.need == "One\n\nTwo"
