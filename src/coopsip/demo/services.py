@@ -32,6 +32,7 @@ from coopsip.demo.formation import load_formation
 from coopsip.demo.groups import load_groups
 from coopsip.demo.groupspace import load_groupspace
 from coopsip.demo.networking import load_networking
+from coopsip.demo.recommendations_groups import load_recommendations_groups
 from coopsip.demo.registrations import load_registrations
 from coopsip.members.models import MembershipStatus, RegisterEntry
 from coopsip.places.models import Municipality, Office
@@ -178,8 +179,10 @@ def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     counts = {**counts, **load_events(), **load_formation(), **load_groups()}
     # Profiles, offers and needs of the demo people (networking).
     counts = {**counts, **load_networking()}
-    # Last: the group spaces fill the circles the steps above made.
-    return {**counts, **load_groupspace()}
+    # The group spaces fill the circles the steps above made.
+    counts = {**counts, **load_groupspace()}
+    # The groups' ideas, drafts, consent rounds and submissions, in the active groups and their spaces.
+    return {**counts, **load_recommendations_groups()}
 
 
 @transaction.atomic

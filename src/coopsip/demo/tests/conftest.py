@@ -25,6 +25,19 @@ DEMO_PEOPLE = DEFAULT_PEOPLE
 
 
 def remove_demo_data() -> None:
+    # Recommendations protect their group, edition and theme (ideas, versions and consent go with them).
+    from coopsip.recommendations.models import Recommendation
+
+    # What became of them first: projects protect their decision, decisions and sources their recommendation.
+    from coopsip.recommendations.models import BoardDecision, ConsentRound, FollowUpProject, Synthesis, TestProject
+
+    FollowUpProject.objects.all().delete()
+    BoardDecision.objects.all().delete()
+    Synthesis.objects.all().delete()
+    TestProject.objects.all().delete()
+    # A consent round protects the version it asked about.
+    ConsentRound.objects.all().delete()
+    Recommendation.objects.all().delete()
     # Working groups protect their edition and themes (their seats go with them).
     WorkingGroup.objects.all().delete()
     FormationRun.objects.all().delete()
