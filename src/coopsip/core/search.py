@@ -126,10 +126,12 @@ def stems_document(parts: Iterable[TextPart]) -> str:
 
 
 def index_texts(queryset: QuerySet[Any], parts: Iterable[TextPart]) -> None:
-    """Write ``search_stems`` (and on PostgreSQL ``search_vector``) of the rows of ``queryset`` from ``parts``."""
+    """Write ``search_stems`` (and on PostgreSQL ``search_vector``, when the model has one) of the rows of
+    ``queryset`` from ``parts``."""
     parts = list(parts)
     values: dict[str, Any] = {"search_stems": stems_document(parts)}
-    if connection.vendor == "postgresql":
+    field_names = {field.name for field in queryset.model._meta.get_fields()}
+    if connection.vendor == "postgresql" and "search_vector" in field_names:
         from django.contrib.postgres.search import SearchVector
 
         vector: Any = None
