@@ -58,3 +58,23 @@ def test_people_are_found_by_names_in_any_order_email_parts_and_number_prefixes(
 
 def test_a_long_query_is_cut_to_a_bounded_number_of_words() -> None:
     assert words("a, b;c  d e f g h") == ["a", "b", "c", "d", "e", "f"][:MAX_WORDS]
+
+
+# --- Texts (networking/tests/test_search.py searches real offers and needs on both databases) ---
+
+
+def test_text_queries_keep_a_few_plain_words_whatever_is_typed() -> None:
+    from coopsip.core.search import query_stems, text_words
+
+    assert text_words('"fotograaf" OR (photographe) & !gent <-> :* 📷') == ["fotograaf", "photographe", "gent"]
+    assert len(query_stems("woord " * 5_000)) == MAX_WORDS
+    assert query_stems("🎉🎉 !!! ''") == []
+
+
+def test_one_word_is_stemmed_in_the_three_languages() -> None:
+    from coopsip.core.search import stems
+
+    assert stems("fotografen", "nl") == stems("fotograaf", "nl")
+    assert stems("photographie", "fr") == stems("photographe", "fr")
+    assert stems("rooms", "en") == stems("room", "en")
+    assert len(stems("photographies", None)) >= 2  # one stem per language, some equal
