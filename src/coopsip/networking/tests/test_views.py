@@ -243,3 +243,16 @@ def test_saved_search_digest_is_weekly_and_idempotent(member: Any, pieter: Any, 
     assert send_saved_search_digests(now=later) == 0
     line = PendingNotification.objects.get(user=member)
     assert "Fotograaf in Gent" in line.text and "Liège" not in line.text
+
+
+def test_the_personal_home_says_new_offers_match_a_need(member: Any, offers: dict[str, Any], vocab: Any) -> None:
+    from coopsip.core.personal_home import items_for
+
+    services.publish_listing(
+        author=member,
+        data=offer_input(kind="need", title="Fotograaf gezocht", skills=(vocab["photo"],), remote=True),
+    )
+    titles = [item.title for item in items_for(member) if item.section == "networking"]
+    assert titles == ["2 new offers match your need “Fotograaf gezocht”"]
+    page = client_for(member).get(reverse("home:me")).content.decode()
+    assert "2 new offers match your need" in page
