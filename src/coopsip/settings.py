@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "coopsip.members",
     "coopsip.editions",
     "coopsip.surveys",
+    "coopsip.votes",
     "coopsip.registrations",
     "coopsip.events",
     "coopsip.formation",

@@ -26,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("invitations/", include("coopsip.registrations.invitation_urls")),
     path("surveys/", include("coopsip.surveys.urls")),
     path("staff/surveys/", include("coopsip.surveys.staff_urls")),
+    path("votes/", include("coopsip.votes.urls")),
+    path("staff/votes/", include("coopsip.votes.staff_urls")),
     path("staff/registrations/", include("coopsip.registrations.staff_urls")),
     path("staff/formation/", include("coopsip.formation.staff_urls")),
     path("groups/", include("coopsip.groups.urls")),

@@ -28,7 +28,7 @@ counts), so a ballot is never thrown away whole.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 APPROVAL = "approval"
@@ -97,22 +97,35 @@ def count(
     ballots: Iterable[Sequence[str]],
     seats: int,
     tie_order: Sequence[str],
+    hands: Mapping[str, int] | None = None,
 ) -> Result:
-    """The result of ``ballots`` (each a ranking, or for approval the approved candidates in any order)."""
+    """The result of ``ballots`` (each a ranking, or for approval the approved candidates in any order).
+
+    ``hands`` adds approvals counted by a show of hands in the room (approval only).
+    """
     _check(candidates, seats, tie_order)
     known = frozenset(candidates)
     grouped: Counter[tuple[str, ...]] = Counter(_clean(ballot, known) for ballot in ballots)
     if method == APPROVAL:
-        return _approval(candidates, grouped, seats, tie_order)
+        return _approval(candidates, grouped, seats, tie_order, hands or {})
+    if hands:
+        raise ValueError("a show of hands cannot rank: only approval ballots take one")
     if method == INSTANT_RUNOFF:
         return _instant_runoff(candidates, grouped, seats, tie_order)
     raise ValueError(f"unknown method {method!r}")
 
 
 def _approval(
-    candidates: Sequence[str], grouped: Counter[tuple[str, ...]], seats: int, tie_order: Sequence[str]
+    candidates: Sequence[str],
+    grouped: Counter[tuple[str, ...]],
+    seats: int,
+    tie_order: Sequence[str],
+    hands: Mapping[str, int],
 ) -> Result:
     approvals: Counter[str] = Counter(dict.fromkeys(candidates, 0))
+    for candidate, raised in hands.items():
+        if candidate in approvals:
+            approvals[candidate] += raised
     for ballot, times in grouped.items():
         for candidate in ballot:
             approvals[candidate] += times

@@ -139,3 +139,17 @@ def test_impossible_settings_are_refused(candidates: list[str], seats: int, tie_
 def test_an_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown method"):
         count(method="borda", candidates=["A"], ballots=[], seats=1, tie_order=["A"])
+
+
+def test_a_show_of_hands_adds_approvals_and_cannot_rank() -> None:
+    result = count(
+        method=APPROVAL,
+        candidates=["A", "B"],
+        ballots=[["A"], ["A"], ["B"]],
+        seats=1,
+        tie_order=["A", "B"],
+        hands={"B": 2},
+    )
+    assert result.elected == ("B",) and result.totals == (("B", 3), ("A", 2))
+    with pytest.raises(ValueError, match="cannot rank"):
+        count(method=INSTANT_RUNOFF, candidates=["A"], ballots=[], seats=1, tie_order=["A"], hands={"A": 1})

@@ -1,0 +1,218 @@
+"""Theme proposals, their supports, and the general assembly's secret ballot.
+
+Secrecy: ``Participation`` records *that* a member voted (to refuse a second
+vote and to count turnout); ``CastBallot`` records *what* was voted, with no
+person, no time and a random id, so no column or order joins one to the other.
+A member's ballot is found again (to change it until the close) by
+``voter_key``, a keyed hash of the ballot and the person whose key is not in the
+database; the member checks it after the close with a receipt code, stored
+only as its hash.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalCountry(models.TextChoices):
+    BELGIUM = "BE", _("Belgium")
+    FRANCE = "FR", _("France")
+    BOTH = "BOTH", _("Belgium and France")
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    SHORTLISTED = "shortlisted", _("shortlisted for the vote")
+    MERGED = "merged", _("merged with another proposal")
+    NOT_RETAINED = "not_retained", _("not retained")
+
+
+class ThemeProposal(models.Model):
+    """A theme proposed for the next edition, by a member (in their language) or by the board."""
+
+    title = models.CharField(_("title"), max_length=200)
+    challenge = models.TextField(_("the challenge it answers"))
+    why_now = models.TextField(_("why now"), blank=True)
+    country = models.CharField(_("country"), max_length=4, choices=ProposalCountry, default=ProposalCountry.BOTH)
+    language = models.CharField(_("language"), max_length=8)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="theme_proposals",
+    )
+    by_board = models.BooleanField(_("the board's proposal"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus, default=ProposalStatus.PROPOSED)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("proposed on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("theme proposal")
+        verbose_name_plural = _("theme proposals")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="proposal_merged_has_a_target"
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="proposal_not_merged_into_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Support(models.Model):
+    proposal = models.ForeignKey(
+        ThemeProposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="supports"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE, related_name="theme_supports"
+    )
+    created_at = models.DateTimeField(_("supported on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="support_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.proposal}"
+
+
+class BallotMethod(models.TextChoices):
+    APPROVAL = "approval", _("approval voting (tick every theme you approve)")
+    INSTANT_RUNOFF = "instant_runoff", _("ranked choice (instant runoff)")
+
+
+class Ballot(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    method = models.CharField(_("voting method"), max_length=20, choices=BallotMethod)
+    seats = models.PositiveSmallIntegerField(_("themes to elect"), default=2)
+    opens_at = models.DateTimeField(_("voting opens"))
+    closes_at = models.DateTimeField(_("voting closes"))
+    # Candidates (option ids as strings) in the order drawn by lot when the ballot was created: breaks ties.
+    tie_order = models.JSONField(_("order drawn for ties"), default=list)
+    edition = models.ForeignKey(
+        "editions.Edition",
+        verbose_name=_("next edition"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The edition whose themes the elected proposals become."),
+    )
+    result = models.JSONField(_("result"), null=True, blank=True)
+    counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("result published"), null=True, blank=True)
+    themes_created_at = models.DateTimeField(_("themes created"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["-closes_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="ballot_closes_after_opening"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="ballot_elects_someone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BallotOption(models.Model):
+    ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="options")
+    proposal = models.ForeignKey(ThemeProposal, verbose_name=_("proposal"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["ballot", "position"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "proposal"], name="ballot_option_once")]
+
+    def __str__(self) -> str:
+        return str(self.proposal)
+
+
+class Participation(models.Model):
+    """That a member voted on a ballot: no choice here."""
+
+    ballot = models.ForeignKey(
+        Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="participations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="ballot_participations",
+    )
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [models.UniqueConstraint(fields=["ballot", "user"], name="one_vote_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} voted on {self.ballot}"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    PAPER = "paper", _("paper ballot counted in the room")
+
+
+class CastBallot(models.Model):
+    """What was voted: option ids in order (ranked) or approved, no person, no time, a random id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="cast")
+    voter_key = models.CharField(_("voter key"), max_length=64, null=True, blank=True)
+    receipt_hash = models.CharField(_("receipt"), max_length=64, null=True, blank=True)
+    choices = models.JSONField(_("choices"), default=list)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.ONLINE)
+
+    class Meta:
+        verbose_name = _("cast ballot")
+        verbose_name_plural = _("cast ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "voter_key"], name="one_ballot_content_per_voter"),
+            models.CheckConstraint(
+                condition=Q(channel="paper") | Q(voter_key__isnull=False), name="online_ballot_has_a_voter_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot} ({self.get_channel_display()})"
+
+
+class RoomCount(models.Model):
+    """A show of hands at the assembly: approvals per option, counted in the room (approval ballots only)."""
+
+    ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="room_counts")
+    counts = models.JSONField(_("hands per option"), default=dict)
+    voters = models.PositiveIntegerField(_("people who voted by show of hands"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("show of hands")
+        verbose_name_plural = _("shows of hands")
+
+    def __str__(self) -> str:
+        return f"{self.ballot}: {self.voters}"

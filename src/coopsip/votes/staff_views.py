@@ -1,0 +1,238 @@
+"""The team's pages: deciding on proposals, opening a ballot, the room's counts, counting, publishing, themes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from coopsip.core.access import require
+from coopsip.core.http import AuthenticatedRequest, see_other
+from coopsip.editions.models import Edition
+from coopsip.votes import services
+from coopsip.votes.models import Ballot, BallotMethod, Participation, ProposalStatus, ThemeProposal
+from coopsip.votes.views import result_view
+
+PROPOSALS_PER_PAGE = 50
+DATETIME = {"type": "datetime-local"}
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("Decision"), choices=ProposalStatus.choices)
+    merged_into = forms.ModelChoiceField(
+        label=gettext_lazy("Merged with"), queryset=ThemeProposal.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (shown to members)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, proposal: ThemeProposal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["merged_into"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ThemeProposal.objects.exclude(pk=proposal.pk).exclude(status=ProposalStatus.MERGED)
+
+
+class BallotForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    method = forms.ChoiceField(label=gettext_lazy("Voting method"), choices=BallotMethod.choices)
+    seats = forms.IntegerField(label=gettext_lazy("Themes to elect"), min_value=1, max_value=20, initial=2)
+    opens_at = forms.DateTimeField(label=gettext_lazy("Voting opens"), widget=forms.DateTimeInput(attrs=DATETIME))
+    closes_at = forms.DateTimeField(label=gettext_lazy("Voting closes"), widget=forms.DateTimeInput(attrs=DATETIME))
+    proposals = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Shortlisted proposals on the ballot"),
+        queryset=ThemeProposal.objects.filter(status=ProposalStatus.SHORTLISTED),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    edition: forms.ModelChoiceField[Edition] = forms.ModelChoiceField(
+        label=gettext_lazy("Next edition"), queryset=Edition.objects.all(), required=False
+    )
+
+
+def _ballot(request: AuthenticatedRequest, pk: int) -> Ballot:
+    require(request.user, "votes.manage")
+    found: Ballot = get_object_or_404(Ballot, pk=pk)
+    return found
+
+
+@login_required
+@require_safe
+def proposals(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "votes.manage")
+    listed = ThemeProposal.objects.annotate(support_count=Count("supports")).order_by("status", "-support_count", "pk")
+    page = Paginator(listed, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "votes/staff_proposals.html", {"page": page, "ballots": Ballot.objects.order_by("-closes_at")[:20]}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    require(request.user, "votes.manage")
+    proposal: ThemeProposal = get_object_or_404(ThemeProposal, pk=pk)
+    form = DecisionForm(
+        request.POST or None, proposal=proposal, initial={"status": proposal.status, "reason": proposal.reason}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_proposal(actor=request.user, proposal=proposal, **form.cleaned_data)
+        except services.VoteRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The decision is saved."))
+            return see_other(reverse("votes_staff:proposals"))
+    return render(
+        request, "votes/staff_decide.html", {"proposal": proposal, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def ballot_new(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "votes.manage")
+    form = BallotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.create_ballot(
+                actor=request.user,
+                title=data["title"],
+                method=data["method"],
+                seats=data["seats"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                proposals=list(data["proposals"]),
+                edition=data["edition"],
+            )
+        except services.VoteRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The ballot is ready; it opens at the time you chose."))
+            return see_other(reverse("votes_staff:ballot", kwargs={"pk": created.pk}))
+    return render(request, "votes/staff_ballot_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_safe
+def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = _ballot(request, pk)
+    return render(
+        request,
+        "votes/staff_ballot.html",
+        {
+            "ballot": found,
+            "options": list(found.options.select_related("proposal")),
+            "participants": Participation.objects.filter(ballot=found).count(),
+            "paper": found.cast.filter(channel="paper").count(),
+            "rooms": list(found.room_counts.all()),
+            "result": result_view(found),
+            "editions": Edition.objects.order_by("-starts_on")[:10],
+        },
+    )
+
+
+def _back(found: Ballot) -> HttpResponse:
+    return see_other(reverse("votes_staff:ballot", kwargs={"pk": found.pk}))
+
+
+@login_required
+@require_POST
+def paper(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One paper ballot counted in the room: approvals ticked, or ranks given."""
+    found = _ballot(request, pk)
+    options = list(found.options.all())
+    if found.method == BallotMethod.APPROVAL:
+        choices = request.POST.getlist("approve")
+    else:
+        ranked = sorted(
+            (int(request.POST[f"rank_{o.pk}"]), o.pk) for o in options if request.POST.get(f"rank_{o.pk}", "").isdigit()
+        )
+        choices = [str(o) for _r, o in ranked]
+    try:
+        services.record_paper_ballot(actor=request.user, ballot=found, choices=choices)
+        messages.success(request, _("The paper ballot is recorded."))
+    except services.VoteRefused as refused:
+        messages.error(request, str(refused))
+    return _back(found)
+
+
+@login_required
+@require_POST
+def hands(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = _ballot(request, pk)
+    try:
+        voters = int(request.POST.get("voters", ""))
+        counts = {o.pk: int(request.POST.get(f"hands_{o.pk}", "0") or 0) for o in found.options.all()}
+        services.record_show_of_hands(
+            actor=request.user, ballot=found, counts=counts, voters=voters, note=request.POST.get("note", "")[:300]
+        )
+        messages.success(request, _("The show of hands is recorded."))
+    except ValueError:
+        messages.error(request, _("Write whole numbers."))
+    except services.VoteRefused as refused:
+        messages.error(request, str(refused))
+    return _back(found)
+
+
+@login_required
+@require_POST
+def count(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = _ballot(request, pk)
+    try:
+        services.count_ballot(actor=request.user, ballot=found)
+        messages.success(request, _("The ballot is counted."))
+    except services.VoteRefused as refused:
+        messages.error(request, str(refused))
+    return _back(found)
+
+
+@login_required
+@require_POST
+def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    found = _ballot(request, pk)
+    try:
+        services.publish_result(actor=request.user, ballot=found)
+        messages.success(request, _("The result is published."))
+    except services.VoteRefused as refused:
+        messages.error(request, str(refused))
+    return _back(found)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def themes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The elected proposals become themes of the chosen edition, after a confirmation page."""
+    found = _ballot(request, pk)
+    edition_id = request.POST.get("edition") or request.GET.get("edition") or found.edition_id
+    edition = Edition.objects.filter(pk=int(str(edition_id))).first() if str(edition_id or "").isdigit() else None
+    if request.method == "POST" and edition is not None:
+        try:
+            created = services.create_elected_themes(actor=request.user, ballot=found, edition=edition)
+        except services.VoteRefused as refused:
+            messages.error(request, str(refused))
+            return _back(found)
+        messages.success(
+            request, _("%(count)s themes were added to %(edition)s.") % {"count": len(created), "edition": edition}
+        )
+        return see_other(reverse("editions_staff:dashboard", kwargs={"pk": edition.pk}))
+    return render(
+        request,
+        "votes/staff_themes.html",
+        {
+            "ballot": found,
+            "edition": edition,
+            "result": result_view(found),
+            "editions": Edition.objects.order_by("-starts_on")[:10],
+        },
+    )

@@ -1,0 +1,140 @@
+"""The proposal and ballot pages: a member proposes, another supports; votes, changes, checks the receipt; the team."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.urls import reverse
+
+from conftest import client_for
+from coopsip.votes import services
+from coopsip.votes.models import Ballot, CastBallot, ProposalStatus, ThemeProposal
+
+from .conftest import close, make_ballot, next_edition, options, shortlisted, voter
+
+ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
+
+
+def test_a_member_proposes_a_theme_and_another_supports_it(member: Any) -> None:
+    response = client_for(member).post(
+        "/fr/votes/themes/propose/",
+        {"title": "Le soin", "challenge": "Qui prend soin?", "why_now": "Maintenant", "country": "BOTH"},
+    )
+    assert response.status_code == 303
+    proposal = ThemeProposal.objects.get()
+    assert proposal.language == "fr" and proposal.author == member
+    other = client_for(voter(1))
+    url = reverse("votes:proposal", kwargs={"pk": proposal.pk})
+    assert "Support this theme" in other.get(url).content.decode()
+    assert other.post(reverse("votes:support", kwargs={"pk": proposal.pk})).status_code == 303
+    page = other.get(url).content.decode()
+    assert "1 support" in page and "Withdraw my support" in page
+    assert '<h1 lang="fr">Le soin</h1>' in page
+
+
+def test_the_board_proposes_as_the_board(board: Any) -> None:
+    response = client_for(board).post(
+        reverse("votes:proposal_new"), {"title": "Ethics", "challenge": "A committee", "country": "BE"}
+    )
+    assert response.status_code == 303
+    assert ThemeProposal.objects.get().by_board
+
+
+def test_a_member_votes_changes_the_vote_and_checks_the_receipt(member: Any) -> None:
+    ballot = make_ballot(voter(9))
+    ids = options(ballot)
+    client = client_for(member)
+    url = reverse("votes:ballot", kwargs={"pk": ballot.pk})
+    first = client.post(url, {f"rank_{ids['Care']}": "1", f"rank_{ids['Tools']}": "2"}).content.decode()
+    assert "Your receipt code:" in first
+    changed = client.post(url, {f"rank_{ids['Housing']}": "1"}).content.decode()
+    code = re.search(r"<code>([A-Z0-9-]+)</code>", changed)
+    assert code is not None and "Change my vote" in changed
+    assert CastBallot.objects.count() == 1
+    refused = client.post(url, {f"rank_{ids['Housing']}": "1", f"rank_{ids['Care']}": "1"})
+    assert refused.status_code == 400 and "Give each rank to one theme only." in refused.content.decode()
+    close(ballot)
+    page = client.get(url, {"receipt": code.group(1)}).content.decode()
+    assert "This receipt matches a ballot cast with these choices: Housing." in page
+    assert "No ballot matches" in client.get(url, {"receipt": "AAAA-BBBB-CCCC"}).content.decode()
+
+
+def test_the_team_counts_publishes_and_creates_the_themes(staff: Any, member: Any) -> None:
+    ballot = make_ballot(voter(9), method="approval", seats=1)
+    ids = options(ballot)
+    services.cast_vote(ballot=ballot, user=member, choices=[ids["Tools"]])
+    client = client_for(staff)
+    manage = reverse("votes_staff:ballot", kwargs={"pk": ballot.pk})
+    client.post(reverse("votes_staff:paper", kwargs={"pk": ballot.pk}), {"approve": [ids["Tools"], ids["Care"]]})
+    assert client.post(reverse("votes_staff:count", kwargs={"pk": ballot.pk})).status_code == 303
+    assert not Ballot.objects.get().counted_at  # still open: refused
+    close(ballot)
+    client.post(reverse("votes_staff:count", kwargs={"pk": ballot.pk}))
+    page = client.get(manage).content.decode()
+    assert "Elected:</strong> Tools" in page and "paper ballots counted in the room: 1" in page
+    member_page = client_for(member).get(reverse("votes:ballot", kwargs={"pk": ballot.pk})).content.decode()
+    assert "Elected:" not in member_page
+    client.post(reverse("votes_staff:publish", kwargs={"pk": ballot.pk}))
+    assert (
+        "Elected:</strong> Tools"
+        in client_for(member).get(reverse("votes:ballot", kwargs={"pk": ballot.pk})).content.decode()
+    )
+    edition = next_edition()
+    themes_url = reverse("votes_staff:themes", kwargs={"pk": ballot.pk})
+    assert "Create the themes" in client.get(themes_url).content.decode()
+    assert client.post(themes_url, {"edition": edition.pk}).status_code == 303
+    assert list(edition.themes.values_list("title_fr", flat=True)) == ["Tools"]
+
+
+def test_staff_decide_with_a_reason(staff: Any, member: Any) -> None:
+    proposal = services.propose_theme(author=member, title="T", challenge="C", why_now="", country="BE", language="nl")
+    url = reverse("votes_staff:decide", kwargs={"pk": proposal.pk})
+    refused = client_for(staff).post(url, {"status": "not_retained", "reason": ""})
+    assert refused.status_code == 400 and "Say why" in refused.content.decode()
+    assert client_for(staff).post(url, {"status": "not_retained", "reason": "Already running"}).status_code == 303
+    page = client_for(member).get(reverse("votes:proposal", kwargs={"pk": proposal.pk})).content.decode()
+    assert "Not retained:</strong> Already running" in page
+
+
+def test_every_page_per_role(personas: dict[str, Any]) -> None:
+    proposal, *_rest = shortlisted(voter(9), "Care", "Housing")
+    ballot = make_ballot(voter(8))
+    reading = {"member": 200, "staff": 200, "board": 200, "visitor": 302}
+    team = {"staff": 200, "visitor": 302}
+    pages = {
+        reverse("votes:proposal", kwargs={"pk": proposal.pk}): reading,
+        reverse("votes:ballot", kwargs={"pk": ballot.pk}): reading,
+        reverse("votes_staff:decide", kwargs={"pk": proposal.pk}): team,
+        reverse("votes_staff:ballot", kwargs={"pk": ballot.pk}): team,
+        reverse("votes_staff:themes", kwargs={"pk": ballot.pk}): team,
+    }
+    posts = {
+        reverse("votes:support", kwargs={"pk": proposal.pk}): {"member": 303, "visitor": 302},
+        reverse("votes_staff:paper", kwargs={"pk": ballot.pk}): {"staff": 303, "visitor": 302},
+        reverse("votes_staff:hands", kwargs={"pk": ballot.pk}): {"staff": 303, "visitor": 302},
+        reverse("votes_staff:count", kwargs={"pk": ballot.pk}): {"staff": 303, "visitor": 302},
+        reverse("votes_staff:publish", kwargs={"pk": ballot.pk}): {"staff": 303, "visitor": 302},
+    }
+    for role in ROLES:
+        client = client_for(personas[role])
+        for url, expected in pages.items():
+            assert client.get(url).status_code == expected.get(role, 403), (role, url)
+        for url, expected in posts.items():
+            assert client.post(url).status_code == expected.get(role, 403), (role, url)
+            if role == "member":
+                assert client.get(url).status_code == 405
+    # Voting itself: members only.
+    vote_url = reverse("votes:ballot", kwargs={"pk": ballot.pk})
+    for role in ("nonmember", "staff", "board"):
+        assert client_for(personas[role]).post(vote_url, {}).status_code == 403, role
+    assert client_for(personas["member"]).get(reverse("votes:ballot", kwargs={"pk": 99999})).status_code == 404
+    assert proposal.status == ProposalStatus.SHORTLISTED
+
+
+def test_the_personal_home_offers_the_open_ballot_until_the_member_voted(member: Any) -> None:
+    ballot = make_ballot(voter(9))
+    client = client_for(member)
+    assert "Vote: Themes 2027" in client.get(reverse("home:me")).content.decode()
+    services.cast_vote(ballot=ballot, user=member, choices=[])
+    assert "Vote: Themes 2027" not in client.get(reverse("home:me")).content.decode()

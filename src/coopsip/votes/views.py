@@ -1,0 +1,231 @@
+"""Members' pages: theme proposals (propose, support) and ballots (vote, change, check a receipt, results)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from coopsip.core import charts
+from coopsip.core.access import require
+from coopsip.core.http import AuthenticatedRequest, see_other
+from coopsip.votes import services
+from coopsip.votes.models import Ballot, BallotMethod, ProposalCountry, ProposalStatus, Support, ThemeProposal
+
+PROPOSALS_PER_PAGE = 25
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title of the theme"), max_length=services.TITLE_MAX)
+    challenge = forms.CharField(
+        label=gettext_lazy("The challenge it answers"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=services.TEXT_MAX,
+    )
+    why_now = forms.CharField(
+        label=gettext_lazy("Why now"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=services.TEXT_MAX,
+    )
+    country = forms.ChoiceField(
+        label=gettext_lazy("Where"), choices=ProposalCountry.choices, initial=ProposalCountry.BOTH
+    )
+
+
+@login_required
+@require_safe
+def proposals(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "votes.view_proposals")
+    listed = (
+        ThemeProposal.objects.annotate(support_count=Count("supports"))
+        .select_related("merged_into")
+        .order_by("-support_count", "-created_at", "pk")
+    )
+    status = request.GET.get("status", "")
+    if status in ProposalStatus.values:
+        listed = listed.filter(status=status)
+    page = Paginator(listed, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    supported = set(
+        Support.objects.filter(user=request.user, proposal__in=[p.pk for p in page]).values_list(
+            "proposal_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "votes/proposals.html",
+        {"page": page, "supported": supported, "status": status, "statuses": ProposalStatus.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def proposal_new(request: AuthenticatedRequest) -> HttpResponse:
+    by_board = request.user.has_perm("votes.propose_as_board") and not request.user.has_perm("votes.propose")
+    if not by_board:
+        require(request.user, "votes.propose")
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.propose_theme(
+                author=request.user,
+                language=get_language() or "nl",
+                by_board=by_board,
+                **form.cleaned_data,
+            )
+        except services.VoteRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Thank you: your theme is proposed. Other members can support it now."))
+            return see_other(reverse("votes:proposal", kwargs={"pk": proposal.pk}))
+    return render(
+        request, "votes/proposal_new.html", {"form": form, "by_board": by_board}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_safe
+def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    require(request.user, "votes.view_proposals")
+    found = get_object_or_404(ThemeProposal.objects.annotate(support_count=Count("supports")), pk=pk)
+    return render(
+        request,
+        "votes/proposal.html",
+        {
+            "proposal": found,
+            "supported": found.supports.filter(user=request.user).exists(),
+            "can_support": request.user.has_perm("votes.support") and found.author_id != request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def support(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    require(request.user, "votes.support")
+    found = get_object_or_404(ThemeProposal, pk=pk)
+    try:
+        if request.POST.get("withdraw"):
+            services.withdraw_support(user=request.user, proposal=found)
+            messages.success(request, _("Your support is withdrawn."))
+        else:
+            services.support_proposal(user=request.user, proposal=found)
+            messages.success(request, _("You support this theme."))
+    except services.VoteRefused as refused:
+        messages.error(request, str(refused))
+    return see_other(reverse("votes:proposal", kwargs={"pk": found.pk}))
+
+
+@login_required
+@require_safe
+def ballots(request: AuthenticatedRequest) -> HttpResponse:
+    require(request.user, "votes.view_ballots")
+    return render(
+        request, "votes/ballots.html", {"ballots": Ballot.objects.order_by("-closes_at")[:30], "now": timezone.now()}
+    )
+
+
+def result_view(ballot: Ballot) -> dict[str, Any]:
+    """The stored result in words: names for option ids, a chart of the totals, the rounds and the ties."""
+    if not ballot.result:
+        return {}
+    names = {str(o.pk): str(o.proposal) for o in ballot.options.select_related("proposal")}
+    result = ballot.result
+    approval = ballot.method == BallotMethod.APPROVAL
+    totals = [(names[option], n) for option, n in result["totals"]]
+    chart = charts.bar_chart(
+        title=_("Approvals per theme") if approval else _("First preferences per theme"),
+        description=_("%(ballots)s ballots counted, %(hands)s people voted by show of hands.")
+        % {"ballots": result["ballots"], "hands": result.get("hands", 0)},
+        bars=totals,
+        label_header=_("theme"),
+        value_header=_("approvals") if approval else _("first preferences"),
+        chart_id=f"ballot-{ballot.pk}",
+    )
+    rounds = [
+        {
+            **r,
+            "counts": [(names[o], n) for o, n in r["counts"]],
+            "elected_name": names.get(r["elected"] or ""),
+            "eliminated_name": names.get(r["eliminated"] or ""),
+        }
+        for r in result["rounds"]
+    ]
+    ties = [
+        {
+            **t,
+            "tied_names": [names[o] for o in t["tied"]],
+            "chosen_name": names[t["chosen"]],
+        }
+        for t in result["ties"]
+    ]
+    return {
+        "elected": [names[o] for o in result["elected"]],
+        "chart": chart,
+        "rounds": rounds,
+        "ties": ties,
+        "drawn": [names[o] for o in ballot.tie_order],
+        "raw": result,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Vote (or change the vote) while open; after the close, check a receipt; once published, the result."""
+    require(request.user, "votes.view_ballots")
+    found: Ballot = get_object_or_404(Ballot, pk=pk)
+    now = timezone.now()
+    options = list(found.options.select_related("proposal"))
+    context: dict[str, Any] = {
+        "ballot": found,
+        "options": options,
+        "is_open": services.window_refusal(found, now) is None,
+        "closed": now >= found.closes_at,
+        "can_vote": request.user.has_perm("votes.vote"),
+        "voted": services.has_voted(found, request.user),
+        "positions": list(range(1, len(options) + 1)),
+    }
+    if request.method == "POST":
+        require(request.user, "votes.vote")
+        if found.method == BallotMethod.APPROVAL:
+            choices: list[str] = request.POST.getlist("approve")
+        else:
+            ranks = {o.pk: request.POST.get(f"rank_{o.pk}", "").strip() for o in options}
+            ranked = sorted(((int(r), o) for o, r in ranks.items() if r.isdigit()), key=lambda pair: pair[0])
+            if len({r for r, _o in ranked}) != len(ranked):
+                context["error"] = _("Give each rank to one theme only.")
+                return render(request, "votes/ballot.html", context, status=400)
+            choices = [str(o) for _r, o in ranked]
+        try:
+            code = services.cast_vote(ballot=found, user=request.user, choices=choices, now=now)
+        except services.VoteRefused as refused:
+            context["error"] = str(refused)
+            return render(request, "votes/ballot.html", context, status=400)
+        context.update(receipt=code, voted=True)
+        messages.success(request, _("Your vote is recorded. You can change it until voting closes."))
+    if context["is_open"] and context["voted"]:
+        context["mine"] = services.current_choices(found, request.user)
+    code = request.GET.get("receipt", "").strip()
+    if code and context["closed"]:
+        cast = services.check_receipt(ballot=found, code=code, now=now)
+        names = {o.pk: str(o.proposal) for o in options}
+        context["receipt_checked"] = {
+            "found": cast is not None,
+            "choices": [names.get(c, "?") for c in (cast.choices if cast else [])],
+            "counted": found.counted_at is not None,
+        }
+    if found.published_at or request.user.has_perm("votes.manage"):
+        context["result"] = result_view(found)
+    return render(request, "votes/ballot.html", context)
