@@ -378,7 +378,9 @@ def answer_consent(
         raise RecommendationInvalid(errors)
     with transaction.atomic():
         locked: ConsentRound = (
-            ConsentRound.objects.select_for_update().select_related("recommendation__group").get(pk=consent_round.pk)
+            ConsentRound.objects.select_for_update(of=("self",))
+            .select_related("recommendation__group")
+            .get(pk=consent_round.pk)
         )
         if locked.closed_at is not None or now >= locked.closes_at:
             raise RecommendationInvalid({"__all__": _("The consent round is closed: answers are no longer taken.")})

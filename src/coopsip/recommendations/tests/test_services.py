@@ -289,3 +289,21 @@ def test_line_breaks_sent_by_a_browser_do_not_make_a_version(draft: Recommendati
     same = _fields(draft, need="One\r\n\r\nTwo")
     assert services.save_draft(by=member, recommendation=draft, based_on=2, fields=same) is None
     assert draft.need == "One\n\nTwo"
+
+
+def test_the_command_closes_the_rounds_that_are_due(consent_round: Any, draft: Recommendation) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ConsentRound = type(consent_round)
+    ConsentRound.objects.filter(pk=consent_round.pk).update(
+        opened_at=timezone.now() - timedelta(days=3), closes_at=timezone.now() - timedelta(minutes=5)
+    )
+    out = StringIO()
+    call_command("close_consent_rounds", stdout=out)
+    assert "1 consent round(s) closed." in out.getvalue()
+    consent_round.refresh_from_db()
+    assert consent_round.result == ConsentResult.NOT_ADOPTED  # nobody answered
+    draft.refresh_from_db()
+    assert draft.status == RecommendationStatus.DRAFT
