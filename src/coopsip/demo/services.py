@@ -32,6 +32,7 @@ from coopsip.demo.formation import load_formation
 from coopsip.demo.groups import load_groups
 from coopsip.demo.groupspace import load_groupspace
 from coopsip.demo.networking import load_networking
+from coopsip.demo.recommendations_followup import load_recommendations_followup
 from coopsip.demo.recommendations_groups import load_recommendations_groups
 from coopsip.demo.registrations import load_registrations
 from coopsip.members.models import MembershipStatus, RegisterEntry
@@ -182,7 +183,9 @@ def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     # The group spaces fill the circles the steps above made.
     counts = {**counts, **load_groupspace()}
     # The groups' ideas, drafts, consent rounds and submissions, in the active groups and their spaces.
-    return {**counts, **load_recommendations_groups()}
+    counts = {**counts, **load_recommendations_groups()}
+    # Then what became of them: syntheses, the board's decisions, projects, a test project; the archive's outcomes.
+    return {**counts, **load_recommendations_followup()}
 
 
 @transaction.atomic

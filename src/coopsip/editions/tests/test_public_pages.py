@@ -443,8 +443,9 @@ def test_the_archive_takes_the_same_number_of_queries_for_1_or_5_editions(
 @pytest.mark.parametrize(
     ("name", "kwargs", "queries"),
     [
-        # edition, phases, next session, themes, public sessions, resources, the edition's coming events
-        ("editions:detail", {}, 7),
+        # edition, phases, next session, themes, public sessions, resources, the edition's coming events,
+        # its yearly publication (recommendations)
+        ("editions:detail", {}, 8),
         # edition, theme with the theme it continues, its resources, its offices
         ("editions:theme", {"theme_slug": "gendergelijkheid"}, 4),
         # edition, questions
