@@ -168,15 +168,20 @@ def _groups() -> list[WorkingGroup]:
 
 def _fields(language: str, step: int, title: str) -> dict[str, str]:
     text = TEXTS[language]
+
+    def one(name: str) -> str:
+        value = text[name]
+        return value if isinstance(value, str) else value[step]
+
     return {
         "title": title,
-        "need": text["need"][step],
-        "proposal": text["proposal"],
-        "actions": text["actions"][step],
-        "carriers": text["carriers"] if step else "",
-        "cost_and_means": text["cost_and_means"] if step else "",
-        "risks": text["risks"] if step == 2 else "",
-        "feasibility": text["feasibility"] if step == 2 else "",
+        "need": one("need"),
+        "proposal": one("proposal"),
+        "actions": one("actions"),
+        "carriers": one("carriers") if step else "",
+        "cost_and_means": one("cost_and_means") if step else "",
+        "risks": one("risks") if step == 2 else "",
+        "feasibility": one("feasibility") if step == 2 else "",
     }
 
 

@@ -200,3 +200,34 @@ def test_the_group_page_runs_the_same_queries_for_few_or_many_ideas(group: Worki
         idea = services.add_idea(by=member, group=group, title=f"Idea {n}", text="", language="en", notify=False)
         services.create_draft(by=secretary, group=group, title=f"R{n}", language="en", ideas=[idea])
     assert count() == few
+
+
+def _queries(client: Any, url: str) -> int:
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_versions_and_the_consent_answers_run_the_same_queries_for_few_or_many(
+    draft: Recommendation, secretary: Any
+) -> None:
+    client = client_for(secretary)
+    versions_url = _url("recommendations:versions", draft)
+    services.save_draft(by=secretary, recommendation=draft, based_on=1, fields=_form(draft, need="v2"))
+    few_versions = _queries(client, versions_url)
+    for number in range(3, 15):
+        services.save_draft(
+            by=secretary, recommendation=draft, based_on=number - 1, fields=_form(draft, need=f"v{number}")
+        )
+    assert _queries(client, versions_url) == few_versions
+
+    consent_round = services.open_consent_round(
+        by=secretary, recommendation=draft, closes_at=timezone.now() + timedelta(days=3)
+    )
+    consent_url = _url("recommendations:consent", draft, round_pk=consent_round.pk)
+    services.answer_consent(by=user("m0@example.org"), consent_round=consent_round, position="agree", language="en")
+    few_answers = _queries(client, consent_url)
+    for email in ("m2@example.org", "m3@example.org"):
+        services.answer_consent(by=user(email), consent_round=consent_round, position="abstain", language="en")
+    assert _queries(client, consent_url) == few_answers
