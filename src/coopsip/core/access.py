@@ -311,10 +311,10 @@ def recommendation_decision_published(user: Any, recommendation: Any) -> bool:
 
 @rules.predicate
 def recommendation_submitted(user: Any, recommendation: Any) -> bool:
-    """The group gave it to the team, even if it took it back since (staff and the board never read drafts)."""
+    """The group gave it to the team and did not take it back (staff and the board never read drafts)."""
     from coopsip.recommendations.selectors_followup import SUBMITTED_OR_LATER
 
-    return recommendation is not None and recommendation.status in (*SUBMITTED_OR_LATER, "withdrawn")
+    return recommendation is not None and recommendation.status in SUBMITTED_OR_LATER
 
 
 @rules.predicate

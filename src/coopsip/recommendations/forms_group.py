@@ -96,3 +96,18 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why does the group withdraw it?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ContributionsForm(forms.Form):
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Experts' contributions that informed this draft"),
+        queryset=Idea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Documents and links of the group's space."),
+    )
+
+    def __init__(self, *args: Any, documents: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if documents is not None:
+            self.fields["documents"].queryset = documents  # type: ignore[attr-defined]

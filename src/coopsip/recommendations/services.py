@@ -319,6 +319,29 @@ def save_draft(
     return version
 
 
+def set_contributions(*, by: Any, recommendation: Recommendation, document_ids: Iterable[int]) -> int:
+    """Attach the experts' contributions (documents of the group's space) that informed the draft.
+
+    Only documents of the group's own space count; the others are ignored. Replaces the previous
+    choice and records it in the history. Returns how many are attached.
+    """
+    from coopsip.groupspace.models import Document
+
+    group = recommendation.group
+    circle_id = group.circle_id if group is not None else None
+    with transaction.atomic():
+        current = _locked(recommendation)
+        chosen = list(
+            Document.objects.filter(circle_id=circle_id, pk__in=list(document_ids)).values_list("pk", flat=True)
+        )
+        before = sorted(current.contributions.values_list("pk", flat=True))
+        current.contributions.set(chosen)
+        record_change(
+            actor=by, obj=current, action="contributions", changes={"contributions": [before, sorted(chosen)]}
+        )
+    return len(chosen)
+
+
 # ---------------------------------------------------------------------------
 # Consent
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("group/<int:group_pk>/<int:pk>/submit/", views_group.submit, name="submit"),
     path("group/<int:group_pk>/<int:pk>/withdraw/", views_group.withdraw, name="withdraw"),
     path("group/<int:group_pk>/<int:pk>/reopen/", views_group.reopen, name="reopen"),
+    path("group/<int:group_pk>/<int:pk>/contributions/", views_group.contributions, name="contributions"),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,7 +24,14 @@ from coopsip.editions.models import Edition
 from coopsip.recommendations import publication
 from coopsip.recommendations import selectors_followup as selectors
 from coopsip.recommendations import services_followup as services
-from coopsip.recommendations.models import TEXT_MAX, BoardDecision, DecisionKind, Recommendation, Synthesis
+from coopsip.recommendations.models import (
+    TEXT_MAX,
+    BoardDecision,
+    DecisionKind,
+    Recommendation,
+    RecommendationStatus,
+    Synthesis,
+)
 
 LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
 
@@ -125,8 +133,13 @@ def decide_synthesis(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def decide_recommendation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, "recommendations.decide")
     recommendation = get_object_or_404(Recommendation.objects.select_related("edition"), pk=pk)
-    # The board reads recommendations once submitted, never a group's drafts.
-    require(request.user, "recommendations.view_journey", recommendation)
+    # The board never reads a group's drafts; a withdrawn one is refused by the service, with the reason.
+    if recommendation.status in (
+        RecommendationStatus.DRAFT,
+        RecommendationStatus.CONSENT,
+        RecommendationStatus.ADOPTED,
+    ):
+        raise PermissionDenied("recommendations.view_draft")
     existing = BoardDecision.objects.filter(recommendation=recommendation).first()
     return _decide(request, target=recommendation, existing=existing, recommendation=recommendation)
 

@@ -31,6 +31,7 @@ from coopsip.recommendations import services
 from coopsip.recommendations.forms_group import (
     ConsentAnswerForm,
     ConsentOpenForm,
+    ContributionsForm,
     DraftForm,
     DraftStartForm,
     IdeaForm,
@@ -181,8 +182,42 @@ def _detail_context(request: AuthenticatedRequest, recommendation: Recommendatio
         "can_lead": user.has_perm("recommendations.lead_draft", recommendation),
         "can_see_consent": user.has_perm("recommendations.view_consent", recommendation),
         "consent_form": extra.pop("consent_form", None) or ConsentOpenForm(),
+        "contributions": recommendation.contributions.all()[:50],
+        "contributions_form": _contributions_form(recommendation)
+        if user.has_perm("recommendations.edit_draft", recommendation)
+        else None,
         **extra,
     }
+
+
+def _contributions_form(recommendation: Recommendation, data: Any = None) -> ContributionsForm | None:
+    """The group space's documents to choose from (none when the group has no space or no document)."""
+    from coopsip.groupspace.models import Document
+
+    group = recommendation.group
+    if group is None or group.circle_id is None:
+        return None
+    documents = Document.objects.filter(circle_id=group.circle_id).order_by("-added_at", "-pk")
+    ids = list(documents.values_list("pk", flat=True)[:100])
+    if not ids:
+        return None
+    initial = {"documents": list(recommendation.contributions.values_list("pk", flat=True))}
+    return ContributionsForm(data, initial=initial, documents=Document.objects.filter(pk__in=ids))
+
+
+@login_required
+@require_POST
+def contributions(request: AuthenticatedRequest, group_pk: int, pk: int) -> HttpResponse:
+    recommendation = _recommendation_for(request, group_pk, pk, "recommendations.edit_draft")
+    form = _contributions_form(recommendation, request.POST)
+    if form is not None and form.is_valid():
+        count = services.set_contributions(
+            by=request.user,
+            recommendation=recommendation,
+            document_ids=[document.pk for document in form.cleaned_data["documents"]],
+        )
+        messages.success(request, _("Contributions attached: %(count)d.") % {"count": count})
+    return see_other(_detail_url(recommendation))
 
 
 @login_required

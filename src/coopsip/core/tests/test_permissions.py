@@ -240,6 +240,7 @@ OBJECT_PAGES += [
     "recommendations:submit",
     "recommendations:withdraw",
     "recommendations:reopen",
+    "recommendations:contributions",
 ]
 PUBLIC_HELPERS = ["accounts:places"]
 # recommendations/tests/test_followup_views.py: visitors on unpublished decisions and publications, the board on

@@ -87,13 +87,15 @@ def test_every_page_for_every_role(world: dict[str, Any]) -> None:
                 assert response.status_code == 403, f"{role} must not see {name} (got {response.status_code})"
 
 
-def test_the_post_only_actions_refuse_get_and_non_officers(world: dict[str, Any]) -> None:
+def test_the_post_only_actions_refuse_get_and_those_outside_the_group(world: dict[str, Any]) -> None:
     rec = {"group_pk": world["group"].pk, "pk": world["draft"].pk}
-    for name in ("recommendations:consent_open", "recommendations:reopen"):
+    for name in ("recommendations:consent_open", "recommendations:reopen", "recommendations:contributions"):
         url = reverse(name, kwargs=rec)
         assert client_for(world["people"]["secretary"]).get(url).status_code == 405
-        assert client_for(world["people"]["member"]).post(url).status_code == 403
-        assert client_for(world["people"]["staff"]).post(url).status_code == 403
+        if name != "recommendations:contributions":  # every member attaches contributions
+            assert client_for(world["people"]["member"]).post(url).status_code == 403
+        for role in ("staff", "board", "advisor", "other_group"):
+            assert client_for(world["people"][role]).post(url).status_code == 403, (role, name)
         assert "/accounts/login/" in client_for(None).post(url)["Location"]
 
 

@@ -231,3 +231,29 @@ def test_the_versions_and_the_consent_answers_run_the_same_queries_for_few_or_ma
     for email in ("m2@example.org", "m3@example.org"):
         services.answer_consent(by=user(email), consent_round=consent_round, position="abstain", language="en")
     assert _queries(client, consent_url) == few_answers
+
+
+def test_members_attach_the_experts_contributions_of_their_space_only(
+    draft: Recommendation, groups: list[WorkingGroup]
+) -> None:
+    from coopsip.groupspace import services as groupspace_services
+
+    member = user("m2@example.org")
+    ours = groupspace_services.add_document(
+        by=member, circle=groups[0].circle, title="Notes of the expert", url="https://example.org/expert"
+    )
+    theirs = groupspace_services.add_document(
+        by=user("o2@example.org"), circle=groups[1].circle, title="Elsewhere", url="https://example.org/other"
+    )
+    client = client_for(member)
+    page = client.get(_url("recommendations:draft", draft)).content.decode()
+    assert "Notes of the expert" in page and "Elsewhere" not in page
+    response = client.post(_url("recommendations:contributions", draft), {"documents": [ours.pk]})
+    assert response.status_code == 303
+    assert list(draft.contributions.all()) == [ours]
+    # Another group's document is not offered, and a forged choice of it changes nothing.
+    client.post(_url("recommendations:contributions", draft), {"documents": [theirs.pk]})
+    assert list(draft.contributions.all()) == [ours]
+    assert services.set_contributions(by=member, recommendation=draft, document_ids=[theirs.pk]) == 0
+    # Only the group attaches.
+    assert client_for(user("o2@example.org")).post(_url("recommendations:contributions", draft)).status_code == 403
