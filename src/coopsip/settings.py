@@ -226,6 +226,8 @@ COOPSIP_CONTACT_EMAIL = env_str("COOPSIP_CONTACT_EMAIL", "cooperatief.leven@exam
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language: day first and a 24-hour clock in English too (coopsip/formats/).
+FORMAT_MODULE_PATH = ["coopsip.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
