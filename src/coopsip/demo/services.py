@@ -35,6 +35,7 @@ from coopsip.demo.networking import load_networking
 from coopsip.demo.recommendations_followup import load_recommendations_followup
 from coopsip.demo.recommendations_groups import load_recommendations_groups
 from coopsip.demo.registrations import load_registrations
+from coopsip.demo.surveys import load_surveys
 from coopsip.members.models import MembershipStatus, RegisterEntry
 from coopsip.places.models import Municipality, Office
 from coopsip.places.services import load_municipalities
@@ -184,6 +185,8 @@ def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     counts = {**counts, **load_groupspace()}
     # The groups' ideas, drafts, consent rounds and submissions, in the active groups and their spaces.
     counts = {**counts, **load_recommendations_groups()}
+    # Surveys (the networking-needs pilot in Liège with published results, an open one), theme proposals, ballots.
+    counts = {**counts, **load_surveys()}
     # Then what became of them: syntheses, the board's decisions, projects, a test project; the archive's outcomes.
     return {**counts, **load_recommendations_followup()}
 

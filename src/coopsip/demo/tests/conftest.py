@@ -25,6 +25,15 @@ DEMO_PEOPLE = DEFAULT_PEOPLE
 
 
 def remove_demo_data() -> None:
+    # Surveys and votes (demo.surveys): ballots protect their proposals; the next edition is a draft copy.
+    from coopsip.surveys.models import Survey
+    from coopsip.votes.models import Ballot, ThemeProposal
+
+    Ballot.objects.all().delete()
+    ThemeProposal.objects.filter(status="merged").delete()  # before the proposals they were merged into
+    ThemeProposal.objects.all().delete()
+    Survey.objects.all().delete()
+    Edition.objects.filter(slug="demo-next").delete()
     # Recommendations protect their group, edition and theme (ideas, versions and consent go with them).
     from coopsip.recommendations.models import Recommendation
 
