@@ -331,9 +331,8 @@ def set_contributions(*, by: Any, recommendation: Recommendation, document_ids: 
     circle_id = group.circle_id if group is not None else None
     with transaction.atomic():
         current = _locked(recommendation)
-        chosen = list(
-            Document.objects.filter(circle_id=circle_id, pk__in=list(document_ids)).values_list("pk", flat=True)
-        )
+        documents = Document.objects.none() if circle_id is None else Document.objects.filter(circle_id=circle_id)
+        chosen = list(documents.filter(pk__in=list(document_ids)).values_list("pk", flat=True))
         before = sorted(current.contributions.values_list("pk", flat=True))
         current.contributions.set(chosen)
         record_change(
