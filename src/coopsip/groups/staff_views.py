@@ -108,8 +108,10 @@ COLUMNS = [
     "max_size",
     "meetings_held",
     "meetings_planned",
+    "attendance_last_meetings",
     "flags",
 ]
+CSV_BATCH = 200
 
 
 class _Echo:
@@ -121,7 +123,20 @@ def _lines(groups: QuerySet[WorkingGroup]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     now = timezone.now()
     yield "\ufeff" + writer.writerow(COLUMNS)
-    for group in groups.iterator(chunk_size=200):
+    batch: list[WorkingGroup] = []
+    for group in groups.iterator(chunk_size=CSV_BATCH):
+        batch.append(group)
+        if len(batch) == CSV_BATCH:
+            yield from _rows(writer, batch, now=now)
+            batch = []
+    yield from _rows(writer, batch, now=now)
+
+
+def _rows(writer: Any, groups: list[WorkingGroup], *, now: Any) -> Iterator[str]:
+    """The CSV lines of a batch of groups, with their attendance trends read in one query."""
+    trends = selectors.attendance_trends(groups, now=now)
+    for group in groups:
+        trend = trends.get(group.pk)
         row = [
             group.key,
             group.theme.title,
@@ -136,6 +151,7 @@ def _lines(groups: QuerySet[WorkingGroup]) -> Iterator[str]:
             group.max_size,
             group.held,  # type: ignore[attr-defined]
             group.planned,  # type: ignore[attr-defined]
+            " ".join(f"{share}%" for share in trend.shares) if trend is not None else "",
             " | ".join(selectors.flags_of(group, now=now)),
         ]
         yield writer.writerow([escape_cell(str(value)) for value in row])

@@ -212,6 +212,11 @@ def test_the_overview_shows_the_attendance_trend_of_the_last_recorded_meetings(e
     page = client_for(staff).get(overview_url(edition)).content.decode()
     assert "Attendance, last meetings" in page
     assert '50% · 50% · 75% · 75% · 100% <span class="trend trend-rising">(rising)</span>' in page
+    export = client_for(staff).get(reverse("groups_staff:export", kwargs={"slug": edition.slug}))
+    body = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
+    header, first = body.lstrip("\ufeff").splitlines()[:2]
+    assert "attendance_last_meetings" in header.split(";")
+    assert "50% 50% 75% 75% 100%" in first.split(";")
 
 
 def test_the_csv_export_streams_the_filtered_groups(edition: Any, staff: User, board: User, member: User) -> None:
