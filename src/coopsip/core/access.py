@@ -460,6 +460,14 @@ rules.add_perm("networking.view_thread", in_contact_thread)
 rules.add_perm("networking.moderate", is_staff_member)
 
 
+@rules.predicate
+def owns_project(user: Any, project: Any) -> bool:
+    return project is not None and user.is_authenticated and project.owner_id == user.pk
+
+
+rules.add_perm("networking.change_project", owns_project)
+
+
 def require(user: Any, perm: str, obj: object | None = None) -> None:
     """Raise PermissionDenied (HTTP 403) unless ``user`` has ``perm`` on ``obj``.
 

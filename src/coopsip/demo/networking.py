@@ -6,6 +6,8 @@
 - The demo member (vennoot@demo.coopsip.org) needs a photographer for a show in Gent: Dutch-speaking
   photographers near Gent offer just that, so her need's page shows good matches with their reasons.
   She also has a saved search and wrote to one photographer, who answered (addresses revealed).
+- Three projects with a team, a recommendation and a partner meeting (events of kind "partner
+  meeting", one at the KOP), and a monthly "Partner Meeting Point" series at the KOP.
 - Every state: published, expiring within a week (the reminder), expired, withdrawn, hidden by the
   team with a reason, reported and waiting for the team.
 
@@ -17,7 +19,7 @@ Loading twice adds nothing: a person who has a profile is left as they are.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -25,8 +27,9 @@ from django.utils import timezone
 
 from coopsip.accounts.models import User
 from coopsip.core.models import OutgoingEmail
+from coopsip.editions.phases import BRUSSELS
 from coopsip.networking import services
-from coopsip.networking.models import Listing, ListingStatus, Profile, SavedSearch, Sector, Skill
+from coopsip.networking.models import Listing, ListingStatus, Profile, Project, SavedSearch, Sector, Skill
 from coopsip.places.models import Municipality
 
 SEED = 2029
@@ -248,6 +251,7 @@ def load_networking() -> dict[str, Any]:
             services.report(listing=offer, reporter=people[1], reason="Not a member's offer.")
             services.hide_listing(listing=offer, by=None, reason="An advertisement, not an offer of a member.")
     _demo_member(skills)
+    _projects(people)
     # The people are made up: none of these emails leaves (removed before the commit that would send them).
     OutgoingEmail.objects.filter(key__startswith="networking:").delete()
     return _counts()
@@ -312,9 +316,103 @@ def _demo_member(skills: dict[str, Skill]) -> None:
     del need
 
 
+PROJECTS = [
+    (
+        "Theater op tournee in de dorpen",
+        "Een voorstelling die naar de dorpen van Oost-Vlaanderen reist, in zalen en schuren.",
+        "Een busje, een lichttechnicus, speelplekken.",
+        "Een gratis voorstelling voor de dorpen die ons ontvangen.",
+        "performing-arts",
+    ),
+    (
+        "Atelier partagé de sérigraphie",
+        "Un atelier de sérigraphie partagé à Liège, ouvert aux graphistes et aux artistes.",
+        "Des associés pour partager le loyer, une presse d'occasion.",
+        "Des heures d'atelier et une formation à la sérigraphie.",
+        "design",
+    ),
+    (
+        "Festival de courts métrages en plein air",
+        "Un petit festival de courts métrages dans un parc de Lille, en été.",
+        "Des monteurs, un ingénieur du son, des bénévoles.",
+        "Une scène pour les films des associés.",
+        "audiovisual",
+    ),
+]
+
+
+def _projects(people: list[User]) -> None:
+    """Three projects with a team, a recommendation and a partner meeting; a monthly Partner Meeting Point at
+    the KOP (a series of the events engine)."""
+    from coopsip.events import services as events_services
+    from coopsip.events.models import Attendance, Audience, EventFormat, EventKind, Place, Series
+
+    kop = Place.objects.filter(name="KOP").first()
+    staff = User.objects.filter(email="staff@demo.coopsip.org").first()
+    today = timezone.localdate()
+    for number, (title, description, needs, offers, sector) in enumerate(PROJECTS):
+        owner = people[number * 7]
+        project = services.create_project(
+            owner=owner,
+            data=services.ProjectInput(
+                title=title,
+                description=description,
+                needs=needs,
+                offers=offers,
+                sectors=tuple(Sector.objects.filter(slug=sector)),
+            ),
+        )
+        for member in people[number * 7 + 1 : number * 7 + 4]:
+            services.join_project(project=project, user=member)
+        services.recommend_to_project(
+            project=project, by=people[number * 7 + 5], text="Vraag het aan het sectornetwerk: daar zitten er veel."
+        )
+        day = today + timedelta(days=14 + 7 * number)
+        start = timezone.make_aware(datetime.combine(day, time(18, 30)), BRUSSELS)
+        services.organise_partner_meeting(
+            project=project,
+            by=owner,
+            data=events_services.EventInput(
+                titles={_language(owner): f"Partner meeting: {title}"},
+                descriptions={_language(owner): description},
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                format=EventFormat.MEET_AND_CONNECT,
+                place=kop if number == 0 else None,
+                address="" if number == 0 and kop else "Adresse à préciser (démo)",
+                capacity=30,
+            ),
+        )
+    if kop is not None and not Series.objects.filter(title_en="Partner Meeting Point").exists():
+        month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        first_tuesday = month + timedelta(days=(1 - month.weekday()) % 7)
+        first = timezone.make_aware(datetime.combine(first_tuesday, time(17, 0)), BRUSSELS)
+        events_services.create_series(
+            by=staff,
+            data=events_services.EventInput(
+                titles={"nl": "Partner Meeting Point", "fr": "Partner Meeting Point", "en": "Partner Meeting Point"},
+                descriptions={
+                    "nl": "Elke eerste dinsdag in de KOP: stel je project voor en vind partners.",
+                    "fr": "Chaque premier mardi au KOP : présentez votre projet et trouvez des partenaires.",
+                    "en": "Every first Tuesday at the KOP: present your project and find partners.",
+                },
+                kind=EventKind.PARTNER_MEETING,
+                format=EventFormat.MEET_AND_CONNECT,
+                starts_at=first,
+                ends_at=first + timedelta(hours=2),
+                attendance=Attendance.IN_PERSON,
+                place=kop,
+                capacity=40,
+                audience=Audience.MEMBERS,
+            ),
+            rule="FREQ=MONTHLY;BYDAY=1TU;COUNT=6",
+        )
+
+
 def _counts() -> dict[str, Any]:
     return {
         "network profiles": Profile.objects.count(),
         "offers and needs": Listing.objects.count(),
         "saved searches": SavedSearch.objects.count(),
+        "projects": Project.objects.count(),
     }

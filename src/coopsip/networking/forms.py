@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coopsip.events.models import Place
+from coopsip.events.organise_forms import BrusselsDateTimeField
 from coopsip.networking.models import (
     MAX_RADIUS_KM,
     Category,
@@ -18,7 +20,7 @@ from coopsip.networking.models import (
     Skill,
 )
 from coopsip.networking.selectors import SearchFilters
-from coopsip.networking.services import ListingInput, ProfileInput
+from coopsip.networking.services import ListingInput, ProfileInput, ProjectInput
 from coopsip.places.models import Municipality, Office
 
 
@@ -279,3 +281,63 @@ class SaveSearchForm(forms.Form):
     frequency = forms.ChoiceField(
         label=_("Email me new results"), choices=SavedSearch.Frequency.choices, initial=SavedSearch.Frequency.WEEKLY
     )
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(label=_("Title of the project"), max_length=140)
+    description = forms.CharField(
+        label=_("What it is"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, help_text=_("Markdown.")
+    )
+    needs = forms.CharField(
+        label=_("What it needs"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+    offers = forms.CharField(
+        label=_("What it offers"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+    sectors: forms.ModelMultipleChoiceField[Sector] = forms.ModelMultipleChoiceField(
+        label=_("Sectors"), queryset=Sector.objects.all(), required=False
+    )
+
+    def to_input(self) -> ProjectInput:
+        d = self.cleaned_data
+        return ProjectInput(
+            title=d["title"],
+            description=d["description"],
+            needs=d["needs"],
+            offers=d["offers"],
+            sectors=tuple(d["sectors"]),
+        )
+
+
+class RecommendForm(forms.Form):
+    text = forms.CharField(
+        label=_("Who could help, and why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("A member or a partner; only the project owner reads it."),
+    )
+
+
+class PartnerMeetingForm(forms.Form):
+    starts_at = BrusselsDateTimeField(label=_("Starts (Brussels time)"))
+    ends_at = BrusselsDateTimeField(label=_("Ends (Brussels time)"))
+    place: forms.ModelChoiceField[Place] = forms.ModelChoiceField(
+        label=_("Place"), queryset=Place.objects.filter(is_active=True), required=False
+    )
+    address = forms.CharField(label=_("Or an address"), max_length=300, required=False)
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=1000, required=False)
+
+    def to_input(self, project: Any, language: str) -> Any:
+        from coopsip.events.services import EventInput
+
+        d = self.cleaned_data
+        return EventInput(
+            titles={language: f"{_('Partner meeting')}: {project.title}"[:200]},
+            descriptions={language: project.description},
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            place=d["place"],
+            address=d["address"],
+            capacity=d["capacity"],
+            language=language,
+        )

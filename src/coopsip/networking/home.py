@@ -1,4 +1,4 @@
-"""The personal home's block: new offers that match the person's needs."""
+"""The personal home's block: new offers that match the person's needs, new needs that fit their profile."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from coopsip.core import personal_home
 from coopsip.core.access import is_member
-from coopsip.networking.selectors import new_matches_for_needs
+from coopsip.networking.selectors import new_matches_for_needs, new_needs_for_profile
 
 
 def matching_offers(user: Any) -> Iterable[personal_home.HomeItem]:
@@ -33,4 +33,31 @@ def matching_offers(user: Any) -> Iterable[personal_home.HomeItem]:
         )
 
 
-personal_home.register("networking", matching_offers, order=40)
+def needs_for_my_profile(user: Any) -> Iterable[personal_home.HomeItem]:
+    """Needs of the last two weeks that fit the person's shown profile: the platform asks who could answer."""
+    if not is_member(user):
+        return
+    count, profile = new_needs_for_profile(user)
+    if count and profile is not None:
+        skill = next(iter(profile.skills.all()), None)
+        query = f"?kind=need&skill={skill.pk}" if skill is not None else "?kind=need"
+        yield personal_home.HomeItem(
+            title=ngettext(
+                "%(count)s new need fits your profile: could you help?",
+                "%(count)s new needs fit your profile: could you help?",
+                count,
+            )
+            % {"count": count},
+            url=reverse("networking:search") + query,
+            link_text=ngettext("See the need", "See the needs", count),
+            urgency=personal_home.Urgency.INFO,
+            section="networking",
+        )
+
+
+def networking_items(user: Any) -> Iterable[personal_home.HomeItem]:
+    yield from matching_offers(user)
+    yield from needs_for_my_profile(user)
+
+
+personal_home.register("networking", networking_items, order=40)

@@ -335,3 +335,87 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Project(models.Model):
+    """A member puts a project forward: what it is, what it needs, what it offers; others join its team."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("project owner"), on_delete=models.CASCADE, related_name="projects"
+    )
+    title = models.CharField(_("title"), max_length=140)
+    description = models.TextField(_("what it is"), max_length=5000)
+    needs = models.TextField(_("what it needs"), max_length=2000, blank=True)
+    offers = models.TextField(_("what it offers"), max_length=2000, blank=True)
+    sectors: models.ManyToManyField[Sector, Any] = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="projects"
+    )
+    is_open = models.BooleanField(_("open to new team members"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectMember(models.Model):
+    """A member of a project's team (the owner is not listed here)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="project_teams"
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["joined_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="project_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.project})"
+
+
+class ProjectRecommendation(models.Model):
+    """A member points the owner to another member or a partner who could help (read by the owner)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recommended by"),
+        on_delete=models.CASCADE,
+        related_name="project_recommendations",
+    )
+    text = models.TextField(_("who and why"), max_length=1000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recommendation to a project")
+        verbose_name_plural = _("recommendations to projects")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class PartnerMeeting(models.Model):
+    """A partner meeting of a project: an event of the events engine (kind "partner meeting")."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="meetings")
+    event = models.OneToOneField(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="partner_meeting"
+    )
+
+    class Meta:
+        verbose_name = _("partner meeting")
+        verbose_name_plural = _("partner meetings")
+
+    def __str__(self) -> str:
+        return str(self.event)

@@ -10,7 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from coopsip.core import privacy
-from coopsip.networking.models import ContactMessage, ContactThread, Listing, Profile, Report, SavedSearch
+from coopsip.networking.models import (
+    ContactMessage,
+    ContactThread,
+    Listing,
+    Profile,
+    Project,
+    ProjectMember,
+    ProjectRecommendation,
+    Report,
+    SavedSearch,
+)
 
 
 def _export(user: Any) -> dict[str, Any]:
@@ -48,6 +58,9 @@ def _export(user: Any) -> dict[str, Any]:
             {"about": str(r.listing), "reported_at": r.created_at.isoformat(), "reason": r.reason}
             for r in Report.objects.filter(reporter=user).select_related("listing")
         ],
+        "projects": [{"title": p.title, "what_it_is": p.description} for p in Project.objects.filter(owner=user)],
+        "project_teams": [str(m.project) for m in ProjectMember.objects.filter(user=user).select_related("project")],
+        "recommendations_to_projects": [r.text for r in ProjectRecommendation.objects.filter(by=user)],
         "saved_searches": [
             {"name": s.name, "words": s.query, "filters": s.filters, "email": s.frequency}
             for s in SavedSearch.objects.filter(user=user)
@@ -62,6 +75,10 @@ def _erase(user: Any) -> None:
     Listing.objects.filter(author=user).delete()  # with its threads, messages and reports
     SavedSearch.objects.filter(user=user).delete()
     Profile.objects.filter(user=user).delete()
+    ProjectRecommendation.objects.filter(by=user).delete()
+    ProjectMember.objects.filter(user=user).delete()
+    # The person's projects go, with their team and recommendations; their partner meetings stay as events.
+    Project.objects.filter(owner=user).delete()
 
 
 privacy.register(
@@ -75,5 +92,8 @@ privacy.register(
         "networking.ContactMessage",
         "networking.Report",
         "networking.SavedSearch",
+        "networking.Project",
+        "networking.ProjectMember",
+        "networking.ProjectRecommendation",
     ),
 )

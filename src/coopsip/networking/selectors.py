@@ -290,3 +290,29 @@ def new_matches_for_needs(user: Any, *, since_days: int = 14, now: datetime | No
         if count:
             found.append((need, count))
     return found
+
+
+def new_needs_for_profile(
+    user: Any, *, since_days: int = 14, now: datetime | None = None
+) -> tuple[int, Profile | None]:
+    """How many needs published in the last ``since_days`` share a sector or skill with the person's shown
+    profile (the platform suggests them to who could answer); three queries."""
+    now = now or timezone.now()
+    profile = Profile.objects.filter(user=user, is_visible=True).prefetch_related("sectors", "skills").first()
+    if profile is None:
+        return 0, None
+    sectors = [s.pk for s in profile.sectors.all()]
+    skills = [s.pk for s in profile.skills.all()]
+    if not sectors and not skills:
+        return 0, profile
+    count = (
+        shown_listings(now)
+        .filter(
+            Q(sectors__in=sectors) | Q(skills__in=skills),
+            kind=Kind.NEED,
+            created_at__gte=now - timedelta(days=since_days),
+        )
+        .exclude(author=user)
+        .aggregate(n=Coalesce(Count("pk", distinct=True), 0))["n"]
+    )
+    return count, profile

@@ -30,7 +30,11 @@ from coopsip.networking.models import (
     ContactThread,
     Listing,
     ListingStatus,
+    PartnerMeeting,
     Profile,
+    Project,
+    ProjectMember,
+    ProjectRecommendation,
     Report,
     SavedSearch,
     Sector,
@@ -396,3 +400,84 @@ def save_search(*, user: Any, name: str, query: str, filters: dict[str, Any], fr
 @transaction.atomic
 def delete_saved_search(*, saved: SavedSearch) -> None:
     saved.delete()
+
+
+# --- Projects and partner meetings ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    title: str
+    description: str
+    needs: str = ""
+    offers: str = ""
+    sectors: tuple[Sector, ...] = ()
+
+
+@transaction.atomic
+def create_project(*, owner: Any, data: ProjectInput) -> Project:
+    """A member puts a project forward (its owner); members may then join its team or recommend someone."""
+    title = _single_line(data.title)[:140]
+    if not title or not data.description.strip():
+        raise NetworkingError(_("Give the project a title and say what it is."))
+    project = Project.objects.create(
+        owner=owner,
+        title=title,
+        description=data.description[:5000],
+        needs=data.needs[:2000],
+        offers=data.offers[:2000],
+    )
+    project.sectors.set(data.sectors)
+    return project
+
+
+@transaction.atomic
+def join_project(*, project: Project, user: Any) -> ProjectMember:
+    if project.owner_id == user.pk:
+        raise NetworkingError(_("You own this project."))
+    member = ProjectMember.objects.filter(project=project, user=user).first()
+    if member is not None:
+        return member
+    if not project.is_open:
+        raise NetworkingError(_("This project takes no new team members."))
+    try:
+        with transaction.atomic():
+            member = ProjectMember.objects.create(project=project, user=user)
+    except IntegrityError:  # a double click: one membership
+        member = ProjectMember.objects.get(project=project, user=user)
+    _email(
+        key=f"networking:project:{project.pk}:joined:{user.pk}",
+        to=project.owner,
+        template="project_joined",
+        context={"project": project, "member": user},
+    )
+    return member
+
+
+@transaction.atomic
+def leave_project(*, project: Project, user: Any) -> None:
+    ProjectMember.objects.filter(project=project, user=user).delete()
+
+
+@transaction.atomic
+def recommend_to_project(*, project: Project, by: Any, text: str) -> ProjectRecommendation:
+    text = text.strip()
+    if not text:
+        raise NetworkingError(_("Say who could help and why."))
+    if not ratelimit.consume(key=f"networking:recommend:{by.pk}", limit=20, period=3600):
+        raise RateLimited(_("You sent many recommendations in the last hour. Please wait a little."))
+    return ProjectRecommendation.objects.create(project=project, by=by, text=text[:1000])
+
+
+def organise_partner_meeting(*, project: Project, by: Any, data: Any) -> PartnerMeeting:
+    """The owner organises a partner meeting open to members: an event of the events engine (kind "partner
+    meeting"), linked to the project. ``data`` is an ``events.services.EventInput``; raises EventInvalid."""
+    from dataclasses import replace
+
+    from coopsip.events import services as events_services
+    from coopsip.events.models import Audience, EventKind
+
+    data = replace(data, kind=EventKind.PARTNER_MEETING, audience=Audience.MEMBERS, circle=None)
+    with transaction.atomic():
+        event = events_services.create_event(by=by, data=data)
+        return PartnerMeeting.objects.create(project=project, event=event)

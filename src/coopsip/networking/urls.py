@@ -18,6 +18,12 @@ urlpatterns = [
     path("<int:pk>/report/", views.report, name="report"),
     path("renew/<str:token>/", views.renew_link, name="renew_link"),
     path("contacts/<int:pk>/", views.thread, name="thread"),
+    path("projects/", views.projects, name="projects"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project, name="project"),
+    path("projects/<int:pk>/team/", views.project_join, name="project_join"),
+    path("projects/<int:pk>/recommend/", views.project_recommend, name="project_recommend"),
+    path("projects/<int:pk>/partner-meeting/", views.project_meeting, name="project_meeting"),
     path("searches/save/", views.save_search, name="save_search"),
     path("searches/<int:pk>/delete/", views.delete_search, name="delete_search"),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,12 +25,25 @@ from coopsip.networking.forms import (
     ContactForm,
     HideForm,
     ListingForm,
+    PartnerMeetingForm,
     ProfileForm,
+    ProjectForm,
+    RecommendForm,
     ReportForm,
     SaveSearchForm,
     SearchForm,
 )
-from coopsip.networking.models import ContactThread, Listing, ListingStatus, Profile, Report, SavedSearch, Sector, Skill
+from coopsip.networking.models import (
+    ContactThread,
+    Listing,
+    ListingStatus,
+    Profile,
+    Project,
+    Report,
+    SavedSearch,
+    Sector,
+    Skill,
+)
 from coopsip.networking.reasons import describe_all
 
 PER_PAGE = 20
@@ -326,3 +340,106 @@ def staff_hide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Hidden. The author was told why."))
             return redirect(reverse("networking_staff:reports"))
     return render(request, "networking/staff_hide.html", {"listing": listing, "form": form})
+
+
+# --- Projects and partner meetings --------------------------------------------------------------------
+
+
+@login_required
+def projects(request: HttpRequest) -> HttpResponse:
+    require(request.user, "networking.use")
+    found = Project.objects.select_related("owner").annotate(team_size=Count("team", distinct=True))
+    page = Paginator(found.order_by("-created_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "networking/projects.html", {"page": page})
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "networking.use")
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(owner=request.user, data=form.to_input())
+        except services.NetworkingError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("networking:project", pk=project.pk)
+    return render(request, "networking/project_form.html", {"form": form})
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    require(request.user, "networking.use")
+    return get_object_or_404(Project.objects.select_related("owner").prefetch_related("sectors"), pk=pk)
+
+
+@login_required
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(request, pk)
+    user: Any = request.user
+    own = found.owner_id == user.pk
+    context = {
+        "project": found,
+        "own": own,
+        "team": found.team.select_related("user")[:100],
+        "in_team": found.team.filter(user=user).exists(),
+        "meetings": found.meetings.select_related("event").order_by("event__starts_at")[:20],
+        "recommendations": found.recommendations.select_related("by")[:50] if own else [],
+        "recommend_form": RecommendForm(),
+        "now": timezone.now(),
+    }
+    return render(request, "networking/project.html", context)
+
+
+@login_required
+@require_POST
+def project_join(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(request, pk)
+    if request.POST.get("leave"):
+        services.leave_project(project=found, user=request.user)
+        messages.success(request, _("You left the team."))
+        return redirect("networking:project", pk=pk)
+    try:
+        services.join_project(project=found, user=request.user)
+    except services.NetworkingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You joined the team. The owner was told."))
+    return redirect("networking:project", pk=pk)
+
+
+@login_required
+@require_POST
+def project_recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(request, pk)
+    form = RecommendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommend_to_project(project=found, by=request.user, text=form.cleaned_data["text"])
+        except services.NetworkingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you: the owner will read it."))
+    else:
+        messages.error(request, _("Say who could help and why."))
+    return redirect("networking:project", pk=pk)
+
+
+@login_required
+def project_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(request, pk)
+    require(request.user, "networking.change_project", found)
+    form = PartnerMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from coopsip.events.services import EventInvalid
+
+        try:
+            meeting = services.organise_partner_meeting(
+                project=found, by=request.user, data=form.to_input(found, request.LANGUAGE_CODE)
+            )
+        except EventInvalid as invalid:
+            for name, message in invalid.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, _("The partner meeting is published: members can sign up."))
+            return redirect("events:detail", pk=meeting.event.pk)
+    return render(request, "networking/project_meeting.html", {"project": found, "form": form})

@@ -83,6 +83,8 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("networking:mine", {}, {"member", "staff"}),
     ("networking:profile_edit", {}, {"member", "staff"}),
     ("networking_staff:reports", {}, {"staff"}),
+    ("networking:projects", {}, {"member", "staff"}),
+    ("networking:project_create", {}, {"member", "staff"}),
 ]
 # Pages that only answer POST, and pages that need an object.
 POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete", "events:renew_calendar"]
@@ -223,6 +225,11 @@ OBJECT_PAGES += [
     "networking:save_search",
     "networking:delete_search",
     "networking_staff:hide",
+    # networking/tests/test_projects.py
+    "networking:project",
+    "networking:project_join",
+    "networking:project_recommend",
+    "networking:project_meeting",
 ]
 # recommendations/tests/test_access.py: every page of the group's side for every role (a member of another
 # group, the group's member, its secretary, its office's advisor, staff, the board on drafts), ids of another group

@@ -46,6 +46,18 @@ def test_the_demo_members_need_finds_dutch_speaking_photographers_near_gent(demo
     assert ContactThread.objects.filter(sender=member, answered_at__isnull=False).exists()
 
 
+def test_three_projects_with_partner_meetings_and_a_partner_meeting_point_at_the_kop(demo: dict[str, int]) -> None:
+    from coopsip.events.models import EventKind, Series
+    from coopsip.networking.models import PartnerMeeting, Project
+
+    assert Project.objects.count() == 3
+    assert PartnerMeeting.objects.filter(event__kind=EventKind.PARTNER_MEETING).count() == 3
+    assert all(project.team.count() == 3 for project in Project.objects.all())
+    series = Series.objects.get(title_en="Partner Meeting Point")
+    assert series.events.count() == 6
+    assert {event.place.name for event in series.events.all()} == {"KOP"}
+
+
 def test_loading_twice_adds_nothing(demo: dict[str, int]) -> None:
     before = (Profile.objects.count(), Listing.objects.count(), ContactThread.objects.count())
     load_networking()

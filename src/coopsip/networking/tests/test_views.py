@@ -256,3 +256,21 @@ def test_the_personal_home_says_new_offers_match_a_need(member: Any, offers: dic
     assert titles == ["2 new offers match your need “Fotograaf gezocht”"]
     page = client_for(member).get(reverse("home:me")).content.decode()
     assert "2 new offers match your need" in page
+
+
+def test_the_personal_home_suggests_needs_to_members_whose_profile_fits(
+    member: Any, pieter: Any, vocab: Any, places: Any
+) -> None:
+    from coopsip.core.personal_home import items_for
+
+    services.save_profile(
+        user=pieter, data=services.ProfileInput(is_visible=True, activity="Fotograaf", skills=(vocab["photo"],))
+    )
+    services.publish_listing(
+        author=member,
+        data=offer_input(kind="need", title="Fotograaf gezocht", skills=(vocab["photo"],), remote=True),
+    )
+    titles = [item.title for item in items_for(pieter) if item.section == "networking"]
+    assert titles == ["1 new need fits your profile: could you help?"]
+    Profile.objects.filter(user=pieter).update(is_visible=False)  # opted out: no suggestion
+    assert [item for item in items_for(pieter) if item.section == "networking"] == []
