@@ -62,6 +62,8 @@ def render_pdf(html: str, *, base_url: str) -> bytes | None:
     except (ImportError, OSError):
         logger.warning("WeasyPrint cannot be imported (is Debian's Pango installed?)")
         return None
+    # WeasyPrint logs every layout step at INFO: a line per page in the server's log is noise.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     try:
         return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
     except Exception:  # a broken font or image must not take the page down with it

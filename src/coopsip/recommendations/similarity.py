@@ -26,7 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy
@@ -135,14 +135,24 @@ def _vectors(docs: Sequence[Document]) -> tuple[list[dict[str, float]], dict[str
 
 
 @dataclass(frozen=True)
-class _Scored:
-    score: float
-    first: int  # positions in the input
-    second: int
-    words: Any  # a function giving the shared words, called only for the pairs returned
+class Suggestions:
+    """The best pairs (at most the limit asked for) and how many pairs reached the threshold in all."""
+
+    pairs: tuple[Suggestion, ...]
+    total: int
 
 
-def _pairs_of_language(docs: Sequence[tuple[int, Document]], threshold: float) -> list[_Scored]:
+@dataclass(frozen=True)
+class _Language:
+    """One language's pairs as arrays (scores, positions in the input) and how to name their shared words."""
+
+    scores: Any
+    firsts: Any
+    seconds: Any
+    shared_words: Any
+
+
+def _pairs_of_language(docs: Sequence[tuple[int, Document]], threshold: float) -> _Language:
     vectors, readable = _vectors([doc for _position, doc in docs])
     # Only stems found in two texts or more can make two texts alike (the norms already count the others).
     frequency: Counter[str] = Counter()
@@ -155,33 +165,35 @@ def _pairs_of_language(docs: Sequence[tuple[int, Document]], threshold: float) -
             column = columns.get(stem)
             if column is not None:
                 matrix[row, column] = weight
+    positions = numpy.array([position for position, _doc in docs], dtype=numpy.int64)
+    local = {position: index for index, (position, _doc) in enumerate(docs)}
 
-    def shared_words(i: int, j: int) -> tuple[str, ...]:
-        shared = sorted(
-            vectors[i].keys() & vectors[j].keys(), key=lambda stem: (-vectors[i][stem] * vectors[j][stem], stem)
-        )
+    def shared_words(first: int, second: int) -> tuple[str, ...]:
+        a, b = vectors[local[first]], vectors[local[second]]
+        shared = sorted(a.keys() & b.keys(), key=lambda stem: (-a[stem] * b[stem], stem))
         return tuple(readable[stem] for stem in shared[:5])
 
-    found = []
+    scores, firsts, seconds = [], [], []
     # Blocks of rows keep the memory to block × texts, whatever the number of texts.
     for start in range(0, len(docs), 512):
-        block = matrix[start : start + 512] @ matrix.T
-        rows, cols = numpy.nonzero(block >= threshold - 0.0001)
-        for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
-            i = start + r
-            score = round(min(float(block[r, j]), 1.0), 4)
-            if i < j and score >= threshold:
-                found.append(_Scored(score, docs[i][0], docs[j][0], partial(shared_words, i, j)))
-    return found
+        block = numpy.minimum(numpy.round(matrix[start : start + 512] @ matrix.T, 4), 1.0)
+        rows, cols = numpy.nonzero(block >= threshold)
+        upper = (rows + start) < cols
+        rows, cols = rows[upper], cols[upper]
+        scores.append(block[rows, cols])
+        firsts.append(positions[rows + start])
+        seconds.append(positions[cols])
+    return _Language(numpy.concatenate(scores), numpy.concatenate(firsts), numpy.concatenate(seconds), shared_words)
 
 
-def suggest_pairs(
+def suggest(
     documents: Iterable[Document], *, threshold: float = DEFAULT_THRESHOLD, limit: int | None = None
-) -> list[Suggestion]:
+) -> Suggestions:
     """The pairs of documents of one language whose cosine similarity is at least ``threshold``.
 
-    Best first (score descending, then by input order), at most ``limit`` pairs. Keys must be unique.
-    Empty texts and texts made only of function words match nothing.
+    Best first (score descending, then by input order), at most ``limit`` pairs, with the number of pairs
+    found in all. Keys must be unique. Empty texts and texts made only of function words match nothing.
+    Sorting and cutting happen on arrays: only the pairs returned cost Python objects.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError("threshold must be above 0 and at most 1")
@@ -191,19 +203,33 @@ def suggest_pairs(
     by_language: dict[str, list[tuple[int, Document]]] = defaultdict(list)
     for position, doc in enumerate(docs):
         by_language[doc.language].append((position, doc))
-    found: list[_Scored] = []
-    for language in sorted(by_language):
-        found.extend(_pairs_of_language(by_language[language], threshold))
-    found.sort(key=lambda s: (-s.score, s.first, s.second))
+    found = [_pairs_of_language(by_language[language], threshold) for language in sorted(by_language)]
+    if not found:
+        return Suggestions(pairs=(), total=0)
+    scores = numpy.concatenate([f.scores for f in found])
+    firsts = numpy.concatenate([f.firsts for f in found])
+    seconds = numpy.concatenate([f.seconds for f in found])
+    words = {doc_position: f.shared_words for f in found for doc_position in f.firsts.tolist()}
+    order = numpy.lexsort((seconds, firsts, -scores))
     if limit is not None:
-        found = found[:limit]
-    return [
+        order = order[:limit]
+    pairs = tuple(
         Suggestion(
-            first=docs[s.first].key,
-            second=docs[s.second].key,
-            language=docs[s.first].language,
-            score=s.score,
-            shared_words=s.words(),
+            first=docs[first].key,
+            second=docs[second].key,
+            language=docs[first].language,
+            score=float(score),
+            shared_words=words[first](first, second),
         )
-        for s in found
-    ]
+        for score, first, second in zip(
+            scores[order].tolist(), firsts[order].tolist(), seconds[order].tolist(), strict=True
+        )
+    )
+    return Suggestions(pairs=pairs, total=len(scores))
+
+
+def suggest_pairs(
+    documents: Iterable[Document], *, threshold: float = DEFAULT_THRESHOLD, limit: int | None = None
+) -> list[Suggestion]:
+    """``suggest(...).pairs`` as a list."""
+    return list(suggest(documents, threshold=threshold, limit=limit).pairs)

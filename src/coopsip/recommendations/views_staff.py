@@ -32,7 +32,7 @@ from coopsip.recommendations.models import (
     RecommendationStatus,
     Synthesis,
 )
-from coopsip.recommendations.similarity import Document, suggest_pairs
+from coopsip.recommendations.similarity import Document, suggest
 
 PAGE_SIZE = 20
 SUGGESTIONS_SHOWN = 15
@@ -80,8 +80,9 @@ def _theme_page(request: AuthenticatedRequest, theme: Theme, form: MergeForm | N
         .only("pk", "title", "need", "proposal", "actions", "language")
         .order_by("pk")
     )
-    suggestions = suggest_pairs(
-        [Document(key=rec.pk, language=rec.language, text=similarity_text(rec)) for rec in submitted]
+    suggestions = suggest(
+        [Document(key=rec.pk, language=rec.language, text=similarity_text(rec)) for rec in submitted],
+        limit=SUGGESTIONS_SHOWN,
     )
     titles = {rec.pk: rec for rec in submitted}
     page = Paginator(selectors.theme_recommendations(theme.pk), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -95,9 +96,9 @@ def _theme_page(request: AuthenticatedRequest, theme: Theme, form: MergeForm | N
         "page": page,
         "suggestions": [
             {"pair": pair, "first": titles[pair.first], "second": titles[pair.second]}  # type: ignore[index]
-            for pair in suggestions[:SUGGESTIONS_SHOWN]
+            for pair in suggestions.pairs
         ],
-        "suggestion_count": len(suggestions),
+        "suggestion_count": suggestions.total,
         "form": form,
         "syntheses": theme.syntheses.order_by("pk").annotate(sources_count=Count("source_links")),
         "query": "",

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from coopsip.recommendations.similarity import Document, Suggestion, suggest_pairs, terms
+from coopsip.recommendations.similarity import Document, Suggestion, suggest, suggest_pairs, terms
 
 ETHICS_NL_1 = Document(
     key=1,
@@ -125,3 +125,22 @@ def test_three_hundred_texts_take_under_a_second() -> None:
     started = time.process_time()
     suggest_pairs(docs)
     assert time.process_time() - started < 1.0
+
+
+def test_suggest_returns_the_best_pairs_and_counts_them_all() -> None:
+    docs = [ETHICS_NL_1, ETHICS_NL_2, NETWORK_NL, ETHICS_FR, ETHICS_FR_2]
+    everything = suggest_pairs(docs, threshold=0.0001)
+    found = suggest(docs, threshold=0.0001, limit=2)
+    assert found.total == len(everything)
+    assert list(found.pairs) == everything[:2]
+
+
+def test_three_hundred_alike_texts_still_take_under_a_second() -> None:
+    # Every pair is above the threshold (44,850 pairs): only the pairs shown cost Python objects.
+    rng = random.Random(7)
+    words = ["ethisch", "comité", "advies", "vennoten", "werk", "netwerk", "sector", "budget", "opleiding"]
+    docs = [Document(key=i, language="nl", text=" ".join(rng.choice(words) for _ in range(200))) for i in range(300)]
+    started = time.process_time()
+    found = suggest(docs, limit=15)
+    assert time.process_time() - started < 1.0
+    assert found.total == 300 * 299 // 2 and len(found.pairs) == 15
