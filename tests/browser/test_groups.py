@@ -54,13 +54,18 @@ def test_a_member_accepts_another_declines_and_the_backfilled_person_accepts(
     expect(page.get_by_text("You accepted.")).to_be_visible()
     log_out(page)
 
-    # M3 declines: the slot no longer suits them.
+    # M3 declines: the slot no longer suits them; they stay on the waiting list for another group, then leave it.
     log_in(page, "m3@example.org")
     page.goto(f"/en/groups/proposal/{edition.slug}/")
     page.get_by_label("The time slot no longer suits me").check()
+    page.get_by_label("Keep me on the waiting list", exact=False).check()
     page.get_by_role("button", name="Decline this group").click()
     expect(page.get_by_text("You declined the group.")).to_be_visible()
+    expect(page.get_by_text("You are on the waiting list: we email you")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("button", name="Take me off the waiting list").click()
+    expect(page.get_by_text("You left the waiting list.")).to_be_visible()
+    expect(page.get_by_role("button", name="Put me on the waiting list")).to_be_visible()
     log_out(page)
 
     # The freed seat went to Newcomer, who accepts: with its officers and four members, the group starts.
