@@ -238,10 +238,10 @@ def log_in_with_totp(page: Page, base: str, secret: str) -> None:
     page.goto("/en/accounts/login/")
     page.get_by_label(label("Email")).fill(STAFF_EMAIL)
     page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/en/accounts/2fa/authenticate/"))
     page.get_by_role("textbox", name="Code").fill(totp_code(secret))
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out")).to_be_visible()
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
@@ -41,7 +42,7 @@ def log_in(page: Page, email: str) -> None:
     page.goto("/en/accounts/login/")
     page.get_by_label(label("Email")).fill(email)
     page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out")).to_be_visible()
 
 
@@ -62,7 +63,7 @@ def test_a_visitor_signs_up_for_an_online_info_session_by_keyboard_and_cancels_f
         format=EventFormat.PRESENTATION,
     )
 
-    page.goto(f"/en/events/{event.pk}/")
+    page.goto(f"/en/events/{event.pk}/", timeout=60_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Info session")
     expect(page.get_by_role("main")).to_contain_text("Online (video)")
     # The video link is for people who signed up only.
@@ -81,16 +82,30 @@ def test_a_visitor_signs_up_for_an_online_info_session_by_keyboard_and_cancels_f
     expect(button).to_be_focused()
     page.keyboard.press("Enter")
 
-    # Their personal page, reached by its secret link: a seat, and the video link.
-    expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/en/events/s/[^/]+/$"))
+    # Back on the event's page: the seat is kept while she confirms by the link we emailed her; no video link.
+    expect(page).to_have_url(f"{base}/en/events/{event.pk}/")
+    expect(page.get_by_role("status")).to_contain_text("Almost done: we sent an email to ada@example.org.")
+    expect(page.get_by_role("main")).not_to_contain_text(VIDEO_URL)
+    assert_accessible(page)
     signup = SignUp.objects.get(event=event, email="ada@example.org")
+    assert signup.status == SignUpStatus.PENDING
+    [message] = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/en/events/s/[^/\s]+/)", str(message.body))
+    assert link is not None and VIDEO_URL not in str(message.body)
+
+    # Her personal page, reached by the link in the email: she confirms, the seat and the video link are hers.
+    page.goto(link.group(1))
     expect(page).to_have_url(f"{base}/en/events/s/{signup.token}/")
+    expect(page.get_by_role("link", name=VIDEO_URL)).to_have_count(0)
+    assert_accessible(page)
+    your_place(page).get_by_role("button", name="Confirm my seat").click()
     expect(page.get_by_role("status")).to_contain_text('You have a seat at "Info session".')
     expect(page.get_by_role("heading", level=1)).to_contain_text("The place of Ada Lovelace")
     expect(your_place(page)).to_contain_text("You have a seat.")
     video = page.get_by_role("link", name=VIDEO_URL)
     expect(video).to_be_visible()
     expect(video).to_have_attribute("href", VIDEO_URL)
+    signup.refresh_from_db()
     assert signup.status == SignUpStatus.CONFIRMED and signup.user is None
     assert_accessible(page)
 
@@ -332,11 +347,12 @@ def test_a_visitor_filters_the_coming_events_by_format(page: Page, live_server: 
     make_event(format=EventFormat.AFTERWORK, titles={"en": "Members' afterwork"})
     assert Event.objects.count() == 4
 
-    page.goto("/en/events/")
+    page.goto("/en/events/", timeout=60_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Coming events")
     results = page.locator("#results")
     expect(results).to_contain_text("2 coming events")
-    expect(results.get_by_role("heading", level=2)).to_have_text([afterwork.title_en, breakfast.title_en])
+    # Cards grouped by week: the events' titles are headings under each week's.
+    expect(results.get_by_role("heading", level=3)).to_have_text([afterwork.title_en, breakfast.title_en])
     assert_accessible(page)
 
     filters = page.get_by_role("form", name="Filter the events")
@@ -344,7 +360,7 @@ def test_a_visitor_filters_the_coming_events_by_format(page: Page, live_server: 
     filters.get_by_role("button", name="Show these events").click()
 
     expect(results).to_contain_text("1 coming event")
-    expect(results.get_by_role("heading", level=2)).to_have_text([afterwork.title_en])
+    expect(results.get_by_role("heading", level=3)).to_have_text([afterwork.title_en])
     expect(results.get_by_role("link", name="Work breakfast")).to_have_count(0)
     # The address keeps the filter: the list can be shared or reloaded.
     expect(page).to_have_url(re.compile(r"/en/events/\?(.*&)?format=afterwork(&|$)"))
@@ -352,5 +368,5 @@ def test_a_visitor_filters_the_coming_events_by_format(page: Page, live_server: 
 
     page.reload()
     expect(page.get_by_role("form", name="Filter the events").get_by_label(label("Format"))).to_have_value("afterwork")
-    expect(page.locator("#results").get_by_role("heading", level=2)).to_have_text([afterwork.title_en])
+    expect(page.locator("#results").get_by_role("heading", level=3)).to_have_text([afterwork.title_en])
     assert_accessible(page)

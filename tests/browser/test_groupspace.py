@@ -39,7 +39,7 @@ def log_in(page: Page, email: str) -> None:
     page.goto("/en/accounts/login/")
     page.get_by_label(label("Email")).fill(email)
     page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out")).to_be_visible()
 
 

@@ -80,7 +80,7 @@ def test_a_member_publishes_a_need_finds_a_dutch_speaking_photographer_near_gent
     page.goto("/en/accounts/login/")
     page.get_by_label(label("Email")).fill("lotte@example.org")
     page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Network").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Offers and needs")
     assert_accessible(page)

@@ -27,11 +27,11 @@ def olivier(transactional_db: Any) -> User:
 
 def log_in(page: Page, live_server: Any) -> None:
     page.goto("/en/accounts/login/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     assert_accessible(page)
     page.get_by_label(label("Email")).fill(EMAIL)
     page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
     # Logged in, he lands on his personal home ("My Smart in Progress").
     expect(page).to_have_url(f"{live_server.url}/en/me/")
     expect(page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out")).to_be_visible()
@@ -67,6 +67,7 @@ def test_a_person_logs_in_and_edits_their_profile(page: Page, live_server: Any, 
 
 def test_an_unknown_postcode_is_refused_next_to_the_field(page: Page, live_server: Any, olivier: User) -> None:
     log_in(page, live_server)
+    page.goto("/en/me/profile/")
 
     page.get_by_label(label("First name")).fill("Olivia")
     page.get_by_label(label("Postcode")).fill("9999")

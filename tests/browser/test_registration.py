@@ -153,7 +153,7 @@ def log_in(page: Page, code: str, email: str, translate: Callable[[str], str]) -
     assert_accessible(page)
     page.get_by_label(label(translate("Email"))).fill(email)
     page.get_by_label(label(translate("Password"))).fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name=translate("Sign In")).click()
+    page.get_by_role("main").get_by_role("button", name=translate("Log in")).click()
     expect(
         page.get_by_role("navigation", name=translate("Account")).get_by_role("button", name=translate("Log out"))
     ).to_be_visible()

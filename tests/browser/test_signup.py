@@ -25,16 +25,18 @@ def confirmation_link(message: EmailMessage) -> str:
 
 
 def test_a_visitor_signs_up_confirms_the_email_and_is_logged_in(
-    page: Page, live_server: Any, mailoutbox: list[EmailMessage]
+    page: Page, live_server: Any, mailoutbox: list[EmailMessage], settings: Any
 ) -> None:
-    page.goto("/en/accounts/signup/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign Up")
+    # Every emailed link starts with SITE_URL: here, the test's server.
+    settings.SITE_URL = live_server.url
+    page.goto("/en/accounts/signup/", timeout=60_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
     assert_accessible(page)
 
     page.get_by_label(label("Email")).fill("ada@example.org")
     page.get_by_label(label("Password")).fill(PASSWORD)
     page.get_by_label(label("Password (again)")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
     # Told to check the mailbox, still logged out.
     expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
@@ -55,8 +57,8 @@ def test_a_visitor_signs_up_confirms_the_email_and_is_logged_in(
     assert_accessible(page)
     page.get_by_role("main").get_by_role("button", name="Confirm").click()
 
-    # Logged in straight away, on their profile page, in English.
-    expect(page).to_have_url(f"{live_server.url}/en/me/profile/")
+    # Logged in straight away, on their personal home, in English.
+    expect(page).to_have_url(f"{live_server.url}/en/me/")
     expect(page.get_by_role("status")).to_contain_text("You have confirmed ada@example.org.")
     account = page.get_by_role("navigation", name="Account")
     expect(account.get_by_role("button", name="Log out")).to_be_visible()

@@ -213,6 +213,12 @@ def signup_refusal(*, event: Event, user: Any, now: datetime) -> str | None:
     if event.audience == Audience.MEMBERS:
         if is_member(user) or is_staff_member(user) or event.organiser_id == user.pk:
             return None
+        if getattr(user, "register_entry", None) is not None:
+            # Linked already, as a non-member user: linking again would not help.
+            return _(
+                "This event is for shareholding members (vennoten) of the cooperative. Your account is linked "
+                "to the register as a non-member user, so this event is not open to you."
+            )
         return _("This event is for members (vennoten) of the cooperative. Link your account to your membership first.")
     if event.organiser_id == user.pk:
         return None

@@ -8,8 +8,10 @@ token of their personal link, never by an id from the request.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Collection, Iterable
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +19,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,6 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from coopsip.core import ratelimit
 from coopsip.core.access import is_staff_member, require
 from coopsip.core.http import AuthenticatedRequest, Request, see_other
+from coopsip.editions.phases import BRUSSELS
 from coopsip.events import ical, selectors, services
 from coopsip.events.forms import EventFilterForm, VisitorSignUpForm
 from coopsip.events.models import (
@@ -91,15 +95,97 @@ def _login_url(event: Event) -> str:
 # The list and the pages of events and series
 
 
+@dataclass
+class Card:
+    """One card of the list: an event, or the first coming occurrence of a series with its next dates."""
+
+    event: Event
+    next_dates: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class Week:
+    monday: date
+    cards: list[Card]
+
+
+def _by_week(events: Iterable[Event]) -> list[Week]:
+    """The page's events grouped by their Brussels week; a series shows once, with its next dates on the page."""
+    weeks: list[Week] = []
+    series_cards: dict[int, Card] = {}
+    for event in events:
+        if event.series_id is not None and event.series_id in series_cards:
+            series_cards[event.series_id].next_dates.append(event)
+            continue
+        day = event.starts_at.astimezone(BRUSSELS).date()
+        monday = day - timedelta(days=day.weekday())
+        if not weeks or weeks[-1].monday != monday:
+            weeks.append(Week(monday=monday, cards=[]))
+        card = Card(event=event)
+        weeks[-1].cards.append(card)
+        if event.series_id is not None:
+            series_cards[event.series_id] = card
+    return weeks
+
+
+MONTH_VIEW_LIMIT = 300  # events in one month's grid, at most
+
+
+def _month_grid(request: Request, events: QuerySet[Event], month: str, now: datetime) -> dict[str, Any]:
+    """A calendar of one month (Monday first) with the coming events of each day, bounded."""
+    today = now.astimezone(BRUSSELS).date()
+    first = today.replace(day=1)
+    year, _dash, number = month.partition("-")
+    if year.isdigit() and number.isdigit() and 2000 <= int(year) <= 2100 and 1 <= int(number) <= 12:
+        first = date(int(year), int(number), 1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    start = datetime.combine(first, time.min, tzinfo=BRUSSELS)
+    end = datetime.combine(following, time.min, tzinfo=BRUSSELS)
+    in_month = list(events.filter(starts_at__gte=start, starts_at__lt=end)[:MONTH_VIEW_LIMIT])
+    by_day: dict[date, list[Event]] = {}
+    for event in in_month:
+        by_day.setdefault(event.starts_at.astimezone(BRUSSELS).date(), []).append(event)
+    weeks = [
+        [(day, day.month == first.month, by_day.get(day, [])) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return {
+        "month_first": first,
+        "month_weeks": weeks,
+        "weekdays": [first - timedelta(days=first.weekday()) + timedelta(days=offset) for offset in range(7)],
+        "previous_month": previous.strftime("%Y-%m") if previous >= today.replace(day=1) else "",
+        "next_month": following.strftime("%Y-%m"),
+    }
+
+
 @require_safe
 def event_list(request: Request) -> HttpResponse:
-    """Coming events the reader may see, with filters (a GET form; htmx swaps only the results)."""
+    """Coming events the reader may see, with filters (a GET form; htmx swaps only the results).
+
+    Shown as cards grouped by week (a series once, with its next dates), or as a month's calendar.
+    """
     now = timezone.now()
     coming = selectors.visible_events(user=request.user).filter(services.upcoming_q(now))
     form = EventFilterForm(request.GET, events=coming)
     events = selectors.upcoming_events(user=request.user, now=now, filters=form.filters())
+    month_view = request.GET.get("view") == "month"
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "my_status": _my_statuses(request, page.object_list)}
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "weeks": _by_week(page.object_list),
+        "my_status": _my_statuses(request, page.object_list),
+        "month_view": month_view,
+        # Visitors are told that members' events exist, without seeing them.
+        "members_only_count": (
+            0
+            if request.user.is_authenticated
+            else Event.objects.filter(services.upcoming_q(now), audience=Audience.MEMBERS).count()
+        ),
+    }
+    if month_view:
+        context |= _month_grid(request, events, request.GET.get("month", ""), now)
     fragment = request.htmx and not request.htmx.history_restore_request
     response = render(request, "events/list.html#results" if fragment else "events/list.html", context)
     patch_vary_headers(response, ("HX-Request",))

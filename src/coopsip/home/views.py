@@ -47,7 +47,17 @@ def index(request: HttpRequest) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     """ "My Smart in Progress": what each app says the person should see or do now, most urgent first."""
     require(request.user, "core.view_personal_home")
-    return render(request, "home/me.html", {"items": personal_home.items_for(request.user)})
+    items = personal_home.items_for(request.user)
+    context: dict[str, object] = {"items": items}
+    if not items:
+        # Nothing waiting: say what the person can do next rather than leave an empty page.
+        edition = current_edition(country=_country_of(request))
+        context |= {
+            "edition": edition,
+            "registration_open": edition is not None and edition.status == "registration_open",
+            "linked": getattr(request.user, "register_entry", None) is not None,
+        }
+    return render(request, "home/me.html", context)
 
 
 @login_required

@@ -67,7 +67,10 @@ def test_a_members_event_refuses_others_with_the_reason(personas: dict[str, User
     response = client_for(personas[persona]).post(sign_up_url(event), {"name": "Zoë", "email": "zoe@example.org"})
     html = response.content.decode()
     assert response.status_code == 403
-    reason = "Log in to sign up" if persona == "visitor" else "Link your account to your membership first."
+    # A linked non-member is told why (not a member), not to link the account they linked.
+    reason = {"visitor": "Log in to sign up", "nonmember": "linked to the register as a non-member user"}.get(
+        persona, "Link your account to your membership first."
+    )
     assert reason in html
     assert not SignUp.objects.exists()
 
