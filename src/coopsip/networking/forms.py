@@ -332,7 +332,7 @@ class PartnerMeetingForm(forms.Form):
 
         d = self.cleaned_data
         return EventInput(
-            titles={language: f"{_('Partner meeting')}: {project.title}"[:200]},
+            titles={language: (_("Partner meeting: %(title)s") % {"title": project.title})[:200]},
             descriptions={language: project.description},
             starts_at=d["starts_at"],
             ends_at=d["ends_at"],
