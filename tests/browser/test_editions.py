@@ -198,7 +198,7 @@ def test_a_visitor_reads_the_current_edition_a_theme_and_the_archive_in_three_la
     base, built = live_server.url, editions_since_2015
 
     # In Dutch, the language the browser asks for: home, a theme, the archive.
-    page.goto("/")
+    page.goto("/", timeout=60_000)  # the first page of a fresh server loads every app: slow on a busy machine
     reads_the_home_page(page, base, "nl", built)
     open_the_theme(page, built, "nl")
     reads_the_theme(page, base, "nl", built)
