@@ -433,7 +433,7 @@ def publish_decisions(*, by: Any, edition: Edition) -> Published:
     decision, in their language. Publishing again publishes nothing more and tells nobody twice.
     """
     decisions = list(
-        unpublished_decisions(edition).select_for_update().select_related("synthesis", "recommendation")
+        unpublished_decisions(edition).select_for_update(of=("self",)).select_related("synthesis", "recommendation")
     )  # fmt: skip
     now = timezone.now()
     told = 0
@@ -532,7 +532,7 @@ def change_project(
     *, by: Any, project: FollowUpProject, status: str, progress: int, ended_on: date | None = None
 ) -> FollowUpProject:
     """Change a project's status and progress; a new status tells the groups concerned."""
-    project = FollowUpProject.objects.select_for_update().select_related("decision").get(pk=project.pk)
+    project = FollowUpProject.objects.select_for_update(of=("self",)).select_related("decision").get(pk=project.pk)
     if status not in ProjectStatus.values:
         raise FollowUpRefused(_("Choose a status."))
     if not 0 <= progress <= 100:
@@ -574,7 +574,9 @@ def add_milestone(*, by: Any, project: FollowUpProject, titles: dict[str, str], 
 @transaction.atomic
 def reach_milestone(*, by: Any, milestone: Milestone, on: date) -> Milestone:
     """Mark a milestone reached; the groups concerned are told (once)."""
-    milestone = Milestone.objects.select_for_update().select_related("project__decision").get(pk=milestone.pk)
+    milestone = (
+        Milestone.objects.select_for_update(of=("self",)).select_related("project__decision").get(pk=milestone.pk)
+    )
     if milestone.reached_on is not None:
         return milestone
     milestone.reached_on = on
