@@ -17,8 +17,8 @@ from coopsip.recommendations.models import (
     ProjectStatus,
     RecommendationStatus,
     SynthesisStatus,
-    TestProjectStatus,
 )
+from coopsip.recommendations.models import TestProjectStatus as ProjectOfGroupStatus
 from coopsip.recommendations.tests.conftest import user
 from coopsip.recommendations.tests.followup import decided, submitted, to_board
 
@@ -262,7 +262,7 @@ def test_expenses_never_go_above_the_approved_budget_without_staff(groups: Any, 
     assert expense.approved_above_budget_by == staff
     assert services.spent_total(project) == Decimal("205.00")
     project.refresh_from_db()
-    assert project.status == TestProjectStatus.RUNNING
+    assert project.status == ProjectOfGroupStatus.RUNNING
     with pytest.raises(services.FollowUpRefused, match="already spent"):
         services.approve_test_project(by=staff, test_project=project, amount=Decimal("204.99"))
     with pytest.raises(services.FollowUpRefused, match="two decimals"):
@@ -285,7 +285,7 @@ def test_a_proposed_test_project_takes_no_expense_and_a_refusal_says_why(groups:
         services.refuse_test_project(by=staff, test_project=project, reason=" ")
     services.refuse_test_project(by=staff, test_project=project, reason="No budget left this year.")
     project.refresh_from_db()
-    assert project.status == TestProjectStatus.REFUSED
+    assert project.status == ProjectOfGroupStatus.REFUSED
 
 
 def test_the_evaluation_needs_both_kinds_of_lessons_and_closes_the_test(groups: Any, staff: Any) -> None:
@@ -300,7 +300,7 @@ def test_the_evaluation_needs_both_kinds_of_lessons_and_closes_the_test(groups: 
         lessons="Start early.", language="en",
     )  # fmt: skip
     project.refresh_from_db()
-    assert project.status == TestProjectStatus.EVALUATED
+    assert project.status == ProjectOfGroupStatus.EVALUATED
     assert project.evaluation.lessons == "Start early."
 
 
