@@ -297,6 +297,54 @@ rules.add_perm("groups.manage", is_staff_member)
 rules.add_perm("core.view_personal_home", is_authenticated)
 
 
+# Recommendations on the group's side (ideas, drafts, versions, consent). ``obj`` is a groups.WorkingGroup
+# for the group's pages, a recommendations.Recommendation otherwise. Drafts: the group, its office's advisor
+# and staff, never the board; consent answers: the group only.
+def _recommendations_group(recommendation: Any) -> Any:
+    return recommendation.group if recommendation is not None and recommendation.group_id else None
+
+
+@rules.predicate
+def in_drafting_group(user: Any, recommendation: Any) -> bool:
+    """A member (accepted seat) of the group that writes the recommendation."""
+    return _seat_role(user, _recommendations_group(recommendation)) is not None
+
+
+@rules.predicate
+def leads_drafting_group(user: Any, recommendation: Any) -> bool:
+    """The moderator or secretary of the group that writes the recommendation."""
+    return _seat_role(user, _recommendations_group(recommendation)) in ("moderator", "secretary")
+
+
+@rules.predicate
+def advises_drafting_group(user: Any, recommendation: Any) -> bool:
+    return advises_group(user, _recommendations_group(recommendation))
+
+
+@rules.predicate
+def given_to_the_team(user: Any, recommendation: Any) -> bool:
+    """Submitted, and not withdrawn: staff and the board read it from then on."""
+    return recommendation is not None and recommendation.status in (
+        "submitted",
+        "in_synthesis",
+        "synthesised",
+        "decided",
+    )
+
+
+rules.add_perm("recommendations.view_group_work", is_staff_member | advises_group | is_group_member)
+rules.add_perm("recommendations.add_idea", is_group_member)
+rules.add_perm("recommendations.start_draft", is_group_officer)
+rules.add_perm(
+    "recommendations.view_draft",
+    is_staff_member | advises_drafting_group | in_drafting_group | (is_board_member & given_to_the_team),
+)
+rules.add_perm("recommendations.edit_draft", in_drafting_group)
+rules.add_perm("recommendations.lead_draft", leads_drafting_group)
+rules.add_perm("recommendations.view_consent", in_drafting_group)
+rules.add_perm("recommendations.answer_consent", in_drafting_group)
+
+
 # Recommendations after the group (synthesis, the board, follow-up, test projects, the publication).
 # ``obj`` is a recommendations.Recommendation, Synthesis, TestProject or a groups.WorkingGroup as named.
 @rules.predicate
@@ -381,54 +429,6 @@ rules.add_perm("recommendations.run_test_project", in_test_projects_group)
 rules.add_perm("recommendations.manage_test_projects", is_staff_member)
 rules.add_perm("recommendations.view_publication", is_staff_member | publication_published)
 rules.add_perm("recommendations.publish", is_staff_member)
-
-
-# Recommendations on the group's side (ideas, drafts, versions, consent). ``obj`` is a groups.WorkingGroup
-# for the group's pages, a recommendations.Recommendation otherwise. Drafts: the group, its office's advisor
-# and staff, never the board; consent answers: the group only.
-def _recommendations_group(recommendation: Any) -> Any:
-    return recommendation.group if recommendation is not None and recommendation.group_id else None
-
-
-@rules.predicate
-def in_drafting_group(user: Any, recommendation: Any) -> bool:
-    """A member (accepted seat) of the group that writes the recommendation."""
-    return _seat_role(user, _recommendations_group(recommendation)) is not None
-
-
-@rules.predicate
-def leads_drafting_group(user: Any, recommendation: Any) -> bool:
-    """The moderator or secretary of the group that writes the recommendation."""
-    return _seat_role(user, _recommendations_group(recommendation)) in ("moderator", "secretary")
-
-
-@rules.predicate
-def advises_drafting_group(user: Any, recommendation: Any) -> bool:
-    return advises_group(user, _recommendations_group(recommendation))
-
-
-@rules.predicate
-def given_to_the_team(user: Any, recommendation: Any) -> bool:
-    """Submitted, and not withdrawn: staff and the board read it from then on."""
-    return recommendation is not None and recommendation.status in (
-        "submitted",
-        "in_synthesis",
-        "synthesised",
-        "decided",
-    )
-
-
-rules.add_perm("recommendations.view_group_work", is_staff_member | advises_group | is_group_member)
-rules.add_perm("recommendations.add_idea", is_group_member)
-rules.add_perm("recommendations.start_draft", is_group_officer)
-rules.add_perm(
-    "recommendations.view_draft",
-    is_staff_member | advises_drafting_group | in_drafting_group | (is_board_member & given_to_the_team),
-)
-rules.add_perm("recommendations.edit_draft", in_drafting_group)
-rules.add_perm("recommendations.lead_draft", leads_drafting_group)
-rules.add_perm("recommendations.view_consent", in_drafting_group)
-rules.add_perm("recommendations.answer_consent", in_drafting_group)
 
 
 # Networking (offers, needs, profiles, contacts). Members use it; profiles are never shown to visitors.
