@@ -446,11 +446,7 @@ def shows_network_profile(user: Any, profile: Any) -> bool:
 @rules.predicate
 def in_contact_thread(user: Any, thread: Any) -> bool:
     """The member who wrote, or the author of the offer or need they wrote about."""
-    return (
-        thread is not None
-        and user.is_authenticated
-        and user.pk in (thread.sender_id, thread.listing.author_id)
-    )
+    return thread is not None and user.is_authenticated and user.pk in (thread.sender_id, thread.listing.author_id)
 
 
 rules.add_perm("networking.use", is_member | is_staff_member)

@@ -8,6 +8,8 @@ class RecommendationsConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self) -> None:
-        from coopsip.recommendations import privacy  # noqa: F401  (registers its personal data)
-        from coopsip.recommendations import home  # noqa: F401  (registers its personal-home block)
-        from coopsip.recommendations import services_followup  # noqa: F401  (registers its notification topic)
+        from coopsip.recommendations import (
+            home,  # noqa: F401  (registers its personal-home block)
+            privacy,  # noqa: F401  (registers its personal data)
+            services_followup,  # noqa: F401  (registers its notification topic)
+        )

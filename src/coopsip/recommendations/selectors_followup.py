@@ -184,9 +184,7 @@ def bundle(edition: Edition) -> list[dict[str, Any]]:
     )
     decisions = {
         d.synthesis_id or ("r", d.recommendation_id): d
-        for d in BoardDecision.objects.filter(
-            Q(synthesis__edition=edition) | Q(recommendation__edition=edition)
-        )  # fmt: skip
+        for d in BoardDecision.objects.filter(Q(synthesis__edition=edition) | Q(recommendation__edition=edition))
     }
     alone = list(
         Recommendation.objects.filter(edition=edition, status=RecommendationStatus.SUBMITTED)

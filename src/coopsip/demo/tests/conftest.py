@@ -35,10 +35,15 @@ def remove_demo_data() -> None:
     Survey.objects.all().delete()
     Edition.objects.filter(slug="demo-next").delete()
     # Recommendations protect their group, edition and theme (ideas, versions and consent go with them).
-    from coopsip.recommendations.models import Recommendation
-
     # What became of them first: projects protect their decision, decisions and sources their recommendation.
-    from coopsip.recommendations.models import BoardDecision, ConsentRound, FollowUpProject, Synthesis, TestProject
+    from coopsip.recommendations.models import (
+        BoardDecision,
+        ConsentRound,
+        FollowUpProject,
+        Recommendation,
+        Synthesis,
+        TestProject,
+    )
 
     FollowUpProject.objects.all().delete()
     BoardDecision.objects.all().delete()
