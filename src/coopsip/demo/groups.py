@@ -138,6 +138,21 @@ def _answer(run: FormationRun) -> None:
     for group in starting[: ACTIVE - 1]:
         group.refresh_from_db()
         _meetings(group, staff, now)
+    _ask_again(run, now)
+
+
+def _ask_again(run: FormationRun, now: datetime) -> None:
+    """The seats still waiting for an answer were asked again two days ago: their deadlines lie ahead of today.
+
+    Without this, the demo's pending offers would keep the deadline of the first ask (weeks ago), and every page
+    would (rightly) say the time to answer has passed.
+    """
+    deadline, reminder = services.answer_deadline(
+        now - timedelta(days=2), services.settings_of(run.edition).answer_days
+    )
+    Seat.objects.filter(group__proposed_group__run=run, state=SeatState.OFFERED, deadline__lt=now).update(
+        deadline=deadline, remind_at=reminder, reminded_at=None
+    )
 
 
 def _late_registration(group: WorkingGroup) -> None:

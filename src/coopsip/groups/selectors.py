@@ -70,8 +70,12 @@ class MemberRow:
 def members_of(group: WorkingGroup) -> list[MemberRow]:
     """Who accepted, moderator and secretary first; email addresses only of those who agreed."""
     order = {"moderator": 0, "secretary": 1, "participant": 2}
+    held = group.seats.filter(state=SeatState.ACCEPTED)
+    if group.status == GroupStatus.CLOSED and group.closed_at is not None:
+        # Closing released every seat: who had accepted and was still in the group when it closed.
+        held = group.seats.filter(state=SeatState.LEFT, answered_at__isnull=False, left_at__gte=group.closed_at)
     seats = sorted(
-        group.seats.filter(state=SeatState.ACCEPTED).select_related("registration__user"),
+        held.select_related("registration__user"),
         key=lambda s: (order.get(s.role, 3), s.registration.user.last_name, s.pk),
     )
     return [
@@ -295,7 +299,19 @@ def home_items_for(user: Any) -> list[HomeItem]:
     for seat in seats:
         group = seat.group
         place = group.office.name if group.office is not None else _("by video")
-        if seat.state == SeatState.OFFERED:
+        if seat.state == SeatState.OFFERED and seat.deadline < timezone.now():
+            items.append(
+                HomeItem(
+                    title=_("Your proposed working group"),
+                    text=_("The deadline to answer was %(deadline)s: it has passed.")
+                    % {"deadline": formats.date_format(seat.deadline.astimezone(BRUSSELS), "j F Y, H:i")},
+                    url=reverse("groups:proposal", kwargs={"slug": group.edition.slug}),
+                    link_text=_("See the proposal"),
+                    urgency=Urgency.INFO,
+                    section="groups",
+                )
+            )
+        elif seat.state == SeatState.OFFERED:
             items.append(
                 HomeItem(
                     title=_("Answer your proposed working group"),

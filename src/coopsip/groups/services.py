@@ -14,7 +14,7 @@ a task that runs twice sends nothing twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
@@ -292,7 +292,13 @@ def _answerable(seat: Seat, group: WorkingGroup, now: datetime) -> None:
         raise GroupRefused(_("You have already declined this group."))
     if seat.state == SeatState.LEFT:
         raise GroupRefused(_("This proposal has changed: see your registration page."))
-    if seat.state == SeatState.EXPIRED or now > seat.deadline:
+    if seat.state == SeatState.OFFERED and now > seat.deadline:
+        # Before the deadlines' task has run: the seat is still "offered", but the time to answer is over.
+        raise GroupRefused(
+            _("The deadline to answer was %(deadline)s: it has passed, so nothing was changed.")
+            % {"deadline": _date(seat.deadline)}
+        )
+    if seat.state == SeatState.EXPIRED:
         raise GroupRefused(
             _("The deadline to answer was %(deadline)s: the seat went to someone else.")
             % {"deadline": _date(seat.deadline)}
@@ -719,6 +725,43 @@ def _seat_target(group: WorkingGroup) -> int:
     return min(group.proposed_size, group.max_size)
 
 
+def _personal_reason(code: str, params: Mapping[str, Any], names: Any) -> str:
+    """The engine's reason (its code and parameters) said to the person themselves, not in the team's words."""
+    from coopsip.accounts.models import SPOKEN_LANGUAGES
+
+    language = str(dict(SPOKEN_LANGUAGES).get(str(params.get("language")), params.get("language") or ""))
+    texts: dict[str, Any] = {
+        "theme_not_in_country": lambda: _("The theme you chose does not run in your country."),
+        "language": lambda: (
+            _("The group with a free seat works in %(language)s, a language you did not choose.")
+            % {"language": language}
+        ),
+        "not_available": lambda: (
+            _("The group with a free seat meets on %(slot)s, and you are not available then.")
+            % {"slot": inputs.slot_label(str(params.get("slot")))}
+        ),
+        "video_only": lambda: _("You meet only by video, and the group with a free seat meets in person."),
+        "in_person_only": lambda: _("You meet only in person, and the group with a free seat meets by video."),
+        "too_far": lambda: (
+            _("The group with a free seat meets at the %(office)s office, too far from your home.")
+            % {"office": names.office(params.get("office"))}
+        ),
+        "groups_full": lambda: (
+            _(
+                "The groups you could join (such as %(theme)s in %(language)s, %(place)s) are full, or their "
+                "moderators and secretaries were needed by larger groups."
+            )
+            % {
+                "theme": names.theme(params.get("theme")),
+                "language": language,
+                "place": names.office(params.get("office")),
+            }
+        ),
+    }
+    text = texts.get(code)
+    return str(text()) if text is not None else _("No group that fits your answers has a free seat.")
+
+
 def offer_waiting_seat(*, registration_id: int, tell: bool = True, now: datetime | None = None) -> Seat | None:
     """Offer one person on the waiting list a free seat in a group of the edition that fits them, or tell them
     why there is none: one email with the engine's reason in words and what they can do.
@@ -729,7 +772,7 @@ def offer_waiting_seat(*, registration_id: int, tell: bool = True, now: datetime
     nothing twice and sends nothing twice. ``tell=False`` sends no email when nothing fits (people of a
     closed group were told already, with what they can do)."""
     from coopsip.formation.engine.validate import member_violations
-    from coopsip.formation.reasons import Names, unplaced_text, violation_text
+    from coopsip.formation.reasons import Names
 
     now = now or timezone.now()
     registration = Registration.objects.select_related("user", "edition").filter(pk=registration_id).first()
@@ -793,9 +836,9 @@ def offer_waiting_seat(*, registration_id: int, tell: bool = True, now: datetime
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         names = Names({str(registration.pk): registration})
         if why is not None:
-            reason = violation_text(why.code, why.params, names)
+            reason = _personal_reason(why.code, why.params, names)
         else:
-            reason = unplaced_text(
+            reason = _personal_reason(
                 "groups_full",
                 {
                     "theme": person.prefs[0] if person.prefs else "",

@@ -70,6 +70,7 @@ def overview(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         {
             "group": group,
             "flags": selectors.flags_of(group, now=now),
+            "slot": inputs.slot_label(group.slot),
             "missed": missed.get(group.pk, []),
             "trend": trends.get(group.pk),
         }

@@ -64,6 +64,7 @@ def _proposal_page(
         and seat.state == SeatState.OFFERED
         and seat.group.status != GroupStatus.CLOSED
         and timezone.now() <= seat.deadline,
+        "deadline_passed": seat is not None and seat.state == SeatState.OFFERED and timezone.now() > seat.deadline,
     }
     return render(request, "groups/proposal.html", context, status=status)
 

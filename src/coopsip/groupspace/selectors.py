@@ -97,7 +97,7 @@ def polls_awaiting(user: Any) -> list[DatePoll]:
             circle__memberships__user=user, closed_at__isnull=True, options__starts_at__gt=timezone.now()
         )
         .exclude(options__answers__user=user)
-        .select_related("circle")
+        .select_related("circle__working_group__theme", "circle__working_group__office")
         .distinct()
         .order_by("created_at", "pk")[:5]
     )
@@ -113,3 +113,16 @@ def threads_of(circle_id: int) -> QuerySet[Thread]:
 
 def posts_of(thread: Thread) -> QuerySet[Post]:
     return thread.posts.select_related("author")
+
+
+def space_name(circle: Any) -> str:
+    """The group's name in the reader's language: a working group's theme (translated), place and code.
+
+    The circle's own name was written once, in the language active when the group started (Dutch, usually).
+    """
+    group = getattr(circle, "working_group", None)  # no such group: Django's error is an AttributeError
+    if group is None:
+        return str(circle.name)
+    from coopsip.groups.services import group_place
+
+    return f"{group.theme.title} – {group_place(group)} ({group.key})"

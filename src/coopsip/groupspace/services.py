@@ -208,7 +208,7 @@ def _notify_on_commit(*, poll_id: int, what: str) -> None:
 
 def _is_web_link(url: str) -> bool:
     try:
-        URLValidator(schemes=["https", "http"])(url)
+        URLValidator(schemes=["https"])(url)
     except ValidationError:
         return False
     return True

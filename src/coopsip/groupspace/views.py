@@ -66,6 +66,7 @@ def _space(request: AuthenticatedRequest, circle: Circle, **context: Any) -> dic
     return {
         "circle": circle,
         "group_url": _group_page(circle),
+        "space_name": selectors.space_name(circle),
         "can_post": user.has_perm("groupspace.post", circle),
         "can_organise": user.has_perm("groupspace.organise", circle),
         **context,

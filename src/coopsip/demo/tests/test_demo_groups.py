@@ -67,3 +67,15 @@ def test_the_demo_member_is_in_an_active_group_and_sees_it(demo: dict[str, int])
     assert "Lotte Peeters" in response.content.decode()
     home = client_for(lotte).get(reverse("home:me")).content.decode()
     assert "My working group" in home and "Next meeting of my group" in home
+
+
+def test_every_offered_seat_of_the_demo_can_still_be_answered(demo: dict[str, int]) -> None:
+    offered = Seat.objects.filter(group__edition__slug="2026-2027", state=SeatState.OFFERED)
+    assert offered.exists()
+    now = timezone.now()
+    assert [seat.pk for seat in offered if seat.deadline <= now] == []
+    # A secretary of a waiting group sees the answer form on their proposal page.
+    seat = offered.filter(role="secretary", group__status=GroupStatus.WAITING).select_related("registration__user")
+    person = seat.first().registration.user  # type: ignore[union-attr]
+    html = client_for(person).get(reverse("groups:proposal", kwargs={"slug": "2026-2027"})).content.decode()
+    assert "Please answer by" in html and "Accept this group" in html

@@ -15,6 +15,7 @@ from django.utils import timezone
 from conftest import client_for
 from coopsip.accounts.models import User
 from coopsip.events.models import Circle, Event, SignUp, SignUpStatus
+from coopsip.groups import services
 from coopsip.groups.models import GroupStatus, OfficeAdvisor, Seat, SeatState, WorkingGroup
 from coopsip.groups.tests.factories import (
     accept_all,
@@ -86,6 +87,7 @@ def test_the_overview_is_for_staff_and_read_only_for_the_board(edition: Any, per
     staff_page = client_for(personas["staff"]).get(url).content.decode()
     board_page = client_for(personas["board"]).get(url).content.decode()
     assert "B0000" in staff_page and "B0000" in board_page
+    assert "Tuesday morning" in staff_page and "tue_am" not in staff_page  # the slot's label, not its code
     assert ">Close<" in staff_page
     assert ">Close<" not in board_page and "You can read this overview" in board_page
     assert client_for(personas["staff"]).get(overview_url(edition).replace(edition.slug, "nope")).status_code == 404
@@ -327,3 +329,14 @@ def test_staff_move_a_person_between_active_groups(edition: Any, staff: User, bo
     assert second.circle.memberships.filter(user__email="m4@example.org").exists()  # type: ignore[union-attr]
     assert not first.circle.memberships.filter(user__email="m4@example.org").exists()  # type: ignore[union-attr]
     assert [m.to for m in mail.outbox if "new working group" in m.subject] == [["m4@example.org"]]
+
+
+def test_a_closed_groups_page_shows_who_was_in_it(edition: Any, staff: User) -> None:
+    group, _other = opened_groups(edition, staff, [4, 4])
+    for seat in group.seats.exclude(registration__user__email="m3@example.org").select_related("registration__user"):
+        services.accept_seat(seat_id=seat.pk, user=seat.registration.user, commitment_text="I take part.")
+    services.close_group(by=staff, group=group, reason="Too few people could meet on Tuesday.")
+    page = client_for(staff).get(reverse("groups:detail", kwargs={"pk": group.pk})).content.decode()
+    assert "Nobody has accepted yet." not in page
+    assert "This group was closed. 3 people were in it:" in page
+    assert "M0 Test" in page and "M2 Test" in page and "M3 Test" not in page  # M3 never answered

@@ -321,3 +321,65 @@ def test_the_group_page_runs_a_fixed_number_of_queries(staff: User, size: int, m
     assert response.status_code == 200
     assert response.content.decode().count("M0 Test") >= 1
     assert len(queries) == GROUP_PAGE_QUERIES, [q["sql"][:120] for q in queries]
+
+
+def test_a_passed_deadline_is_over_on_every_page_even_before_the_deadlines_task_ran(edition: Any, staff: User) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    opened_groups(edition, staff, [4], now=timezone.now() - timedelta(days=60))
+    seat = Seat.objects.get(registration__user__email="m2@example.org")
+    assert seat.state == SeatState.OFFERED  # the task that expires seats has not run
+    client = client_for(user("m2@example.org"))
+    html = client.get(proposal_url(edition)).content.decode()
+    assert "it has passed, so you can no longer accept this group" in html
+    assert "Please answer by" not in html and "Accept this group" not in html
+    home = client.get(reverse("home:me")).content.decode()
+    assert "The deadline to answer was" in home and "it has passed" in home
+    assert "Answer by" not in home and "Accept or decline" not in home
+    response = client.post(reverse("groups:accept", kwargs={"pk": seat.pk}), {"confirm": "on"})
+    html = response.content.decode()
+    assert "it has passed, so nothing was changed" in html
+    assert "went to someone else" not in html
+    seat.refresh_from_db()
+    assert seat.state == SeatState.OFFERED
+
+
+def test_the_group_space_names_the_theme_in_the_readers_language(
+    edition: Any, groups: list[WorkingGroup], staff: User
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coopsip.groupspace import services as space_services
+
+    group = groups[0]
+    theme = group.theme
+    theme.title_nl, theme.title_fr, theme.title_en = "Zorg", "Soin", "Care"
+    theme.save()
+    with translation.override("nl"):  # the group starts while the team works in Dutch
+        accept_all(group)
+    group.refresh_from_db()
+    circle = group.circle
+    assert circle is not None and circle.name.startswith("Zorg")
+    moderator = user("m0@example.org")
+    start = timezone.now() + timedelta(days=7)
+    poll = space_services.create_poll(
+        by=moderator, circle=circle, title="Meeting 2", options=[(start, start + timedelta(hours=2))], notify=False
+    )
+    client = client_for(user("m2@example.org"))
+    pages = ["polls", "poll_create", "documents", "threads", "guests"]
+    for language, theme_name in (("fr", "Soin"), ("en", "Care")):
+        with translation.override(language):
+            urls = [reverse(f"groupspace:{name}", kwargs={"circle_pk": circle.pk}) for name in pages]
+            urls.append(reverse("groupspace:poll", kwargs={"circle_pk": circle.pk, "pk": poll.pk}))
+            urls.append(reverse("home:me"))
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 403:  # the guests page is for the officers only
+                response = client_for(moderator).get(url)
+            html = response.content.decode()
+            assert response.status_code == 200, url
+            assert f"{theme_name} – " in html and "Zorg" not in html, url

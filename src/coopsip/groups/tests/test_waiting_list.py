@@ -82,7 +82,8 @@ def test_nobody_fitting_means_one_email_with_the_reason_and_what_to_do(
     assert _status(leaving.registration_id) == RegistrationStatus.WAITING
     (told,) = [m for m in mail.outbox if m.to == ["m3@example.org"]]
     assert "No free seat in a working group for you yet" in told.subject
-    assert "are full" in told.body  # the engine's reason, "groups full", in words
+    assert "The groups you could join" in told.body and "are full" in told.body  # the reason "groups full"
+    assert "this person" not in told.body
     assert "stay on the waiting list" in told.body and "choose another theme" in told.body
     assert f"/en/groups/proposal/{edition.slug}/" in told.body
     # The task running again sends nothing more.
@@ -106,7 +107,9 @@ def test_the_reason_names_the_rule_that_keeps_the_person_out_of_a_free_seat(
     assert response.status_code == 303
     assert _status(friday.pk) == RegistrationStatus.WAITING and seat_of(friday) is None
     (told,) = [m for m in mail.outbox if m.to == ["friday@example.org"]]
-    assert "is not available on Tuesday morning" in told.body
+    # Said to the person (you), not in the team's words about "this person".
+    assert "meets on Tuesday morning, and you are not available then" in told.body
+    assert "Friday" not in told.body.split("Why, as group formation finds it:")[1]
 
 
 def test_leaving_and_joining_the_waiting_list_from_the_page(

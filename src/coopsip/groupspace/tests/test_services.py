@@ -212,6 +212,10 @@ def test_a_link_must_be_a_web_address(circle: Any, member: Any) -> None:
     assert refused.value.errors["url"] == "Give a full web address starting with https://."
     with pytest.raises(GroupSpaceInvalid):
         services.add_document(by=member, circle=circle)
+    # As the message says: an unencrypted http:// link is refused too.
+    with pytest.raises(GroupSpaceInvalid) as refused:
+        services.add_document(by=member, circle=circle, url="http://pad.example.org/a")
+    assert refused.value.errors["url"] == "Give a full web address starting with https://."
     document = services.add_document(by=member, circle=circle, title="Pad", url="https://pad.example.org/a")
     assert document.is_link and document.title == "Pad"
 
