@@ -90,6 +90,41 @@ def members_of(group: WorkingGroup) -> list[MemberRow]:
     ]
 
 
+@dataclass(frozen=True)
+class PhaseProgress:
+    """One phase of the edition seen from one group: its meetings held and to come, and what the phase plans."""
+
+    title: str
+    held: int
+    coming: int
+    planned: str  # "2–3", "4" or "" when the phase sets no number
+    current: bool
+
+
+def phase_progress(phases: Iterable[Any], meetings: Iterable[Event], *, now: datetime) -> list[PhaseProgress]:
+    """The group's meetings per phase (by Brussels date, cancelled ones left out); phases that plan meetings or
+    hold some of the group's. No query: the phases and the meetings are already loaded."""
+    kept = [m for m in meetings if m.cancelled_at is None]
+    today = now.astimezone(BRUSSELS).date()
+    rows = []
+    for phase in phases:
+        inside = [m for m in kept if phase.starts_on <= m.starts_at.astimezone(BRUSSELS).date() <= phase.ends_on]
+        low, high = phase.meetings_min, phase.meetings_max
+        if not inside and low is None and high is None:
+            continue
+        planned = f"{low}–{high}" if low is not None and high is not None and low != high else str(low or high or "")
+        rows.append(
+            PhaseProgress(
+                title=str(phase.display_title),
+                held=sum(1 for m in inside if m.starts_at < now),
+                coming=sum(1 for m in inside if m.starts_at >= now),
+                planned=planned,
+                current=phase.starts_on <= today <= phase.ends_on,
+            )
+        )
+    return rows
+
+
 def meetings_of(group: WorkingGroup) -> list[Event]:
     if group.circle_id is None:
         return []

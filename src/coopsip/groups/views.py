@@ -195,6 +195,7 @@ def _group_page(
 ) -> HttpResponse:
     now = timezone.now()
     meetings = selectors.meetings_of(group)
+    phases = list(group.edition.phases.all())
     context = {
         "group": group,
         "edition": group.edition,
@@ -203,7 +204,8 @@ def _group_page(
         "pending": group.seats.filter(state=SeatState.OFFERED).count(),
         "past": [m for m in meetings if m.starts_at < now],
         "coming": [m for m in meetings if m.starts_at >= now],
-        "timeline": timeline_rows(phases=list(group.edition.phases.all()), moment=now),
+        "timeline": timeline_rows(phases=phases, moment=now),
+        "progress": selectors.phase_progress(phases, meetings, now=now),
         "can_invite": request.user.has_perm("groups.invite", group) and group.status == GroupStatus.ACTIVE,
         "can_manage": request.user.has_perm("groups.manage"),
         "invite_form": invite_form or InviteForm(),

@@ -383,3 +383,43 @@ def test_the_group_space_names_the_theme_in_the_readers_language(
             html = response.content.decode()
             assert response.status_code == 200, url
             assert f"{theme_name} – " in html and "Zorg" not in html, url
+
+
+def test_the_group_page_shows_the_groups_own_meetings_phase_by_phase(edition: Any, groups: list[WorkingGroup]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coopsip.editions.models import Phase, PhaseKind
+    from coopsip.editions.phases import BRUSSELS
+    from coopsip.events.models import Event
+
+    group = groups[0]
+    accept_all(group)
+    group.refresh_from_db()
+    now = timezone.now()
+    today = now.astimezone(BRUSSELS).date()
+    Phase.objects.create(
+        edition=edition,
+        kind=PhaseKind.STUDY,
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
+        meetings_min=3,
+        meetings_max=4,
+    )
+    for days in (-20, -10, 10):
+        start = now + timedelta(days=days)
+        Event.objects.create(
+            title=f"Meeting {days}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            attendance="online",
+            video_url="https://video.example.org/x",
+            audience="circle",
+            circle=group.circle,
+            kind="group_meeting",
+        )
+    html = client_for(user("m2@example.org")).get(reverse("groups:detail", kwargs={"pk": group.pk})).content.decode()
+    assert "The group&#x27;s meetings, phase by phase" in html or "The group's meetings, phase by phase" in html
+    assert "Studying the theme (now)" in html
+    assert "2 held, 1 to come · the phase plans 3–4 meetings" in html
