@@ -203,8 +203,8 @@ def test_staff_adds_an_office_with_its_first_meeting_in_brussels_time(staff: Any
 @pytest.mark.parametrize(
     ("first_meeting_at", "message"),
     [
-        ("2020-01-10T17:00", "The first meeting is before the edition starts (Nov. 1, 2020)"),
-        ("2021-05-10T17:00", "The first meeting is after the edition ends (April 30, 2021)"),
+        ("2020-01-10T17:00", "The first meeting is before the edition starts (1 November 2020)"),
+        ("2021-05-10T17:00", "The first meeting is after the edition ends (30 April 2021)"),
     ],
 )
 def test_a_first_meeting_outside_the_edition_is_refused_with_the_reason(

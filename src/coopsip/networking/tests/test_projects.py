@@ -34,7 +34,8 @@ def test_a_member_puts_a_project_forward_others_join_and_recommend(
         client_for(pieter).post(reverse("networking:project_join", kwargs={"pk": project.pk}))  # twice: once
     assert list(ProjectMember.objects.values_list("user__first_name", flat=True)) == ["Pieter"]
     (told,) = mail.outbox
-    assert told.to == ["lotte@example.org"] and "Pieter Test joined the team" in told.subject
+    # The owner is told in her own language (Dutch, the default).
+    assert told.to == ["lotte@example.org"] and "Pieter Test ging bij het team" in told.subject
     client_for(camille).post(
         reverse("networking:project_recommend", kwargs={"pk": project.pk}), {"text": "Ask Marie, she has a van."}
     )

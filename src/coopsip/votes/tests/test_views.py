@@ -25,7 +25,7 @@ def test_a_member_proposes_a_theme_and_another_supports_it(member: Any) -> None:
     proposal = ThemeProposal.objects.get()
     assert proposal.language == "fr" and proposal.author == member
     other = client_for(voter(1))
-    url = reverse("votes:proposal", kwargs={"pk": proposal.pk})
+    url = f"/en/votes/themes/{proposal.pk}/"  # the member above wrote in French; this one reads in English
     assert "Support this theme" in other.get(url).content.decode()
     assert other.post(reverse("votes:support", kwargs={"pk": proposal.pk})).status_code == 303
     page = other.get(url).content.decode()
