@@ -13,6 +13,7 @@ from coopsip.core import notifications
 from coopsip.core.taskqueue import task
 from coopsip.editions.phases import BRUSSELS
 from coopsip.groupspace.models import DatePoll, Post
+from coopsip.groupspace.selectors import space_name
 from coopsip.groupspace.services import TOPIC_DATES, TOPIC_DISCUSSION
 
 EXCERPT_CHARS = 300
@@ -45,7 +46,7 @@ def send_post_notifications(post_id: int) -> str:
         url = settings.SITE_URL + reverse("groupspace:thread", kwargs={"circle_pk": circle_id, "pk": thread.pk})
         return notifications.Message(
             subject=_("%(author)s in “%(thread)s” (%(group)s)")
-            % {"author": author or _("Someone"), "thread": thread.title, "group": thread.circle.name},
+            % {"author": author or _("Someone"), "thread": thread.title, "group": space_name(thread.circle)},
             text=_excerpt(post.body),
             url=url,
         )
@@ -71,14 +72,14 @@ def send_date_notifications(poll_id: int, what: str) -> str:
         if what == "chosen" and poll.chosen is not None:
             when = formats.date_format(poll.chosen.starts_at.astimezone(BRUSSELS), "DATETIME_FORMAT")
             return notifications.Message(
-                subject=_("%(group)s meets on %(when)s") % {"group": poll.circle.name, "when": when},
+                subject=_("%(group)s meets on %(when)s") % {"group": space_name(poll.circle), "when": when},
                 text=_("“%(title)s”: your seat is booked and the meeting is in your calendar link.")
                 % {"title": poll.title},
                 url=url,
             )
         return notifications.Message(
             subject=_("%(group)s: when can you come to “%(title)s”?")
-            % {"group": poll.circle.name, "title": poll.title},
+            % {"group": space_name(poll.circle), "title": poll.title},
             text=_("Answer yes, if need be or no for each proposed date."),
             url=url,
         )

@@ -383,6 +383,23 @@ def test_the_group_space_names_the_theme_in_the_readers_language(
             html = response.content.decode()
             assert response.status_code == 200, url
             assert f"{theme_name} – " in html and "Zorg" not in html, url
+    # The emails of the group space name it in each member's language too.
+    from coopsip.core import notifications
+    from coopsip.core.models import OutgoingEmail
+    from coopsip.groupspace.tasks import send_post_notifications
+
+    reader = user("m2@example.org")
+    reader.preferred_language = "fr"
+    reader.save()
+    notifications.set_delivery(user=reader, topic=space_services.TOPIC_DISCUSSION, delivery=notifications.EACH)
+    thread = space_services.start_thread(by=moderator, circle=circle, title="Agenda", body="First")
+    post = thread.posts.get()
+    with translation.override("nl"):  # the worker runs in the site's language
+        send_post_notifications.call(post.pk)
+    (subject,) = OutgoingEmail.objects.filter(
+        to_email="m2@example.org", key__startswith=f"notify:groupspace:post:{post.pk}:"
+    ).values_list("subject", flat=True)
+    assert "Soin – " in subject and "Zorg" not in subject
 
 
 def test_the_group_page_shows_the_groups_own_meetings_phase_by_phase(edition: Any, groups: list[WorkingGroup]) -> None:
