@@ -59,6 +59,9 @@ PLACES = [
 ]
 
 
+BREAKFAST_TITLE_EN = "Work breakfast at the KOP, every Monday morning"
+
+
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=BRUSSELS)
 
@@ -118,7 +121,8 @@ def _load() -> None:
         _info_sessions(staff, people)
     if not Event.objects.filter(kind=EventKind.NETWORKING, series__isnull=True).exists():
         _networking(staff, people, places, today, rng)
-    if not Series.objects.exists():
+    # Other demo modules add series of their own (demo.networking): look for this one.
+    if not Series.objects.filter(title_en=BREAKFAST_TITLE_EN).exists():
         _weekly_breakfast(staff, people, places, today)
     if not Circle.objects.exists():
         _sector_network(staff, lotte, people, places, today, rng)
@@ -269,7 +273,7 @@ def _weekly_breakfast(staff: User | None, people: list[User], places: dict[str, 
                 t(
                     "Werkontbijt in de KOP, elke maandagochtend",
                     "Petit-déjeuner de travail au KOP, chaque lundi matin",
-                    "Work breakfast at the KOP, every Monday morning",
+                    BREAKFAST_TITLE_EN,
                 )
             ),
             descriptions=_texts(

@@ -446,12 +446,17 @@ def load_recommendations_followup() -> dict[str, int]:
     staff, board = _person(STAFF_EMAIL), _person(BOARD_EMAIL)
     if staff is None or board is None:
         return {}
+    from coopsip.notifications.models import PendingNotification
+
     before = set(OutgoingEmail.objects.values_list("pk", flat=True))
+    pending = set(PendingNotification.objects.values_list("pk", flat=True))
     with transaction.atomic():
         _load_archive(staff, board)
         _load_demo_edition(staff, board)
-        # The people are made up: nobody is emailed (the services queued their emails on commit).
+        # The people are made up: nobody is emailed (the services queued their emails on commit),
+        # and nobody's digest tells of the projects' progress (the notifications the services left waiting).
         OutgoingEmail.objects.exclude(pk__in=before).delete()
+        PendingNotification.objects.exclude(pk__in=pending).delete()
     return {
         "board decisions": BoardDecision.objects.count(),
         "follow-up projects": services.FollowUpProject.objects.count(),

@@ -188,7 +188,42 @@ def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     # Surveys (the networking-needs pilot in Liège with published results, an open one), theme proposals, ballots.
     counts = {**counts, **load_surveys()}
     # Then what became of them: syntheses, the board's decisions, projects, a test project; the archive's outcomes.
-    return {**counts, **load_recommendations_followup()}
+    counts = {**counts, **load_recommendations_followup()}
+    # The steps after a count add to it (the surveys' draft next edition, the networking meetings, the ideas'
+    # discussions, the archive's recommendations): count again at the end, so the counts are what exists
+    # afterwards, the same on every load.
+    return {**counts, **_final_counts()}
+
+
+def _final_counts() -> dict[str, int]:
+    from coopsip.editions.models import Edition, FaqItem, Phase, PublicSession, Theme, ThemeOffice
+    from coopsip.events.models import Circle, Event, Place, Series
+    from coopsip.groupspace.models import DatePoll, Document, Post, Thread
+    from coopsip.recommendations.models import ConsentAnswer, ConsentRound, Idea, Recommendation, RecommendationVersion
+
+    models = {
+        "editions": Edition,
+        "themes": Theme,
+        "theme_offices": ThemeOffice,
+        "phases": Phase,
+        "public_sessions": PublicSession,
+        "faq_items": FaqItem,
+        "places": Place,
+        "events": Event,
+        "series": Series,
+        "circles": Circle,
+        "date_polls": DatePoll,
+        "group_documents": Document,
+        "discussion_threads": Thread,
+        "discussion_posts": Post,
+        # The follow-up adds the archive's recommendations (demo.recommendations_followup).
+        "ideas": Idea,
+        "recommendations": Recommendation,
+        "recommendation_versions": RecommendationVersion,
+        "consent_rounds": ConsentRound,
+        "consent_answers": ConsentAnswer,
+    }
+    return {key: model._default_manager.count() for key, model in models.items()}
 
 
 @transaction.atomic

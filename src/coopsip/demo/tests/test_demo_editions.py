@@ -10,6 +10,7 @@ from django.utils import translation
 from coopsip.core.markdown import render_markdown
 from coopsip.core.models import ChangeRecord
 from coopsip.demo.editions import CONTACT_EMAIL, EDITIONS, load_editions
+from coopsip.demo.surveys import NEXT_EDITION_SLUG
 from coopsip.editions.models import (
     CurrentEdition,
     Edition,
@@ -22,6 +23,7 @@ from coopsip.editions.models import (
     ThemeOffice,
 )
 from coopsip.editions.validation import extension_errors, phase_errors
+from coopsip.votes.models import Ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,16 @@ def _theme(edition: str, slug: str) -> Theme:
     return Theme.objects.get(edition__slug=edition, slug=slug)
 
 
+def _elected_into_the_draft(obj: models.Model) -> bool:
+    """A theme the ballot elected into the draft next edition, in its proposal's language and Dutch only."""
+    return (
+        isinstance(obj, Theme)
+        and obj.edition.slug == NEXT_EDITION_SLUG
+        and obj.extends_id is None  # not one of the themes copied from the current edition
+        and Ballot.objects.filter(edition=obj.edition).exists()
+    )
+
+
 def test_the_five_real_editions_and_the_demo_one_are_loaded(demo: dict[str, int]) -> None:
     assert list(Edition.objects.order_by("starts_on").values_list("slug", "sip_number")) == [
         ("2015-2016", 1),
@@ -41,8 +53,11 @@ def test_the_five_real_editions_and_the_demo_one_are_loaded(demo: dict[str, int]
         ("2019-2020", None),
         ("2020-2021", None),
         ("2026-2027", None),
+        # The draft of the next edition that the ballot's elected themes went to (demo.surveys).
+        (NEXT_EDITION_SLUG, None),
     ]
-    assert demo["editions"] == 6
+    assert Edition.objects.get(slug=NEXT_EDITION_SLUG).status == EditionStatus.DRAFT
+    assert demo["editions"] == 7
     themes = {slug: Theme.objects.filter(edition__slug=slug).count() for slug in REAL_EDITIONS}
     assert themes == {"2015-2016": 1, "2017-2018": 4, "2018-2019": 3, "2019-2020": 3, "2020-2021": 4}
 
@@ -78,6 +93,8 @@ def test_every_text_is_written_in_each_language_and_renders_without_stray_code_b
             for name in names:
                 for code in ("nl", "fr", "en"):
                     text = getattr(obj, f"{name}_{code}")
+                    if code != "nl" and not text and _elected_into_the_draft(obj):
+                        continue  # an elected proposal's text waits for the team's translation; Dutch is there
                     assert text.strip(), (obj, name, code)
                     # Indented source text would turn into a code block.
                     assert "<pre>" not in render_markdown(text), (obj, name, code)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from coopsip.core.models import OutgoingEmail
-from coopsip.demo.events import load_events
+from coopsip.demo.events import BREAKFAST_TITLE_EN, load_events
 from coopsip.editions.phases import BRUSSELS
 from coopsip.events.models import Audience, Circle, Event, EventFormat, EventKind, Series, SignUpStatus
 from coopsip.events.selectors import circle_attendance
@@ -36,7 +36,9 @@ def test_networking_moments_come_in_several_formats_and_one_has_a_waiting_list(d
 
 
 def test_a_weekly_series_meets_every_monday_morning_at_the_kop(demo: dict[str, int]) -> None:
-    series = Series.objects.get()
+    # The weekly breakfast; the networking demo adds a monthly Partner Meeting Point at the KOP too.
+    series = Series.objects.get(title_en=BREAKFAST_TITLE_EN)
+    assert series.rule.startswith("FREQ=WEEKLY")
     starts = [event.starts_at.astimezone(BRUSSELS) for event in series.events.order_by("starts_at")]
     assert len(starts) == 12
     assert {(start.weekday(), start.hour, start.minute) for start in starts} == {(0, 8, 30)}
