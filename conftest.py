@@ -73,6 +73,15 @@ def _english() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types() -> None:
+    """Forget the content types read by an earlier test: a transactional test may have emptied and refilled
+    their table under other ids, and a stale id makes the next change record point nowhere."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> Any:
     from django.core.cache import cache
 
