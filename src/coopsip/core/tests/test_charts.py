@@ -114,6 +114,8 @@ def test_the_include_shows_the_figure_and_its_table() -> None:
     assert "<svg" in html and "<table>" in html
     assert '<th scope="row">Clients</th><td>8</td>' in html
     assert "Eight answered." in html
+    # Laid out by the stylesheet: a Content-Security-Policy without 'unsafe-inline' refuses style attributes.
+    assert "style=" not in html
 
 
 def test_two_charts_with_other_titles_get_other_ids_and_an_explicit_id_wins() -> None:
