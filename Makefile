@@ -13,7 +13,7 @@ PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test setup setup-test messages check-messages lint typecheck worker demo-code clean
+.PHONY: run stack test setup setup-test messages check-messages lint typecheck worker demo-code clean
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "coopsip needs Python 3.11, 3.12 or 3.13 (python3.1x on the PATH)."; exit 1; }
@@ -34,6 +34,13 @@ run: setup
 	TASKS_BACKEND=database $(PY) manage.py db_worker --queue-name "*" & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	TASKS_BACKEND=database $(PY) manage.py runserver 127.0.0.1:8000
+
+## stack: the production stack on this machine (Caddy, gunicorn x3, two task workers, the scheduler;
+# PostgreSQL and Redis must run): http://127.0.0.1:8100, DEBUG off. See docs/operations.md.
+stack: $(UV)
+	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
+	$(PY) manage.py compile_translations
+	scripts/stack.sh
 
 setup-test: $(UV)
 	$(UV) sync --frozen --python $(PYTHON)

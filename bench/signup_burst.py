@@ -1,21 +1,27 @@
 """Benchmark: a burst of simultaneous sign-ups for one event, against a running server.
 
-N members, logged in, have the event page open; at the same moment they all
-press "sign up" for an event with C seats. This measures the burst end to end
-over HTTP (gunicorn on loopback, production-like settings, PostgreSQL) and
-checks the outcome in the database: exactly C confirmed, N - C waiting, and
-no server error (a 503 "try again" is counted apart and retried once after
-its Retry-After).
+N members, logged in, have the event page open and press "sign up" for an
+event with C seats, all at once or --at-once at a time. This measures the
+burst end to end over HTTP (gunicorn with deploy/gunicorn.conf.py on loopback,
+production settings, PostgreSQL) and checks the outcome in the database:
+exactly C confirmed, N - C waiting, the first C in the order of arrival
+confirmed, and no server error; a 503 "busy" is counted as turned away (and
+retried once after its Retry-After, as a person would).
 
-    .venv/bin/python bench/signup_burst.py [--people 500] [--seats 100] [--runs 3]
+Without --people it runs the issue's two bursts and says whether each goal is
+met: 500 people for 100 seats all at once within 5 s, and 2,000 for 100 seats
+with 100 at once; both with exactly 100 confirmed, 0 turned away, arrival order
+kept. Prints the command, the machine, the load, wall and CPU seconds
+(gunicorn, PostgreSQL, the whole machine), medians and p95.
+
+    .venv/bin/python bench/signup_burst.py [--runs 3] [--people N --seats C [--at-once K]]
         [--workers 2] [--threads 1] [--database-url postgres://postgres@127.0.0.1:5432/coopsip_bench]
         [--keep-db]
 
 **It drops and recreates the database of --database-url** (its name must contain
 "bench"; it refuses `test`, the test suite's). Each run puts a new event on the
-same people. Prints every run and the medians across runs; exits non-zero if a
-run does not end with exactly C confirmed and N - C waiting, or if any request
-got a 5xx other than a counted 503.
+same people. Exits non-zero if any goal is not met (the 5 s goal is printed,
+not enforced: a loaded machine says nothing about it).
 
 Setup is in this process with the server's settings (same environment): the
 people are created in bulk through the ORM with unusable passwords (no
@@ -28,15 +34,9 @@ a new connection per request, as a browser would after an idle page.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import platform
-import re
-import secrets
 import shutil
-import socket
 import statistics
-import string
 import subprocess
 import sys
 import tempfile
@@ -45,130 +45,40 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # the HTTP benchmarks' shared plumbing
+    CSRF_FIELD,
+    ROOT,
+    CpuMeter,
+    CpuReading,
+    cookie_from,
+    create_people,
+    database_name,
+    drop_database,
+    free_port,
+    goal,
+    loadavg,
+    percentile,
+    print_preamble,
+    recreate_database,
+    request,
+    server_environment,
+    start_gunicorn,
+    stop,
+    wait_healthy,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/coopsip_bench"
 # Measured on 2 cores (see bench/README.md): 2 sync workers did best (3 within noise, gthread slower).
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 1
-CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-# ---------------------------------------------------------------------------
-# Database and settings
-
-
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the database of ``url``, through the ``postgres`` maintenance database."""
-    import psycopg
-    from psycopg import sql
-
-    name = database_name(url)
-    if name in {"test", "postgres", "template0", "template1"} or "bench" not in name:
-        raise SystemExit(f"refusing to drop database {name!r}: give one whose name contains 'bench'")
-    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database_name(url))))
-
-
-def server_environment(url: str, data_dir: str) -> dict[str, str]:
-    """Production-like settings (the variables settings.py reads), for plain http on loopback.
-
-    SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE follow DEBUG and have no
-    variable of their own: the cookies are marked Secure, which matters to a
-    browser only; the clients here send the Cookie header themselves.
-    """
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "coopsip.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "TASKS_BACKEND": "database",  # as in production: emails are queued rows, sent by the worker
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DATA_DIR": data_dir,
-        "STATIC_ROOT": str(Path(data_dir) / "static"),
-        "MEDIA_ROOT": str(Path(data_dir) / "media"),
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 # ---------------------------------------------------------------------------
 # Data (in this process, with the server's settings)
-
-
-def create_people(count: int) -> list[str]:
-    """``count`` members linked to the register, each logged in: their session keys, in order."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
-    from coopsip.members.models import MembershipStatus, RegisterEntry
-
-    User = get_user_model()
-    now = timezone.now()
-    users = User.objects.bulk_create(
-        User(
-            email=f"person{n}@bench.example.org",
-            first_name=f"Voornaam{n}",
-            last_name=f"Achternaam{n}",
-            password=make_password(None),  # unusable: no hashing
-        )
-        for n in range(count)
-    )
-    RegisterEntry.objects.bulk_create(
-        RegisterEntry(
-            member_number=f"B{n:06d}",
-            first_name=user.first_name,
-            last_name=user.last_name,
-            email=user.email,
-            status=MembershipStatus.MEMBER,
-            user=user,
-            verified_at=now,
-        )
-        for n, user in enumerate(users)
-    )
-    store = SessionStore()
-    alphabet = string.ascii_lowercase + string.digits
-    sessions = [
-        Session(
-            session_key="".join(secrets.choice(alphabet) for _ in range(32)),
-            session_data=store.encode(
-                {
-                    SESSION_KEY: str(user.pk),
-                    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                    HASH_SESSION_KEY: user.get_session_auth_hash(),
-                }
-            ),
-            expire_date=now + timezone.timedelta(days=1),
-        )
-        for user in users
-    ]
-    Session.objects.bulk_create(sessions)
-    return [session.session_key for session in sessions]
 
 
 def create_event(seats: int, run: int) -> tuple[int, str, str]:
@@ -210,63 +120,36 @@ def final_counts(event_id: int) -> Counter[str]:
     return Counter({row["status"]: row["n"] for row in rows})
 
 
-# ---------------------------------------------------------------------------
-# The server
+def order_kept(event_id: int, seats: int) -> bool:
+    """The first ``seats`` sign-ups in the order they were queued are the confirmed ones, the rest wait."""
+    from coopsip.events.models import SignUp, SignUpStatus
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "coopsip.wsgi",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--threads", str(threads),
-        "--backlog", "2048",
-        "--timeout", "60",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-
-
-def wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/health/")
-            response = conn.getresponse()
-            response.read()
-            conn.close()
-            if response.status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /health/ in time")
-
-
-def stop(process: subprocess.Popen[bytes] | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    statuses = list(
+        SignUp.objects.filter(event_id=event_id).order_by("queued_at", "pk").values_list("status", flat=True)
+    )
+    return all(
+        status == (SignUpStatus.CONFIRMED if n < seats else SignUpStatus.WAITING) for n, status in enumerate(statuses)
+    )
 
 
 # ---------------------------------------------------------------------------
 # The clients
+
+
+@dataclass(frozen=True)
+class Scenario:
+    people: int
+    seats: int
+    at_once: int  # sign-ups in flight at the same moment (people arriving over a few seconds)
+
+    def __str__(self) -> str:
+        together = "all at once" if self.at_once >= self.people else f"{self.at_once} at once"
+        return f"{self.people:,} people for {self.seats:,} seats, {together}"
+
+
+# The issue's two bursts; the first must end within 5 s, both with nobody turned away.
+ISSUE_SCENARIOS = (Scenario(500, 100, 500), Scenario(2000, 100, 100))
+WALL_GOAL_S = 5.0
 
 
 @dataclass
@@ -282,25 +165,12 @@ class Outcome:
 class Burst:
     outcomes: list[Outcome] = field(default_factory=list)
     wall: float = 0.0
+    cpu: CpuReading | None = None
 
 
-def request(port: int, method: str, path: str, headers: dict[str, str], body: str | None = None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response, response.read()
-    finally:
-        conn.close()
-
-
-def cookie_from(response: http.client.HTTPResponse, name: str) -> str | None:
-    for header in response.headers.get_all("Set-Cookie") or []:
-        first = header.split(";", 1)[0]
-        key, _, value = first.partition("=")
-        if key.strip() == name:
-            return value.strip()
-    return None
+def stamped(headers: dict[str, str]) -> dict[str, str]:
+    """As the proxy does (deploy/Caddyfile): the moment the request arrived, for the bounded queue."""
+    return {**headers, "X-Request-Start": f"t={int(time.time() * 1000)}"}
 
 
 def client(
@@ -309,13 +179,14 @@ def client(
     page: str,
     action: str,
     barrier: threading.Barrier,
-    gate: threading.Semaphore,
+    gates: tuple[threading.Semaphore, threading.Semaphore],
     outcome: Outcome,
 ) -> None:
+    page_gate, burst_gate = gates
     origin = f"http://127.0.0.1:{port}"
     token = csrf_cookie = None
     try:
-        with gate:  # the page loads are preparation, not the burst: a few at a time
+        with page_gate:  # the page loads are preparation, not the burst: a few at a time
             response, body = request(port, "GET", page, {"Cookie": f"sessionid={session_key}"})
         if response.status == 200:
             match = CSRF_FIELD.search(body.decode())
@@ -336,41 +207,96 @@ def client(
     }
     form = urlencode({"csrfmiddlewaretoken": token})
     try:
-        start = time.perf_counter()
-        response, _body = request(port, "POST", action, headers, form)
-        outcome.latency = time.perf_counter() - start
+        with burst_gate:
+            start = time.perf_counter()
+            response, _body = request(port, "POST", action, stamped(headers), form)
+            outcome.latency = time.perf_counter() - start
         outcome.first_status = outcome.status = response.status
         if response.status == 503:
             outcome.retried = True
             time.sleep(float(response.getheader("Retry-After") or 1))
-            response, _body = request(port, "POST", action, headers, form)
+            response, _body = request(port, "POST", action, stamped(headers), form)
             outcome.status = response.status
     except Exception as error:
         outcome.error = f"sign-up: {error!r}"
 
 
-def run_burst(port: int, sessions: list[str], page: str, action: str) -> Burst:
+def run_burst(port: int, server_pid: int, sessions: list[str], page: str, action: str, at_once: int) -> Burst:
     burst = Burst(outcomes=[Outcome() for _ in sessions])
     barrier = threading.Barrier(len(sessions) + 1)
-    gate = threading.Semaphore(8)
+    gates = (threading.Semaphore(8), threading.Semaphore(at_once))
     threading.stack_size(256 * 1024)
     threads = [
-        threading.Thread(target=client, args=(port, key, page, action, barrier, gate, outcome), daemon=True)
+        threading.Thread(target=client, args=(port, key, page, action, barrier, gates, outcome), daemon=True)
         for key, outcome in zip(sessions, burst.outcomes, strict=True)
     ]
     for thread in threads:
         thread.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    burst.wall = time.perf_counter() - start
+    barrier.wait()  # every page loaded: the burst starts, and what it costs is measured from here
+    with CpuMeter(server_pid) as meter:
+        for thread in threads:
+            thread.join()
+    burst.cpu = meter.reading
+    assert burst.cpu is not None
+    burst.wall = burst.cpu.wall
     return burst
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+def measure(port: int, server_pid: int, sessions: list[str], scenario: Scenario, runs: int) -> list[str]:
+    """``runs`` bursts of ``scenario``, each on a new event: prints each and the medians; returns failures."""
+    from django.db import connections
+
+    from coopsip.events.models import SignUpStatus
+
+    failures: list[str] = []
+    walls, cpus, p50s, p95s, turned_away = [], [], [], [], []
+    print(f"\n== {scenario} ({runs} runs) ==")
+    for run in range(1, runs + 1):
+        event_id, page, action = create_event(scenario.seats, run)
+        connections.close_all()
+        burst = run_burst(port, server_pid, sessions[: scenario.people], page, action, scenario.at_once)
+        assert burst.cpu is not None
+        latencies = [o.latency for o in burst.outcomes if o.first_status]
+        first = Counter(o.first_status for o in burst.outcomes if o.first_status)
+        final = Counter(o.status for o in burst.outcomes if o.status)
+        errors = [o.error for o in burst.outcomes if o.error]
+        counts = final_counts(event_id)
+        in_order = order_kept(event_id, scenario.seats)
+        connections.close_all()
+        confirmed, waiting = counts[SignUpStatus.CONFIRMED], counts[SignUpStatus.WAITING]
+        p50, p95 = (percentile(latencies, q) if latencies else float("nan") for q in (0.50, 0.95))
+        walls.append(burst.wall)
+        cpus.append(burst.cpu.server + burst.cpu.postgres)
+        p50s.append(p50)
+        p95s.append(p95)
+        turned_away.append(first.get(503, 0))
+        print(
+            f"run {run}: burst {burst.wall:5.2f} s ({scenario.people / burst.wall:6.1f} sign-ups/s), POST latency "
+            f"p50 {p50:5.2f} s p95 {p95:5.2f} s | first answers {dict(sorted(first.items()))}, after one retry "
+            f"{dict(sorted(final.items()))} | database: {confirmed} confirmed, {waiting} waiting, "
+            f"arrival order {'kept' if in_order else 'NOT kept'}"
+        )
+        print(f"  {burst.cpu.line()}")
+        for error in sorted(set(errors))[:5]:
+            print(f"  error ({errors.count(error)}×): {error}")
+        server_errors = sum(n for status, n in (first + final).items() if status >= 500 and status != 503)
+        if confirmed != scenario.seats or waiting != scenario.people - scenario.seats or not in_order:
+            failures.append(f"{scenario}, run {run}: {confirmed} confirmed, {waiting} waiting, order kept {in_order}")
+        if server_errors or errors or final.get(303, 0) != scenario.people:
+            failures.append(f"{scenario}, run {run}: {server_errors} 5xx, {len(errors)} client errors, {dict(final)}")
+    wall = statistics.median(walls)
+    print(
+        f"median of {runs}: burst {wall:.2f} s wall, {statistics.median(cpus):.2f} s CPU (gunicorn + PostgreSQL), "
+        f"POST latency p50 {statistics.median(p50s):.2f} s p95 {statistics.median(p95s):.2f} s; "
+        f"turned away (503) {sum(turned_away)} in all runs; load average {loadavg()}"
+    )
+    if scenario.at_once >= scenario.people and scenario.seats * 5 == scenario.people:
+        print(goal(wall <= WALL_GOAL_S, f"the burst within {WALL_GOAL_S:.0f} s (median {wall:.2f} s)"))
+    print(goal(not any(turned_away), f"nobody turned away ({sum(turned_away)} answered 503)"))
+    print(goal(not failures, f"exactly {scenario.seats} confirmed, arrival order kept, no 5xx"))
+    if any(turned_away):
+        failures.append(f"{scenario}: {sum(turned_away)} turned away with 503")
+    return failures
 
 
 # ---------------------------------------------------------------------------
@@ -378,17 +304,23 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=500)
+    parser.add_argument("--people", type=int, help="one burst of this many people instead of the issue's two")
     parser.add_argument("--seats", type=int, default=100)
+    parser.add_argument("--at-once", type=int, help="sign-ups in flight at once (default: everyone)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="threads per worker (>1: gthread)")
     parser.add_argument("--database-url", default=DEFAULT_URL, help="dropped and recreated; name must contain 'bench'")
     parser.add_argument("--keep-db", action="store_true", help="leave the database for a look afterwards")
     args = parser.parse_args()
-    if args.seats < 1 or args.people < 1:
-        parser.error("--people and --seats must be at least 1")
+    if args.people is not None:
+        scenarios: tuple[Scenario, ...] = (Scenario(args.people, args.seats, args.at_once or args.people),)
+    else:
+        scenarios = ISSUE_SCENARIOS
+    if any(s.seats < 1 or s.people < 1 or s.at_once < 1 for s in scenarios):
+        parser.error("--people, --seats and --at-once must be at least 1")
 
+    print_preamble()
     data_dir = tempfile.mkdtemp(prefix="signup-burst-")
     env = server_environment(args.database_url, data_dir)
     server: subprocess.Popen[bytes] | None = None
@@ -405,13 +337,10 @@ def main() -> int:
         from django.core.management import call_command
         from django.db import connection, connections
 
-        from coopsip.events.models import SignUpStatus
-
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)  # DEBUG off: the manifest is needed
-        sessions = create_people(args.people)
-        events = [create_event(args.seats, run) for run in range(args.runs)]
+        sessions = create_people(max(s.people for s in scenarios))
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             pg_version = cursor.fetchone()[0]
@@ -421,53 +350,14 @@ def main() -> int:
         port = free_port()
         server = start_gunicorn(env, port, args.workers, args.threads, Path(data_dir) / "gunicorn.log")
         wait_healthy(port, server)
-
         print(
-            f"machine: {platform.node()}, {platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, PostgreSQL {pg_version}"
-        )
-        print(
-            f"people: {args.people}, seats: {args.seats}, runs: {args.runs}, gunicorn: {args.workers} workers × "
+            f"PostgreSQL {pg_version} on loopback; gunicorn (deploy/gunicorn.conf.py) {args.workers} workers × "
             f"{args.threads} thread{'s' if args.threads > 1 else ''} "
-            f"({'gthread' if args.threads > 1 else 'sync'}), setup {setup:.1f} s"
+            f"({'gthread' if args.threads > 1 else 'sync'}); setup {setup:.1f} s; each sign-up stamped "
+            "X-Request-Start as the proxy does (the bounded queue applies)"
         )
-        walls, rates, p50s, p95s, p99s = [], [], [], [], []
-        for run, (event_id, page, action) in enumerate(events, start=1):
-            burst = run_burst(port, sessions, page, action)
-            latencies = [o.latency for o in burst.outcomes if o.first_status]
-            first = Counter(o.first_status for o in burst.outcomes if o.first_status)
-            final = Counter(o.status for o in burst.outcomes if o.status)
-            errors = [o.error for o in burst.outcomes if o.error]
-            retried = sum(o.retried for o in burst.outcomes)
-            counts = final_counts(event_id)
-            connections.close_all()
-            confirmed, waiting = counts[SignUpStatus.CONFIRMED], counts[SignUpStatus.WAITING]
-            rate = args.people / burst.wall
-            p50, p95, p99 = (percentile(latencies, q) if latencies else float("nan") for q in (0.50, 0.95, 0.99))
-            walls.append(burst.wall)
-            rates.append(rate)
-            p50s.append(p50)
-            p95s.append(p95)
-            p99s.append(p99)
-            print(
-                f"run {run}: burst {burst.wall:5.2f} s, {rate:6.1f} sign-ups/s, latency p50 {p50:5.2f} s "
-                f"p95 {p95:5.2f} s p99 {p99:5.2f} s | first responses {dict(sorted(first.items()))}, "
-                f"503 retried {retried} → final {dict(sorted(final.items()))} | "
-                f"database: {confirmed} confirmed, {waiting} waiting"
-            )
-            for error in sorted(set(errors))[:5]:
-                print(f"  error ({errors.count(error)}×): {error}")
-            server_errors = sum(n for status, n in final.items() if status >= 500)
-            server_errors += sum(n for status, n in first.items() if status >= 500 and status != 503)
-            if confirmed != args.seats or waiting != args.people - args.seats:
-                failures.append(f"run {run}: {confirmed} confirmed, {waiting} waiting")
-            if server_errors or errors or final.get(303, 0) != args.people:
-                failures.append(f"run {run}: {server_errors} server errors, {len(errors)} client errors, {dict(final)}")
-        print(
-            f"median of {args.runs}: burst {statistics.median(walls):.2f} s, "
-            f"{statistics.median(rates):.1f} sign-ups/s, latency p50 {statistics.median(p50s):.2f} s "
-            f"p95 {statistics.median(p95s):.2f} s p99 {statistics.median(p99s):.2f} s"
-        )
+        for scenario in scenarios:
+            failures += measure(port, server.pid, sessions, scenario, args.runs)
     finally:
         stop(server)
         if created and not args.keep_db:
@@ -484,10 +374,11 @@ def main() -> int:
         if log.exists() and log.stat().st_size:
             print("gunicorn log (tail):", *log.read_text(errors="replace").splitlines()[-10:], sep="\n  ")
         shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"load average at the end: {loadavg()}")
     if failures:
         print("FAILED:", *failures, sep="\n  ")
         return 1
-    print(f"OK: every run exactly {args.seats} confirmed and {args.people - args.seats} waiting, no 5xx")
+    print("OK: every burst exactly as many confirmed as seats, in arrival order, nobody turned away, no 5xx")
     return 0
 
 
