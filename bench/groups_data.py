@@ -110,3 +110,71 @@ def build_working_groups(size: int, *, slug: str, active: bool = False, meetings
             for number, member in enumerate(members_of.get(group.pk, []))
         )
     return run, groups
+
+
+def build_decided_editions(editions: int, registrants: int) -> None:
+    """``editions`` published editions of working groups (``registrants`` people and one more per edition),
+    40 decided recommendations each with a published board decision, a public project for one in three;
+    prints what the database then holds. Used by bench/stats.py and bench/api.py."""
+    import time
+
+    from django.utils import timezone
+
+    from coopsip.editions.models import Edition
+    from coopsip.recommendations.models import (
+        BoardDecision,
+        DecisionKind,
+        FollowUpProject,
+        Recommendation,
+        RecommendationStatus,
+    )
+
+    started = time.perf_counter()
+    now = timezone.now()
+    for number in range(editions):
+        _run, groups = build_working_groups(registrants + number, slug=f"bench-{number:02d}", active=True, meetings=3)
+        edition = groups[0].edition
+        Edition.objects.filter(pk=edition.pk).update(published_at=now)
+        recommendations = Recommendation.objects.bulk_create(
+            Recommendation(
+                edition=edition,
+                theme=group.theme,
+                group=group,
+                title=f"Recommendation {group.key}",
+                language="nl",
+                proposal="A proposal.",
+                status=RecommendationStatus.DECIDED,
+                submitted_at=now,
+            )
+            for group in groups[:40]
+        )
+        decisions = BoardDecision.objects.bulk_create(
+            BoardDecision(
+                recommendation=recommendation,
+                decision=DecisionKind.values[index % len(DecisionKind.values)],
+                answer="The board's answer.",
+                meeting_date=now.date(),
+                decided_at=now,
+                published_at=now,
+            )
+            for index, recommendation in enumerate(recommendations)
+        )
+        FollowUpProject.objects.bulk_create(
+            FollowUpProject(decision=decision, title="A project", public=True) for decision in decisions[::3]
+        )
+    print_decided_editions(time.perf_counter() - started)
+
+
+def print_decided_editions(seconds: float | None = None) -> None:
+    """What ``build_decided_editions`` left in the database (and how long building took, when it just did)."""
+    from coopsip.editions.models import Edition
+    from coopsip.recommendations.models import Recommendation
+    from coopsip.registrations.models import Registration
+
+    built = f" (built in {seconds:.0f} s)" if seconds is not None else " (already there)"
+    print(
+        f"data: {Edition.objects.filter(slug__startswith='bench-').count()} editions, "
+        f"{Registration.objects.count()} registrations, "
+        f"{Registration.objects.values('user_id').distinct().count()} people, "
+        f"{Recommendation.objects.count()} recommendations{built}"
+    )

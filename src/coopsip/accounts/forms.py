@@ -100,6 +100,7 @@ class ProfileForm(WorkAndHomeForm):
         "languages_spoken",
         "gender",
         "stakeholder_type",
+        "volunteers_as_board_member",
     ]
 
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
@@ -134,6 +135,21 @@ class ProfileForm(WorkAndHomeForm):
         ),
     )
 
+    volunteers_as_board_member = forms.BooleanField(
+        label=_("I volunteer as board member in working groups"),
+        help_text=_(
+            "When an edition's groups each have a board member, your registration starts with this ticked; "
+            "you can untick it for one edition."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only a board member is asked (and only their answer is kept: accounts.services.update_profile).
+        if not user.has_perm("accounts.volunteer_as_board_member"):
+            del self.fields["volunteers_as_board_member"]
+
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:
         return {
@@ -145,6 +161,7 @@ class ProfileForm(WorkAndHomeForm):
             "languages_spoken": user.languages_spoken,
             "gender": user.gender,
             "stakeholder_type": user.stakeholder_type,
+            "volunteers_as_board_member": user.volunteers_as_board_member,
         }
 
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 # Pages a person who must set up two-factor authentication can still reach.
 _ALLOWED_PREFIXES = ("/static/", "/media/", "/health/")
@@ -21,6 +23,12 @@ _ALLOWED_URL_NAMES = (
     "account_logout",
     "accounts:set_language",
 )
+
+
+@functools.lru_cache(maxsize=8)
+def _allowed_paths(language: str | None, prefix: str, urlconf: str | None) -> frozenset[str]:
+    """The addresses of ``_ALLOWED_URL_NAMES`` in ``language`` (reversed once per language, not per request)."""
+    return frozenset(reverse(name) for name in _ALLOWED_URL_NAMES)
 
 
 class RequireMfaMiddleware:
@@ -41,7 +49,7 @@ class RequireMfaMiddleware:
         user = request.user
         if not user.is_authenticated or request.path.startswith(_ALLOWED_PREFIXES):
             return False
-        if request.path in {reverse(name) for name in _ALLOWED_URL_NAMES}:
+        if request.path in _allowed_paths(get_language(), get_script_prefix(), get_urlconf()):
             return False
         required = user.is_staff or user.is_superuser
         if not required and not user.groups.filter(name__in=settings.COOPSIP_MFA_REQUIRED_GROUPS).exists():

@@ -82,6 +82,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     languages_spoken = models.JSONField(_("languages spoken"), default=list, blank=True)
     gender = models.CharField(_("gender"), max_length=20, choices=Gender, blank=True)
     stakeholder_type = models.CharField(_("stakeholder type"), max_length=20, choices=StakeholderType, blank=True)
+    # A board member who volunteers to sit in a working group (the 2017-2018 format: one per group). Only a
+    # board member sets it (accounts.volunteer_as_board_member); each registration starts from it and may
+    # decline it for that edition.
+    volunteers_as_board_member = models.BooleanField(_("volunteers as board member"), default=False)
     is_staff = models.BooleanField(
         _("Django admin access"), default=False, help_text=_("May log in to the technical admin site.")
     )

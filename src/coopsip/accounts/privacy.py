@@ -25,6 +25,7 @@ def _export_profile(user: Any) -> dict[str, Any]:
         "languages_spoken": user.languages_spoken,
         "gender": user.gender,
         "stakeholder_type": user.stakeholder_type,
+        "volunteers_as_board_member": user.volunteers_as_board_member,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
         "groups": sorted(user.groups.values_list("name", flat=True)),

@@ -22,6 +22,7 @@ PERSONAL_FIELDS = (
     "languages_spoken",
     "gender",
     "stakeholder_type",
+    "volunteers_as_board_member",
     "preferred_language",
     "password",
     "last_login",
@@ -40,7 +41,10 @@ def update_profile(
     languages_spoken: list[str],
     gender: str,
     stakeholder_type: str,
+    volunteers_as_board_member: bool | None = None,
 ) -> User:
+    """Save the profile. ``volunteers_as_board_member`` (``None``: unchanged) is kept only for a board
+    member (``accounts.volunteer_as_board_member``); anyone else's flag stays off."""
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.preferred_language = preferred_language
@@ -49,6 +53,10 @@ def update_profile(
     user.languages_spoken = sorted(set(languages_spoken))
     user.gender = gender
     user.stakeholder_type = stakeholder_type
+    if volunteers_as_board_member is not None:
+        user.volunteers_as_board_member = volunteers_as_board_member and user.has_perm(
+            "accounts.volunteer_as_board_member"
+        )
     user.save()
     return user
 
@@ -89,6 +97,7 @@ def delete_account(*, user: User) -> None:
     user.languages_spoken = []
     user.gender = ""
     user.stakeholder_type = ""
+    user.volunteers_as_board_member = False
     user.preferred_language = settings.LANGUAGE_CODE
     user.last_login = None
     # A new unusable password also invalidates any session we might miss.

@@ -28,7 +28,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "accounts.edit_profile")
     user = request.user
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, user=user)
         if form.is_valid():
             data = form.cleaned_data
             update_profile(
@@ -41,14 +41,17 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
                 languages_spoken=data["languages_spoken"],
                 gender=data["gender"],
                 stakeholder_type=data["stakeholder_type"],
+                volunteers_as_board_member=data.get("volunteers_as_board_member"),
             )
             language = data["preferred_language"]
-            messages.success(request, _("Your profile is saved."))
+            # Said on the next page, which is in the newly chosen language.
+            with translation.override(language):
+                messages.success(request, _("Your profile is saved."))
             response = redirect(translate_url(request.path, language))
             set_language_cookie(response, language)
             return response
     else:
-        form = ProfileForm(initial=ProfileForm.initial_for(user))
+        form = ProfileForm(initial=ProfileForm.initial_for(user), user=user)
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -17,7 +17,7 @@ from coopsip.editions.models import Edition
 from coopsip.formation import engine
 from coopsip.formation.models import FormationRun, ProposedGroup
 from coopsip.places.models import Office
-from coopsip.registrations.models import DayPart, Registration, RegistrationStatus, Weekday
+from coopsip.registrations.models import DayPart, Registration, RegistrationStatus, Source, Weekday
 
 PART_CODES = {DayPart.MORNING: "am", DayPart.AFTERNOON: "pm", DayPart.EVENING: "ev"}
 PARTS_BY_CODE = {code: part for part, code in PART_CODES.items()}
@@ -36,20 +36,60 @@ def slot_label(code: str) -> str:
     }
 
 
+def format_params(edition: Edition) -> dict[str, Any]:
+    """The edition's format as engine settings: who coordinates a group and the balance rules
+    (percentages become shares). The rules are hard unless the edition says they are wishes."""
+
+    def share(percent: int | None) -> float | None:
+        return None if percent is None else percent / 100
+
+    return {
+        "require_moderator": edition.requires_moderator,
+        "require_secretary": edition.requires_secretary,
+        "require_board": edition.requires_board_member,
+        "min_stakeholder_types": edition.min_stakeholder_types or None,
+        "max_stakeholder_share": share(edition.max_stakeholder_share),
+        "max_gender_share": share(edition.max_gender_share),
+        "one_theme_per_office": edition.one_theme_per_office,
+        "balance_soft": edition.balance_rules_soft,
+    }
+
+
 def default_params(edition: Edition) -> dict[str, Any]:
-    """The engine's settings for an edition: its group sizes, the rest from the site's settings."""
+    """The engine's settings for an edition: its group sizes and format, the rest from the site's settings."""
     return {
         "min_size": edition.group_size_min,
         "max_size": edition.group_size_max,
         "max_travel_km": settings.COOPSIP_FORMATION_MAX_TRAVEL_KM,
         "time_limit_s": settings.COOPSIP_FORMATION_SECONDS,
         "seed": 0,
+        **format_params(edition),
     }
 
 
+ENGINE_KEYS = {
+    "min_size",
+    "max_size",
+    "max_travel_km",
+    "require_moderator",
+    "require_secretary",
+    "require_board",
+    "min_stakeholder_types",
+    "max_stakeholder_share",
+    "max_gender_share",
+    "one_theme_per_office",
+    "balance_soft",
+    "time_limit_s",
+    "seed",
+}
+MEMBER_STAKEHOLDER = "member"
+
+BALANCE_RULES = ("min_stakeholder_types", "max_stakeholder_share", "max_gender_share")
+
+
 def engine_params(values: Mapping[str, Any]) -> engine.Params:
-    known = {"min_size", "max_size", "max_travel_km", "require_moderator", "require_secretary", "time_limit_s", "seed"}
-    return engine.Params(**{key: value for key, value in values.items() if key in known})
+    """Engine settings from a run's stored ``params`` (runs stored before the format have none of its keys)."""
+    return engine.Params(**{key: value for key, value in values.items() if key in ENGINE_KEYS})
 
 
 @dataclass(frozen=True)
@@ -68,6 +108,16 @@ def active_registrations(edition: Edition, only: Collection[int] | None = None) 
         .prefetch_related("preferences", "slots")
         .order_by("pk")
     )
+
+
+def volunteers_as_board_member(registration: Registration) -> bool:
+    """Whether the person sits in a group as its board member: board members volunteer in their profile
+    (``User.volunteers_as_board_member``); the online form starts from it and keeps the person's answer
+    for the edition (unticked: they decline for this one). A registration staff imported or a group's
+    invitation made never asked, so the profile answers for it."""
+    if registration.source == Source.ONLINE:
+        return registration.volunteers_as_board_member
+    return registration.volunteers_as_board_member or registration.user.volunteers_as_board_member
 
 
 def load_problem(edition: Edition, only: Collection[int] | None = None) -> Loaded:
@@ -100,6 +150,7 @@ def load_problem(edition: Edition, only: Collection[int] | None = None) -> Loade
             for role, on in (
                 ("moderator", registration.volunteers_as_moderator),
                 ("secretary", registration.volunteers_as_secretary),
+                ("board", volunteers_as_board_member(registration)),
             )
             if on
         }
@@ -115,7 +166,9 @@ def load_problem(edition: Edition, only: Collection[int] | None = None) -> Loade
                 office=str(registration.office_id) if registration.office_id else None,
                 lat=float(place.latitude) if place is not None else None,
                 lon=float(place.longitude) if place is not None else None,
-                stakeholder=registration.stakeholder_type or None,
+                # Members are a stakeholder type of their own, as the edition's format counts them
+                # (the form's empty answer reads "a member of the cooperative").
+                stakeholder=registration.stakeholder_type or MEMBER_STAKEHOLDER,
                 gender=registration.gender or None,
             )
         )

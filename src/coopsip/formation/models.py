@@ -127,6 +127,7 @@ class ProposedGroup(models.Model):
 class MemberRole(models.TextChoices):
     MODERATOR = "moderator", _("moderator")
     SECRETARY = "secretary", _("secretary")
+    BOARD = "board", _("board member")
     PARTICIPANT = "participant", _("participant")
 
 

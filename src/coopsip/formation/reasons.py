@@ -12,9 +12,9 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from coopsip.accounts.models import SPOKEN_LANGUAGES
+from coopsip.accounts.models import SPOKEN_LANGUAGES, Gender, StakeholderType
 from coopsip.editions.models import Theme
-from coopsip.formation.inputs import slot_label
+from coopsip.formation.inputs import MEMBER_STAKEHOLDER, slot_label
 from coopsip.formation.models import ProposedGroup
 from coopsip.places.models import Office
 from coopsip.registrations.models import Registration
@@ -76,7 +76,24 @@ def _language(code: Any) -> str:
 
 
 def _role(role: Any) -> str:
-    return {"moderator": _("moderator"), "secretary": _("secretary")}.get(str(role), str(role))
+    return {"moderator": _("moderator"), "secretary": _("secretary"), "board": _("board member")}.get(
+        str(role), str(role)
+    )
+
+
+def _kind(code: Any) -> str:
+    if code == MEMBER_STAKEHOLDER:
+        return str(_("member"))
+    return str(dict(StakeholderType.choices).get(str(code), str(code)))
+
+
+def _gender(code: Any) -> str:
+    return str(dict(Gender.choices).get(str(code), str(code)))
+
+
+def _seen(p: Mapping[str, Any]) -> int:
+    """How many of that kind the group already holds (the engine gives the next one's number)."""
+    return max(0, int(p.get("nth") or 1) - 1)
 
 
 Text = Callable[[Mapping[str, Any], Names], str]
@@ -136,6 +153,37 @@ VIOLATIONS: dict[str, Text] = {
         _("%(person)s has no active registration for this edition.") % {"person": n.person(p.get("person"))}
     ),
     "one_theme_per_office": lambda p, n: _("An office would host groups of several themes.") % {},
+    "board_count": lambda p, n: (
+        _("%(group)s would have %(count)s board members: it needs exactly one.")
+        % {"group": _the_group(p), "count": p.get("count")}
+    ),
+    "stakeholder_share": lambda p, n: (
+        _("%(group)s would have %(count)s of %(size)s members of type %(kind)s: at most %(share)s%% of a group.")
+        % {
+            "group": _the_group(p),
+            "count": p.get("count"),
+            "size": p.get("size"),
+            "kind": _kind(p.get("stakeholder")),
+            "share": p.get("share"),
+        }
+    ),
+    "gender_share": lambda p, n: (
+        _(
+            "%(group)s would have %(count)s of %(size)s members who gave a gender answering %(gender)s: "
+            "at most %(share)s%% of one gender."
+        )
+        % {
+            "group": _the_group(p),
+            "count": p.get("count"),
+            "size": p.get("size"),
+            "gender": _gender(p.get("gender")),
+            "share": p.get("share"),
+        }
+    ),
+    "stakeholder_types": lambda p, n: (
+        _("%(group)s would mix %(count)s stakeholder types: it needs at least %(min)s.")
+        % {"group": _the_group(p), "count": p.get("count"), "min": p.get("min")}
+    ),
     "in_two_groups": lambda p, n: _("%(person)s would be in two groups.") % {"person": n.person(p.get("person"))},
 }
 
@@ -185,6 +233,40 @@ UNPLACED: dict[str, Text] = {
             "language": _language(p.get("language")),
             "place": n.office(p.get("office")),
         }
+    ),
+    "no_board": lambda p, n: (
+        _("No board member volunteered for %(theme)s (%(place)s) on these time slots.")
+        % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office"))}
+    ),
+    "balance_share": lambda p, n: (
+        _(
+            "No group of %(theme)s (%(place)s) can take one more person of type %(kind)s (%(count)s already): "
+            "at most %(share)s%% of a group."
+        )
+        % {
+            "theme": n.theme(p.get("theme")),
+            "place": n.office(p.get("office")),
+            "kind": _kind(p.get("kind")),
+            "count": _seen(p),
+            "share": p.get("share"),
+        }
+    ),
+    "balance_gender": lambda p, n: (
+        _(
+            "No group of %(theme)s (%(place)s) can take one more person answering %(gender)s (%(count)s already): "
+            "at most %(share)s%% of one gender."
+        )
+        % {
+            "theme": n.theme(p.get("theme")),
+            "place": n.office(p.get("office")),
+            "gender": _gender(p.get("kind")),
+            "count": _seen(p),
+            "share": p.get("share"),
+        }
+    ),
+    "balance_types": lambda p, n: (
+        _("No group of %(theme)s (%(place)s) on these time slots can mix %(min)s stakeholder types.")
+        % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office")), "min": p.get("min")}
     ),
     "removed_by_staff": lambda p, n: _("Taken out of the groups by staff."),
     "group_dissolved": lambda p, n: _("The group was dissolved after someone declined, and no other group fits."),

@@ -34,7 +34,7 @@ GROUPS_PER_PAGE = 12
 UNPLACED_PER_PAGE = 50
 # How many groups a reason names before saying "and N more".
 NAMED_GROUPS = 3
-ROLE_ORDER = {MemberRole.MODERATOR: 0, MemberRole.SECRETARY: 1, MemberRole.PARTICIPANT: 2}
+ROLE_ORDER = {MemberRole.MODERATOR: 0, MemberRole.SECRETARY: 1, MemberRole.BOARD: 2, MemberRole.PARTICIPANT: 3}
 VIDEO = "video"
 
 
@@ -165,6 +165,7 @@ def _groups_with_counts(run: FormationRun) -> list[ProposedGroup]:
             size=Count("members"),
             moderators=Count("members", filter=Q(members__role=MemberRole.MODERATOR)),
             secretaries=Count("members", filter=Q(members__role=MemberRole.SECRETARY)),
+            boards=Count("members", filter=Q(members__role=MemberRole.BOARD)),
         )
         .order_by("theme__position", "office__name", "key")
     )
@@ -211,6 +212,8 @@ class _Rules:
             return getattr(group, "moderators", 0) == 0
         if role == MemberRole.SECRETARY:
             return getattr(group, "secretaries", 0) == 0
+        if role == MemberRole.BOARD:
+            return getattr(group, "boards", 0) == 0
         return True
 
     def why_none_suits(self, person: engine.Registrant, groups: Sequence[ProposedGroup]) -> str:

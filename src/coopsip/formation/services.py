@@ -23,6 +23,7 @@ from coopsip.core.audit import record_change
 from coopsip.core.taskqueue import task
 from coopsip.editions.models import Edition
 from coopsip.formation import engine, inputs
+from coopsip.formation.engine.balance import without
 from coopsip.formation.models import (
     FormationRun,
     MemberRole,
@@ -127,6 +128,8 @@ def form_groups(run_id: int) -> str:
         )
         _progress(run, 15)
         solution = engine.solve(loaded.problem, params, locked=locked, kept=kept, warm_start=previous)
+        _progress(run, 50)
+        costs = _balance_costs(loaded, params, solution, locked=locked, kept=kept, warm_start=previous)
         _progress(run, 90)
         # The engine numbers its groups from G0001: a new group never takes the code of a group kept whole.
         reserved = {group.id for group in kept}
@@ -135,6 +138,7 @@ def form_groups(run_id: int) -> str:
             for group in solution.groups
         ]
         report = _report(loaded, params, solution, kept, formed)
+        report["balance_costs"] = costs
         _store(run, [*kept, *formed], solution.unassigned, kept=kept, locked=locked, report=report)
     except Exception as error:
         logger.exception("Formation run %s failed", run_id)
@@ -143,6 +147,32 @@ def form_groups(run_id: int) -> str:
         )
         return "failed"
     return "done"
+
+
+def _balance_costs(
+    loaded: inputs.Loaded,
+    params: engine.Params,
+    solution: engine.Solution,
+    *,
+    locked: list[engine.Group],
+    kept: list[engine.Group],
+    warm_start: list[engine.Group],
+) -> list[dict[str, Any]]:
+    """Per hard balance rule of the format, the same run without that rule: how many placements the
+    rule costs (``placed_without - placed``, never negative). Empty when the rules are soft or none apply."""
+    if params.balance_soft:
+        return []
+    placed = int(solution.report.get("assigned", 0))
+    out: list[dict[str, Any]] = []
+    for rule in inputs.BALANCE_RULES:
+        if not getattr(params, rule):
+            continue
+        other = engine.solve(loaded.problem, without(params, rule), locked=locked, kept=kept, warm_start=warm_start)
+        placed_without = int(other.report.get("assigned", 0))
+        out.append(
+            {"rule": rule, "placed": placed, "placed_without": placed_without, "cost": max(0, placed_without - placed)}
+        )
+    return out
 
 
 def _progress(run: FormationRun, percent: int) -> None:

@@ -160,6 +160,34 @@ def _locks_cost(report: dict[str, Any]) -> dict[str, Any] | None:
     return {"without": without, "placed": placed, "cost": int(cost) if cost is not None else max(0, without - placed)}
 
 
+RULE_NAMES = {
+    "min_stakeholder_types": gettext_lazy("At least %(value)s stakeholder types per group"),
+    "max_stakeholder_share": gettext_lazy("At most %(value)s%% of a group of one stakeholder type"),
+    "max_gender_share": gettext_lazy("At most %(value)s%% of one gender (among those who answered)"),
+}
+
+
+def _balance_costs(run: FormationRun) -> list[dict[str, Any]]:
+    """Per balance rule of the run, what it costs: the same run without it placed how many (the task
+    measured it, see services._balance_costs)."""
+    rows = []
+    for item in run.report.get("balance_costs") or []:
+        rule = str(item.get("rule"))
+        value = run.params.get(rule)
+        if rule in ("max_stakeholder_share", "max_gender_share") and value is not None:
+            value = round(100 * float(value))
+        label = RULE_NAMES.get(rule)
+        rows.append(
+            {
+                "rule": str(label % {"value": value}) if label else rule,
+                "placed": int(item.get("placed", 0)),
+                "without": int(item.get("placed_without", 0)),
+                "cost": int(item.get("cost", 0)),
+            }
+        )
+    return rows
+
+
 def _review(request: AuthenticatedRequest, run: FormationRun) -> dict[str, Any]:
     """The proposal of a finished run, one theme × office (or the people without a group) at a time."""
     found = selectors.cells(run)
@@ -194,6 +222,7 @@ def _run_page(
         "editable": run.status == RunStatus.DONE and run.published_at is None,
         "shortfall": _shortfall(run),
         "locks_cost": _locks_cost(run.report),
+        "balance_costs": _balance_costs(run),
         "formation_docs_url": reverse("formation_staff:guide") + "#gap",
     }
     if run.status == RunStatus.DONE:

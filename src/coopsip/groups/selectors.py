@@ -18,6 +18,7 @@ from coopsip.core.personal_home import HomeItem, Urgency
 from coopsip.editions.models import Edition
 from coopsip.editions.phases import BRUSSELS
 from coopsip.events.models import Event, SignUp, SignUpStatus
+from coopsip.events.text import day_time_place
 from coopsip.formation import inputs
 from coopsip.groups.models import HOLDING, GroupStatus, Seat, SeatState, WorkingGroup
 from coopsip.registrations.models import Registration
@@ -381,6 +382,7 @@ def home_items_for(user: Any) -> list[HomeItem]:
     if circles:
         meeting = (
             Event.objects.filter(circle_id__in=circles, starts_at__gte=timezone.now(), cancelled_at__isnull=True)
+            .select_related("place")
             .order_by("starts_at")
             .first()
         )
@@ -389,6 +391,7 @@ def home_items_for(user: Any) -> list[HomeItem]:
                 HomeItem(
                     title=_("Next meeting of my group"),
                     text=meeting.title,
+                    schedule=day_time_place(meeting),
                     url=reverse("events:detail", kwargs={"pk": meeting.pk}),
                     link_text=_("See the meeting"),
                     urgency=Urgency.UPCOMING,

@@ -134,6 +134,23 @@ def export_lines(registrations: Iterable[Registration]) -> Iterator[str]:
         yield writer.writerow([escape_cell(row[column]) for column in COLUMNS])
 
 
+EXPORT_CHUNK = 500  # registrations read from the database at a time
+
+
+def encoded_chunks(lines: Iterable[str], *, size: int = 64 * 1024) -> Iterator[bytes]:
+    """``lines`` as UTF-8 pieces of about ``size`` bytes, for a streamed answer."""
+    buffer: list[str] = []
+    length = 0
+    for line in lines:
+        buffer.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(buffer).encode("utf-8")
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
+
+
 def export_csv(registrations: Iterable[Registration]) -> bytes:
     buffer = io.StringIO()
     buffer.writelines(export_lines(registrations))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from coopsip.accounts.forms import ProfileForm, WorkAndHomeForm
-from coopsip.accounts.models import SPOKEN_LANGUAGES, User
+from coopsip.accounts.models import SPOKEN_LANGUAGES, StakeholderType, User
 from coopsip.editions.models import Edition
 from coopsip.places.models import Country
 from coopsip.registrations.commitments import commitment_texts
@@ -32,6 +32,8 @@ ERROR_FIELDS = {
     "slots": "slots",
     "commitments": "commitments",
     "volunteer_experience": "volunteer_experience",
+    "stakeholder_type": "stakeholder_type",
+    "gender": "gender",
 }
 
 
@@ -73,6 +75,14 @@ class RegistrationForm(WorkAndHomeForm):
     )
     volunteers_as_moderator = forms.BooleanField(label=gettext_lazy("I volunteer as moderator"), required=False)
     volunteers_as_secretary = forms.BooleanField(label=gettext_lazy("I volunteer as secretary"), required=False)
+    volunteers_as_board_member = forms.BooleanField(
+        label=gettext_lazy("I volunteer as board member"),
+        help_text=gettext_lazy(
+            "Each group has one board member. Ticked when your profile says you volunteer; untick it to decline "
+            "for this edition."
+        ),
+        required=False,
+    )
     volunteer_experience = forms.CharField(
         label=gettext_lazy("Your experience as moderator or secretary (optional)"),
         help_text=gettext_lazy("One line is enough, for example: I chair the meetings of my local association."),
@@ -93,9 +103,10 @@ class RegistrationForm(WorkAndHomeForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, edition: Edition, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.edition = edition
+        self.user = user
         self.themes = [theme for theme in edition.themes.all() if self.theme_country in theme.countries]
         for name in THEME_FIELDS:
             empty = _("Choose a theme") if name == "theme_1" else _("No other choice")
@@ -104,6 +115,50 @@ class RegistrationForm(WorkAndHomeForm):
             (slot_value(day, part), _slot_label(day, part)) for day in Weekday.values for part in DayPart.values
         ]
         self.fields["commitments"].choices = list(commitment_texts(edition).items())  # type: ignore[attr-defined]
+        self.ask_what_the_format_needs()
+
+    def ask_what_the_format_needs(self) -> None:
+        """Ask only what the edition's format uses: a stakeholder type when groups mix them, a gender when a
+        gender balance applies, the coordinating roles its groups have."""
+        edition = self.edition
+        if edition.mixes_stakeholder_types:
+            field = self.fields["stakeholder_type"]
+            admitted = set(edition.admitted_stakeholder_types)
+            field.choices = [  # type: ignore[attr-defined]
+                ("", _("A member of the cooperative, or I prefer not to say")),
+                *((value, label) for value, label in StakeholderType.choices if value in admitted),
+            ]
+        else:
+            del self.fields["stakeholder_type"]
+        if edition.max_gender_share is None:
+            del self.fields["gender"]
+        for name, needed in (
+            ("volunteers_as_moderator", edition.requires_moderator),
+            ("volunteers_as_secretary", edition.requires_secretary),
+            ("volunteers_as_board_member", edition.requires_board_member),
+        ):
+            if not needed:
+                del self.fields[name]
+        if "volunteers_as_board_member" in self.fields and not self.board_member:
+            # Only a board member can sit in a group as one: anyone else is not asked, and what they send is
+            # not read.
+            del self.fields["volunteers_as_board_member"]
+        if "volunteers_as_board_member" in self.fields:
+            widget = self.fields["volunteers_as_board_member"].widget
+            widget.attrs["aria-describedby"] = f"{self['volunteers_as_board_member'].auto_id}_helptext"
+        if not (edition.requires_moderator or edition.requires_secretary):
+            del self.fields["volunteer_experience"]
+
+    @property
+    def board_member(self) -> bool:
+        return self.user is not None and self.user.has_perm("accounts.volunteer_as_board_member")
+
+    @property
+    def asks_roles(self) -> bool:
+        return any(
+            name in self.fields
+            for name in ("volunteers_as_moderator", "volunteers_as_secretary", "volunteers_as_board_member")
+        )
 
     @property
     def theme_country(self) -> str:
@@ -113,7 +168,8 @@ class RegistrationForm(WorkAndHomeForm):
 
     @classmethod
     def initial_for(cls, *, user: User, edition: Edition, registration: Registration | None) -> dict[str, Any]:
-        """The registration's answers when there is one, else what the profile says."""
+        """The registration's answers when there is one, else what the profile says (a board member who
+        volunteers in their profile starts ticked, and may untick it for this edition)."""
         if registration is None:
             return {
                 "office": user.office,
@@ -121,6 +177,7 @@ class RegistrationForm(WorkAndHomeForm):
                 "languages": user.languages_spoken,
                 "stakeholder_type": user.stakeholder_type,
                 "gender": user.gender,
+                "volunteers_as_board_member": user.volunteers_as_board_member,
             }
         themes = [p.theme_id for p in registration.preferences.order_by("rank")]
         return {
@@ -132,6 +189,7 @@ class RegistrationForm(WorkAndHomeForm):
             "slots": [slot_value(s.weekday, s.part) for s in registration.slots.all()],
             "volunteers_as_moderator": registration.volunteers_as_moderator,
             "volunteers_as_secretary": registration.volunteers_as_secretary,
+            "volunteers_as_board_member": registration.volunteers_as_board_member,
             "volunteer_experience": registration.volunteer_experience,
             "commitments": _still_accepted(registration, edition),
             "stakeholder_type": registration.stakeholder_type,
@@ -168,6 +226,7 @@ class RegistrationForm(WorkAndHomeForm):
             slots=slots,
             volunteers_as_moderator=data.get("volunteers_as_moderator", False),
             volunteers_as_secretary=data.get("volunteers_as_secretary", False),
+            volunteers_as_board_member=data.get("volunteers_as_board_member", False),
             volunteer_experience=data.get("volunteer_experience", ""),
             accepted=frozenset(data.get("commitments", [])),
             stakeholder_type=data.get("stakeholder_type", ""),

@@ -390,6 +390,7 @@ def _input(raw: Mapping[str, str], user: Any, found: _Lookups, errors: list[str]
         volunteers_as_moderator=moderator,
         volunteers_as_secretary=secretary,
         volunteer_experience=experience,
+        volunteers_as_board_member=existing.volunteers_as_board_member if existing else False,
         accepted=ALL_COMMITMENTS,
         stakeholder_type=existing.stakeholder_type if existing else user.stakeholder_type,
         gender=existing.gender if existing else user.gender,

@@ -63,6 +63,7 @@ class Registration(models.Model):
     languages = models.JSONField(_("working languages"), default=list)
     volunteers_as_moderator = models.BooleanField(_("volunteers as moderator"), default=False)
     volunteers_as_secretary = models.BooleanField(_("volunteers as secretary"), default=False)
+    volunteers_as_board_member = models.BooleanField(_("volunteers as board member"), default=False)
     volunteer_experience = models.CharField(_("experience as moderator or secretary"), max_length=500, blank=True)
     stakeholder_type = models.CharField(_("stakeholder type"), max_length=20, choices=StakeholderType, blank=True)
     gender = models.CharField(_("gender"), max_length=20, choices=Gender, blank=True)

@@ -39,6 +39,7 @@ def _registrations(user: Any) -> list[dict[str, Any]]:
             "slots": [str(s) for s in r.slots.all()],
             "volunteers_as_moderator": r.volunteers_as_moderator,
             "volunteers_as_secretary": r.volunteers_as_secretary,
+            "volunteers_as_board_member": r.volunteers_as_board_member,
             "volunteer_experience": r.volunteer_experience,
             "stakeholder_type": r.stakeholder_type,
             "gender": r.gender,

@@ -239,6 +239,78 @@ def demand_table(*, edition: Edition, first_choice_only: bool = True) -> DemandT
     return build_demand_table(themes=themes, offices=offices, counts=counts, first_choice_only=first_choice_only)
 
 
+# --- Mix of stakeholder types (the edition's format) ------------------------------------
+
+
+@dataclass(frozen=True)
+class MixRow:
+    theme: Theme
+    office: Office | None
+    counts: tuple[int, ...]  # one per column of ``StakeholderMix.columns``
+    board_members: int
+
+    @property
+    def people(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def largest_share(self) -> int:
+        """The share, in percent, of the most frequent stakeholder type (0 without people)."""
+        return round(100 * max(self.counts) / self.people) if self.people else 0
+
+    @property
+    def types_present(self) -> int:
+        return sum(1 for count in self.counts if count)
+
+
+@dataclass(frozen=True)
+class StakeholderMix:
+    columns: tuple[str, ...]  # "" (members and people who did not say) then the admitted types
+    rows: tuple[MixRow, ...]
+
+
+def stakeholder_mix(*, edition: Edition, first_choice_only: bool = True) -> StakeholderMix:
+    """People per stakeholder type, per theme and office, with board-member volunteers; three queries."""
+    preferences = ThemePreference.objects.filter(registration__edition=edition).exclude(
+        registration__status=RegistrationStatus.WITHDRAWN
+    )
+    if first_choice_only:
+        preferences = preferences.filter(rank=1)
+    counts = list(
+        preferences.values("theme_id", office_id=F("registration__office_id"), kind=F("registration__stakeholder_type"))
+        .annotate(people=Count("pk"), board=Count("pk", filter=Q(registration__volunteers_as_board_member=True)))
+        .order_by()
+    )
+    columns = ("", *edition.admitted_stakeholder_types)
+    office_ids = {row["office_id"] for row in counts if row["office_id"] is not None}
+    offices = Office.objects.in_bulk(office_ids) if office_ids else {}
+    themes = list(Theme.objects.filter(edition=edition).order_by("position", "pk"))
+    cells: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0] * (len(columns) + 1))
+    for row in counts:
+        cell = cells[(row["theme_id"], row["office_id"])]
+        kind = row["kind"] if row["kind"] in columns else ""
+        cell[columns.index(kind)] += row["people"]
+        cell[-1] += row["board"]
+
+    def office_order(office_id: int | None) -> tuple[int, str]:
+        return (1, "") if office_id is None else (0, offices[office_id].name.lower())
+
+    rows = []
+    for theme in themes:
+        here = sorted((office_id for theme_id, office_id in cells if theme_id == theme.pk), key=office_order)
+        for office_id in here:
+            values = cells[(theme.pk, office_id)]
+            rows.append(
+                MixRow(
+                    theme=theme,
+                    office=offices[office_id] if office_id is not None else None,
+                    counts=tuple(values[:-1]),
+                    board_members=values[-1],
+                )
+            )
+    return StakeholderMix(columns=columns, rows=tuple(rows))
+
+
 # --- Pool of moderators and secretaries ------------------------------------------------
 
 

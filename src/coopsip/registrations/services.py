@@ -7,7 +7,7 @@ one set of rules, one place that writes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from coopsip.accounts.models import Gender
 from coopsip.core.mail import queue_email
 from coopsip.editions.models import Edition, Theme
 from coopsip.places.models import Municipality, Office
@@ -52,6 +53,7 @@ class RegistrationInput:
     volunteers_as_moderator: bool = False
     volunteers_as_secretary: bool = False
     volunteer_experience: str = ""
+    volunteers_as_board_member: bool = False
     accepted: frozenset[str] = field(default_factory=frozenset)
     stakeholder_type: str = ""
     gender: str = ""
@@ -110,7 +112,23 @@ def registration_errors(*, edition: Edition, data: RegistrationInput) -> dict[st
         errors["commitments"] = _("To take part, accept each commitment.")
     if (data.volunteers_as_moderator or data.volunteers_as_secretary) and len(data.volunteer_experience) > 500:
         errors["volunteer_experience"] = _("Keep it to 500 characters.")
+    mixes = edition.mixes_stakeholder_types
+    if data.stakeholder_type and mixes and data.stakeholder_type not in edition.admitted_stakeholder_types:
+        errors["stakeholder_type"] = _("This edition does not admit this stakeholder type.")
+    if data.gender and data.gender not in Gender.values:
+        errors["gender"] = _("Choose one of the answers, or leave it empty.")
     return errors
+
+
+def asked_by_format(*, edition: Edition, data: RegistrationInput) -> RegistrationInput:
+    """Only what the edition's format asks is kept: no stakeholder type unless groups mix them,
+    no gender unless a gender balance applies, no board member unless groups have one."""
+    return replace(
+        data,
+        stakeholder_type=data.stakeholder_type if edition.mixes_stakeholder_types else "",
+        gender=data.gender if edition.max_gender_share is not None else "",
+        volunteers_as_board_member=data.volunteers_as_board_member and edition.requires_board_member,
+    )
 
 
 def submit_registration(
@@ -140,6 +158,7 @@ def submit_registration(
     errors = registration_errors(edition=edition, data=data)
     if errors:
         raise RegistrationInvalid(errors)
+    data = asked_by_format(edition=edition, data=data)
     try:
         with transaction.atomic():
             registration, created = Registration.objects.select_for_update().get_or_create(
@@ -172,6 +191,7 @@ def answers_of(registration: Registration) -> dict[str, Any]:
         "slots": sorted((s.weekday, s.part) for s in registration.slots.all()),
         "moderator": registration.volunteers_as_moderator,
         "secretary": registration.volunteers_as_secretary,
+        "board": registration.volunteers_as_board_member,
         "experience": registration.volunteer_experience,
         "stakeholder_type": registration.stakeholder_type,
         "gender": registration.gender,
@@ -193,6 +213,7 @@ def answers_in(data: RegistrationInput) -> dict[str, Any]:
         "slots": sorted(set(data.slots)),
         "moderator": data.volunteers_as_moderator,
         "secretary": data.volunteers_as_secretary,
+        "board": data.volunteers_as_board_member,
         "experience": data.volunteer_experience.strip() if volunteers else "",
         "stakeholder_type": data.stakeholder_type,
         "gender": data.gender,
@@ -209,6 +230,7 @@ def _fields(data: RegistrationInput) -> dict[str, Any]:
         "languages": sorted(set(data.languages)),
         "volunteers_as_moderator": data.volunteers_as_moderator,
         "volunteers_as_secretary": data.volunteers_as_secretary,
+        "volunteers_as_board_member": data.volunteers_as_board_member,
         "volunteer_experience": data.volunteer_experience.strip()
         if data.volunteers_as_moderator or data.volunteers_as_secretary
         else "",

@@ -10,18 +10,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from coopsip.accounts.models import StakeholderType
 from coopsip.core.access import require
 from coopsip.core.http import AuthenticatedRequest
 from coopsip.editions.models import Edition
 from coopsip.registrations import selectors
 from coopsip.registrations.commitments import commitment_texts
-from coopsip.registrations.exports import export_csv
+from coopsip.registrations.exports import EXPORT_CHUNK, encoded_chunks, export_lines
 from coopsip.registrations.imports import REQUIRED_COLUMNS, import_registrations
 from coopsip.registrations.invitations import InvitationRefused, invite_to_role
 from coopsip.registrations.models import MeetingMode, Registration
@@ -72,15 +73,22 @@ def demand(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     first_choice_only = request.GET.get("choices") != "all"
     table = selectors.demand_table(edition=edition, first_choice_only=first_choice_only)
     context = {"edition": edition, "table": table, "modes": [MeetingMode(mode) for mode in selectors.MODES]}
+    if edition.mixes_stakeholder_types or edition.requires_board_member:
+        mix = selectors.stakeholder_mix(edition=edition, first_choice_only=first_choice_only)
+        labels = dict(StakeholderType.choices)
+        context["mix"] = mix
+        context["mix_columns"] = [labels.get(kind, _("members or not said")) for kind in mix.columns]
     return render(request, "registrations/staff/demand.html", context)
 
 
 @login_required
 @require_safe
-def export(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+def export(request: AuthenticatedRequest, slug: str) -> StreamingHttpResponse:
     edition = _edition_for(request, slug)
     registrations = selectors.with_details(Registration.objects.filter(edition=edition)).order_by("created_at", "pk")
-    response = HttpResponse(export_csv(registrations), content_type="text/csv; charset=utf-8")
+    # Streamed: the first rows leave at once, and thousands of registrations are read 500 at a time.
+    lines = export_lines(registrations.iterator(chunk_size=EXPORT_CHUNK))
+    response = StreamingHttpResponse(encoded_chunks(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="registrations-{edition.slug}.csv"'
     response["Cache-Control"] = "no-store"  # personal data: no copy in any cache
     return response

@@ -46,7 +46,7 @@ def register(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if refused is not None:
         return _refused(request, edition, refused, registration)
     if request.method == "POST":
-        form = RegistrationForm(request.POST, edition=edition)
+        form = RegistrationForm(request.POST, edition=edition, user=user)
         if form.is_valid():
             try:
                 submit_registration(user=user, edition=edition, data=form.registration_input())
@@ -62,7 +62,7 @@ def register(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         if request.htmx:
             # The country changed: the themes of that country, keeping what was chosen.
             initial |= {name: request.GET[name] for name in ("country", *THEME_FIELDS) if name in request.GET}
-        form = RegistrationForm(initial=initial, edition=edition)
+        form = RegistrationForm(initial=initial, edition=edition, user=user)
     partial = request.htmx and request.method == "GET"
     template = "registrations/register.html#themes" if partial else "registrations/register.html"
     context = {"edition": edition, "form": form, "registration": registration}

@@ -61,6 +61,10 @@ def test_changing_the_language_moves_to_the_pages_in_that_language(member: User,
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     member.refresh_from_db()
     assert member.preferred_language == "fr"
+    # The confirmation is said on the French page, in French (issue 16, point 4).
+    page = client.get(response["Location"]).content.decode()
+    assert "Votre profil est enregistré." in page
+    assert "Je profiel is opgeslagen." not in page
 
 
 def test_a_postcode_shared_by_several_places_needs_the_place(member: User, places: None) -> None:
@@ -141,3 +145,29 @@ def test_the_dutch_name_of_a_place_with_one_postcode_is_accepted(member: User, p
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.municipality is not None and member.municipality.name == "Gent"
+
+
+def test_only_a_board_member_is_asked_to_volunteer_as_board_member(member: User, board: User) -> None:
+    assert b'name="volunteers_as_board_member"' not in client_for(member).get(reverse("accounts:profile")).content
+    page = client_for(board).get(reverse("accounts:profile")).content.decode()
+    assert 'name="volunteers_as_board_member"' in page
+    assert "I volunteer as board member in working groups" in page
+
+
+def test_a_board_member_volunteers_in_their_profile(board: User, places: None) -> None:
+    response = client_for(board).post("/en/me/profile/", _profile_data(volunteers_as_board_member="on"))
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert board.volunteers_as_board_member
+    page = client_for(board).get(reverse("accounts:profile")).content.decode()
+    assert "checked" in page[page.index('name="volunteers_as_board_member"') :].split(">", 1)[0]
+    client_for(board).post("/en/me/profile/", _profile_data())
+    board.refresh_from_db()
+    assert not board.volunteers_as_board_member
+
+
+def test_someone_not_on_the_board_cannot_volunteer_as_board_member_by_post(member: User, places: None) -> None:
+    response = client_for(member).post("/en/me/profile/", _profile_data(volunteers_as_board_member="on"))
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert not member.volunteers_as_board_member

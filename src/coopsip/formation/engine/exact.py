@@ -25,8 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from . import rules
 from .flow import SCALE, Bin, FlowResult
 from .index import BoolArray, Index
+from .mip import groups_max
 
 DTIME_UNITS = 3e6  # work units (budget.py) per unit of CP-SAT's deterministic time (measured: 1.8 for 5.8 CPU s)
 
@@ -59,28 +61,18 @@ def solve_exact(
     profit = np.rint(index.arc_profit[sel] * SCALE).astype(np.int64)
     mod = index.is_mod[person] & params.require_moderator
     sec = index.is_sec[person] & params.require_secretary
+    brd = index.is_brd[person] & params.require_board
     locked_in: dict[int, list[Bin]] = {}
     for item in locked_bins:
         locked_in.setdefault(item.cell, []).append(item)
     # Cells that could hold a free group, and cells with locked groups.
-    n_cells = index.n_cells
-    people_n = np.bincount(cell, minlength=n_cells)
-    mods_n = np.bincount(cell, weights=mod, minlength=n_cells)
-    secs_n = np.bincount(cell, weights=sec, minlength=n_cells)
-    gmax = people_n // params.min_size
-    if params.require_moderator:
-        gmax = np.minimum(gmax, mods_n)
-    if params.require_secretary:
-        gmax = np.minimum(gmax, secs_n)
-    if params.require_moderator and params.require_secretary:
-        both = np.bincount(cell, weights=mod | sec, minlength=n_cells)
-        gmax = np.minimum(gmax, both // 2)
-    gmax = gmax.astype(np.int64)
+    gmax = groups_max(index, person, cell)
     useful = gmax > 0
     for c in locked_in:
         useful[c] = True
     keep = useful[cell]
-    person, cell, profit, mod, sec = person[keep], cell[keep], profit[keep], mod[keep], sec[keep]
+    person, cell, profit = person[keep], cell[keep], profit[keep]
+    mod, sec, brd = mod[keep], sec[keep], brd[keep]
     cells = np.flatnonzero(useful)
 
     model = cp_model.CpModel()
@@ -88,14 +80,9 @@ def solve_exact(
     x = [model.new_bool_var("") for _ in range(len(person))]
     m = {k: model.new_bool_var("") for k in np.flatnonzero(mod).tolist()}
     s = {k: model.new_bool_var("") for k in np.flatnonzero(sec).tolist()}
-    for k, var in m.items():
-        if k in s:
-            model.add(var + s[k] <= x[k])
-        else:
-            model.add(var <= x[k])
-    for k, var in s.items():
-        if k not in m:
-            model.add(var <= x[k])
+    r = {k: model.new_bool_var("") for k in np.flatnonzero(brd).tolist()}
+    for k in set(m) | set(s) | set(r):
+        model.add(sum(v for v in (m.get(k), s.get(k), r.get(k)) if v is not None) <= x[k])
     order = np.argsort(person, kind="stable")
     bounds = [*np.searchsorted(person[order], np.unique(person), side="left").tolist(), len(order)]
     for a, b in itertools.pairwise(bounds):
@@ -103,9 +90,11 @@ def solve_exact(
             model.add_at_most_one(x[k] for k in order[a:b].tolist())
     by_cell = np.argsort(cell, kind="stable")
     cell_sorted = cell[by_cell]
+    cells_of: dict[int, list[int]] = {}
     for c in cells.tolist():
         lo, hi = np.searchsorted(cell_sorted, [c, c + 1])
         ks = by_cell[lo:hi].tolist()
+        cells_of[c] = ks
         locks = locked_in.get(c, [])
         n_locked = sum(len(item.locked) for item in locks)
         groups = g[c] + len(locks)
@@ -121,11 +110,21 @@ def solve_exact(
         if params.require_secretary:
             have = sum(1 for item in locks for _, role in item.locked if role == "secretary")
             model.add(sum(s[k] for k in ks if k in s) + have == groups)
+        if params.require_board:
+            have = sum(1 for item in locks for _, role in item.locked if role == "board")
+            model.add(sum(r[k] for k in ks if k in r) + have == groups)
+    api = rules.Api(
+        new_bool=lambda: model.new_bool_var(""),
+        new_int=lambda ub: model.new_int_var(0, ub, ""),
+        add=model.add,
+        total=cp_model.LinearExpr.sum,
+    )
     if params.one_theme_per_office:
-        _one_theme(index, model, g, gmax, locked_in)
+        rules.one_theme(index, api, g, gmax, locked_in)
+    rules.balance(index, api, g, gmax, x, person, cells_of, locked_in)
     model.maximize(sum(int(w) * x[k] for k, w in enumerate(profit.tolist())))
     if hint is not None:
-        _hint(index, model, hint, person, cell, g, x, m, s)
+        _hint(index, model, hint, person, cell, g, x, m, s, r)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2  # measured: far better solutions and bounds on this model
@@ -147,32 +146,6 @@ def solve_exact(
     )
 
 
-def _one_theme(
-    index: Index,
-    model: cp_model.CpModel,
-    g: dict[int, cp_model.IntVar],
-    gmax: np.ndarray,
-    locked_in: dict[int, list[Bin]],
-) -> None:
-    """One theme per office: a binary per (office, theme) that in-person cells need, at most one per office."""
-    chosen: dict[tuple[int, int], cp_model.IntVar] = {}
-    for c, var in g.items():
-        key = index.key(c)
-        if key.venue == index.video:
-            continue
-        pair = (key.venue, key.theme)
-        if pair not in chosen:
-            chosen[pair] = model.new_bool_var("")
-        model.add(var <= int(max(gmax[c], 0)) * chosen[pair])
-        if c in locked_in:
-            model.add(chosen[pair] == 1)
-    offices: dict[int, list[cp_model.IntVar]] = {}
-    for (venue, _theme), var in chosen.items():
-        offices.setdefault(venue, []).append(var)
-    for items in offices.values():
-        model.add_at_most_one(items)
-
-
 def _hint(
     index: Index,
     model: cp_model.CpModel,
@@ -183,6 +156,7 @@ def _hint(
     x: list[cp_model.IntVar],
     m: dict[int, cp_model.IntVar],
     s: dict[int, cp_model.IntVar],
+    r: dict[int, cp_model.IntVar],
 ) -> None:
     """The heuristic's solution as CP-SAT's starting point."""
     bins, result = hint
@@ -202,3 +176,5 @@ def _hint(
         model.add_hint(var, bool(inside[k] and role[k] == 1))
     for k, var in s.items():
         model.add_hint(var, bool(inside[k] and role[k] == 2))
+    for k, var in r.items():
+        model.add_hint(var, bool(inside[k] and role[k] == 3))

@@ -1,12 +1,13 @@
 """Placing people into cells whose number of groups is fixed: an exact min-cost flow.
 
 Each *bin* is a cell with ``g`` groups (or one locked group already holding some
-people). A bin has three nodes: its moderator seats (exactly ``g`` units), its
-secretary seats (exactly ``g``) and its other seats (between ``(min - 2)·g`` and
-``(max - 2)·g``). Every free person sends one unit either to a seat they may take or
-to "unassigned" at no gain. Seats a bin cannot fill are supplied by a penalised
-source, so the flow always exists; the solver then lowers that bin's ``g`` and solves
-again. With ``g`` fixed this is exact: no better placement exists for those groups.
+people). A bin has four nodes: its moderator seats (exactly ``g`` units), its
+secretary seats (exactly ``g``), its board-member seats (exactly ``g`` when the format
+asks for one) and its other seats (the rest of ``min·g`` to ``max·g``). Every free
+person sends one unit either to a seat they may take or to "unassigned" at no gain.
+Seats a bin cannot fill are supplied by a penalised source, so the flow always exists;
+the solver then lowers that bin's ``g`` and solves again. With ``g`` fixed this is
+exact: no better placement exists for those groups.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ class Bin:
 @dataclass
 class FlowResult:
     person_bin: IntArray  # -1 when unassigned (locked people are not in it)
-    person_role: IntArray  # 0 participant, 1 moderator, 2 secretary
+    person_role: IntArray  # 0 participant, 1 moderator, 2 secretary, 3 board
     shortage: IntArray  # per bin: seats the people could not fill
     filled: IntArray  # per bin: free people placed
     mods: IntArray
     secs: IntArray
     points: float
+    boards: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def place(index: Index, bins: list[Bin], free: BoolArray, budget: Budget | None = None) -> FlowResult:
@@ -49,6 +51,7 @@ def place(index: Index, bins: list[Bin], free: BoolArray, budget: Budget | None 
     nb = len(bins)
     need_mod = np.zeros(nb, dtype=np.int64)
     need_sec = np.zeros(nb, dtype=np.int64)
+    need_brd = np.zeros(nb, dtype=np.int64)
     other_lo = np.zeros(nb, dtype=np.int64)
     other_hi = np.zeros(nb, dtype=np.int64)
     for b, item in enumerate(bins):
@@ -57,7 +60,9 @@ def place(index: Index, bins: list[Bin], free: BoolArray, budget: Budget | None 
         have_sec = sum(1 for _, role in item.locked if role == "secretary")
         need_mod[b] = max(0, g - have_mod) if params.require_moderator else 0
         need_sec[b] = max(0, g - have_sec) if params.require_secretary else 0
-        placed = len(item.locked) + need_mod[b] + need_sec[b]
+        have_brd = sum(1 for _, role in item.locked if role == "board")
+        need_brd[b] = max(0, g - have_brd) if params.require_board else 0
+        placed = len(item.locked) + need_mod[b] + need_sec[b] + need_brd[b]
         other_lo[b] = max(0, params.min_size * g - placed)
         other_hi[b] = max(0, params.max_size * g - placed)
     # Arcs of free people into cells that have a bin; a cell may have several bins.
@@ -86,9 +91,9 @@ def place(index: Index, bins: list[Bin], free: BoolArray, budget: Budget | None 
         a_person = np.concatenate(extra_p)
         a_bin = np.concatenate(extra_b)
         a_cost = np.concatenate(extra_c)
-    # Nodes: people 0..n-1, then per bin (moderator, secretary, other) seats, then T and Z.
+    # Nodes: people 0..n-1, then per bin (moderator, secretary, other, board) seats, then T and Z.
     seat0 = n
-    sink = n + 3 * nb
+    sink = n + 4 * nb
     spare = sink + 1
     tails_l: list[IntArray] = []
     heads_l: list[IntArray] = []
@@ -104,21 +109,23 @@ def place(index: Index, bins: list[Bin], free: BoolArray, budget: Budget | None 
         kinds_l.append(np.full(len(tails), kind, dtype=np.int64))
 
     ones = np.ones(len(a_person), dtype=np.int64)
-    add(a_person, seat0 + 3 * a_bin + 2, ones, a_cost, 0)
+    add(a_person, seat0 + 4 * a_bin + 2, ones, a_cost, 0)
     m = index.is_mod[a_person] & (need_mod[a_bin] > 0)
-    add(a_person[m], seat0 + 3 * a_bin[m], ones[m], a_cost[m], 1)
+    add(a_person[m], seat0 + 4 * a_bin[m], ones[m], a_cost[m], 1)
     s = index.is_sec[a_person] & (need_sec[a_bin] > 0)
-    add(a_person[s], seat0 + 3 * a_bin[s] + 1, ones[s], a_cost[s], 2)
+    add(a_person[s], seat0 + 4 * a_bin[s] + 1, ones[s], a_cost[s], 2)
+    r = index.is_brd[a_person] & (need_brd[a_bin] > 0)
+    add(a_person[r], seat0 + 4 * a_bin[r] + 3, ones[r], a_cost[r], 9)
     people = np.flatnonzero(free)
     zeros_p = np.zeros(len(people), dtype=np.int64)
     add(people, np.full(len(people), sink), np.ones(len(people), dtype=np.int64), zeros_p, 3)
     bins_ix = np.arange(nb, dtype=np.int64)
-    add(seat0 + 3 * bins_ix + 2, np.full(nb, sink), other_hi - other_lo, np.zeros(nb, dtype=np.int64), 4)
+    add(seat0 + 4 * bins_ix + 2, np.full(nb, sink), other_hi - other_lo, np.zeros(nb, dtype=np.int64), 4)
     zeros_b = np.zeros(nb, dtype=np.int64)
     shortage_cost = max(SHORTAGE_COST, 100 * int(np.abs(a_cost).max(initial=0)))
-    for offset, need in ((0, need_mod), (1, need_sec), (2, other_lo)):
-        add(np.full(nb, spare), seat0 + 3 * bins_ix + offset, need, zeros_b + shortage_cost, 5 + offset)
-    total_need = int(need_mod.sum() + need_sec.sum() + other_lo.sum())
+    for offset, need, kind in ((0, need_mod, 5), (1, need_sec, 6), (2, other_lo, 7), (3, need_brd, 10)):
+        add(np.full(nb, spare), seat0 + 4 * bins_ix + offset, need, zeros_b + shortage_cost, kind)
+    total_need = int(need_mod.sum() + need_sec.sum() + other_lo.sum() + need_brd.sum())
     add(np.array([spare]), np.array([sink]), np.array([total_need]), np.array([0]), 8)
     tails = np.concatenate(tails_l)
     heads = np.concatenate(heads_l)
@@ -127,9 +134,10 @@ def place(index: Index, bins: list[Bin], free: BoolArray, budget: Budget | None 
     kinds = np.concatenate(kinds_l)
     supplies = np.zeros(spare + 1, dtype=np.int64)
     supplies[people] = 1
-    supplies[seat0 + 3 * bins_ix] = -need_mod
-    supplies[seat0 + 3 * bins_ix + 1] = -need_sec
-    supplies[seat0 + 3 * bins_ix + 2] = -other_lo
+    supplies[seat0 + 4 * bins_ix] = -need_mod
+    supplies[seat0 + 4 * bins_ix + 1] = -need_sec
+    supplies[seat0 + 4 * bins_ix + 2] = -other_lo
+    supplies[seat0 + 4 * bins_ix + 3] = -need_brd
     supplies[spare] = total_need
     supplies[sink] = -len(people)
     if budget is not None:
@@ -143,18 +151,20 @@ def place(index: Index, bins: list[Bin], free: BoolArray, budget: Budget | None 
     flows = flow.flows(arcs)
     person_bin = np.full(n, -1, dtype=np.int64)
     person_role = np.zeros(n, dtype=np.int64)
-    seat_arc = (kinds <= 2) & (flows > 0)
+    is_seat = (kinds <= 2) | (kinds == 9)
+    seat_arc = is_seat & (flows > 0)
     p = tails[seat_arc]
     seat = heads[seat_arc] - seat0
-    person_bin[p] = seat // 3
-    role_of_seat = np.array([1, 2, 0])
-    person_role[p] = role_of_seat[seat % 3]
+    person_bin[p] = seat // 4
+    role_of_seat = np.array([1, 2, 0, 3])
+    person_role[p] = role_of_seat[seat % 4]
     shortage = np.zeros(nb, dtype=np.int64)
-    for kind in (5, 6, 7):
+    for kind in (5, 6, 7, 10):
         mk = kinds == kind
         shortage += flows[mk]
     filled = np.bincount(person_bin[person_bin >= 0], minlength=nb).astype(np.int64)
     mods = np.bincount(person_bin[person_role == 1], minlength=nb).astype(np.int64)
     secs = np.bincount(person_bin[person_role == 2], minlength=nb).astype(np.int64)
-    points = -float(costs[kinds <= 2] @ flows[kinds <= 2]) / SCALE
-    return FlowResult(person_bin, person_role, shortage, filled, mods, secs, points)
+    boards = np.bincount(person_bin[person_role == 3], minlength=nb).astype(np.int64)
+    points = -float(costs[is_seat] @ flows[is_seat]) / SCALE
+    return FlowResult(person_bin, person_role, shortage, filled, mods, secs, points, boards)

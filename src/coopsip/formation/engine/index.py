@@ -53,6 +53,7 @@ class Index:
         self.slot_ix = {s: i for i, s in enumerate(SLOTS)}
         self.is_mod = np.array(["moderator" in p.roles for p in people], dtype=bool)
         self.is_sec = np.array(["secretary" in p.roles for p in people], dtype=bool)
+        self.is_brd = np.array(["board" in p.roles for p in people], dtype=bool)
         self.km = self._distances()
         self._options(BLOCK)
         # Arcs sorted by person then cell, so (person, cell) can be looked up by search.

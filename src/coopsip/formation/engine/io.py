@@ -216,7 +216,7 @@ def read_registrants(path: Path, offices: tuple[Office, ...], themes: tuple[Them
                     name,
                     n,
                     "roles",
-                    lambda: _choices(row["roles"], ROLES, "a role", expected="moderator or secretary"),
+                    lambda: _choices(row["roles"], ROLES, "a role", expected="moderator, secretary or board"),
                 ),
                 stakeholder=row["stakeholder"] or None,
                 gender=row["gender"] or None,
@@ -253,13 +253,15 @@ def params_from_dict(data: Mapping[str, Any], *, source: str = "params") -> Para
     params = Params(**values)
     if not 2 <= params.min_size <= params.max_size:
         raise InputError(f'{source}, key "min_size": must be at least 2 and at most max_size')
-    if params.max_gender_share is not None and not 0 < params.max_gender_share <= 1:
-        raise InputError(f'{source}, key "max_gender_share": must be a share between 0 and 1')
+    for key in ("max_gender_share", "max_stakeholder_share"):
+        share = getattr(params, key)
+        if share is not None and not 0 < share <= 1:
+            raise InputError(f'{source}, key "{key}": must be a share between 0 and 1')
     return params
 
 
 def _param(key: str, value: Any, default: Any, source: str) -> Any:
-    if key in ("max_gender_share", "min_stakeholder_types", "work"):
+    if key in ("max_gender_share", "max_stakeholder_share", "min_stakeholder_types", "work"):
         if value is None:
             return None
         kind: type = int if key == "min_stakeholder_types" else float
@@ -414,8 +416,10 @@ def read_solution(path: Path, problem: Problem) -> Solution:
             if not isinstance(member, dict) or not isinstance(member.get("id"), str):
                 raise InputError(f"{where}: a member without an id")
             role = member.get("role", "participant")
-            if role not in ("moderator", "secretary", "participant"):
-                raise InputError(f'{where}: "{role}" is not a role (expected moderator, secretary or participant)')
+            if role not in ("moderator", "secretary", "board", "participant"):
+                raise InputError(
+                    f'{where}: "{role}" is not a role (expected moderator, secretary, board or participant)'
+                )
             if member["id"] in people:
                 members.append(Member(member["id"], role))
         if members:

@@ -11,11 +11,11 @@ PARTS = ("am", "pm", "ev")
 SLOTS: tuple[str, ...] = tuple(f"{day}_{part}" for day in DAYS for part in PARTS)
 LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
 MODES = ("in_person", "video", "either")
-ROLES = ("moderator", "secretary")
+ROLES = ("moderator", "secretary", "board")
 
 Mode = Literal["in_person", "video", "either"]
 GroupMode = Literal["in_person", "video"]
-Role = Literal["moderator", "secretary", "participant"]
+Role = Literal["moderator", "secretary", "board", "participant"]
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,17 @@ class Params:
     one_theme_per_office: bool = False
     time_limit_s: float = 60.0
     seed: int = 0
+    # The balance rules (docs/formation.md, "Balance rules"): at most this share of one gender among
+    # the members who gave one, at least k stakeholder types, at most this share of one stakeholder type.
     max_gender_share: float | None = None
     min_stakeholder_types: int | None = None
+    max_stakeholder_share: float | None = None
+    # True (the engine's default, as before the 2017 format): the balance rules are followed as far as
+    # the people allow and reported as soft warnings. False: they are hard rules, every group keeps
+    # them and people they cannot place get a reason. An edition's format sets it (hard by default).
+    balance_soft: bool = True
+    # Exactly one board member per group (role "board", a volunteer), as the 2017-2018 format asks.
+    require_board: bool = False
     weights: Weights = field(default_factory=Weights)
     # Work units the search may do (see budget.py); None: about half of ``time_limit_s`` on an idle
     # machine. ``time_limit_s`` stays a wall-clock safety stop.

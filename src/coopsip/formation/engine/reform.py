@@ -7,16 +7,48 @@ the same theme, place, language and slot first, then any group whose member fits
 which stays at least ``min_size``); else the group is dissolved and its members
 join groups with room that they fit, or are left out with a reason. No index over all
 people is built, so it stays fast on large editions.
+
+With hard balance rules (``balance_soft`` false) every step keeps them in view: among the
+people who fit, the one who leaves the group nearest to every rule joins (then the most
+points); a group a decline tipped over a rule (a partner leaves: three clients of five) first
+takes someone left out, then a participant a sibling can spare, who brings it back; a donor
+never gives up someone it needs for its own rules, and a dissolved group's members only join
+groups they do not tip over. A group no one can repair is kept as it is and named in
+``report["balance_flags"]`` (group, code, English words), never silently broken.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
 from .model import Group, Member, Params, Problem, Registrant, Role, Solution, Unassigned
-from .validate import member_violations, travel_km, validate
+from .validate import balance_warnings, member_violations, travel_km, validate
+
+
+def strain(people: list[Registrant], params: Params) -> int:
+    """How far ``people`` as one group are from the hard balance rules (0: they keep them all): types
+    missing, plus people of one stakeholder type or gender over their share."""
+    if params.balance_soft:
+        return 0
+    out = 0
+    if params.min_stakeholder_types:
+        out += max(0, params.min_stakeholder_types - len({p.stakeholder for p in people if p.stakeholder}))
+    if params.max_stakeholder_share is not None:
+        kinds = Counter(p.stakeholder for p in people if p.stakeholder)
+        if kinds:
+            out += max(0, max(kinds.values()) - _cap(params.max_stakeholder_share, len(people)))
+    if params.max_gender_share is not None:
+        genders = Counter(p.gender for p in people if p.gender)
+        if genders:
+            out += max(0, max(genders.values()) - _cap(params.max_gender_share, sum(genders.values())))
+    return out
+
+
+def _cap(share: float, count: int) -> int:
+    return int(share * count + 1e-9)
 
 
 def reform_after_decline(problem: Problem, params: Params, solution: Solution, person_id: str) -> Solution:
@@ -54,11 +86,18 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
             gaps.append("moderator")
         if params.require_secretary and not any(m.role == "secretary" for m in group.members):
             gaps.append("secretary")
+        if params.require_board and not any(m.role == "board" for m in group.members):
+            gaps.append("board")
         return gaps
+
+    def strained(group: Group, extra: Registrant | None = None, without: str | None = None) -> int:
+        members = [people[m.id] for m in group.members if m.id != without]
+        return strain([*members, extra] if extra is not None else members, params)
 
     def best(candidates: list[Registrant], group: Group, role: str = "participant") -> Registrant | None:
         ok = [p for p in candidates if (role == "participant" or role in p.roles) and fits(p, group, role)]
-        return max(ok, key=lambda p: (points(p, group), p.id), default=None)
+        # Nearest to every balance rule first, then the most points.
+        return max(ok, key=lambda p: (-strained(group, p), points(p, group), p.id), default=None)
 
     if home is not None:
         group = replace(home, members=tuple(m for m in home.members if m.id != person_id))
@@ -91,6 +130,16 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
             unassigned.pop(chosen.id)
             moved.append(chosen.id)
             actions.append({"action": "joined_from_left_out", "person": chosen.id, "role": "participant"})
+        # 2b. A group the decline tipped over a balance rule takes someone left out who brings it back.
+        while len(group.members) < params.max_size and strained(group):
+            chosen = best(pool, group)
+            if chosen is None or strained(group, chosen) >= strained(group):
+                break
+            group = replace(group, members=(*group.members, Member(chosen.id, "participant")))
+            pool.remove(chosen)
+            unassigned.pop(chosen.id)
+            moved.append(chosen.id)
+            actions.append({"action": "joined_from_left_out", "person": chosen.id, "role": "participant"})
         # 3. Borrow from a sibling group (same theme, place, language and slot) that can spare someone.
         siblings = [
             g
@@ -108,28 +157,37 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
             (g for g in solution.groups if g.id != group.id and g.id not in sibling_ids),
             key=lambda g: (-len(g.members), g.id),
         )
-        for need in needs:
+        # A balance rule still broken asks for one more participant who brings the group back (room allowing).
+        balancing = bool(strained(group)) and len(group.members) + len(needs) < params.max_size
+        wanted: list[tuple[Role, bool]] = [(need, False) for need in needs]
+        wanted += [("participant", True)] if balancing else []
+        for role, for_balance in wanted:
             for donor in donors:
                 donor = groups.get(donor.id)  # type: ignore[assignment]
                 if donor is None or len(donor.members) <= params.min_size:
                     continue
+                # The donor keeps its own rules (or gets no worse), the group gets no further from its own.
                 spare = [
                     m
                     for m in donor.members
                     if m.role == "participant"
-                    and (need == "participant" or need in people[m.id].roles)
+                    and (role == "participant" or role in people[m.id].roles)
                     and (
                         donor.id in sibling_ids
-                        or (group.theme in people[m.id].prefs and fits(people[m.id], group, need))
+                        or (group.theme in people[m.id].prefs and fits(people[m.id], group, role))
                     )
+                    and strained(donor, without=m.id) <= strained(donor)
                 ]
+                if for_balance:
+                    spare = [m for m in spare if strained(group, people[m.id]) < strained(group)]
                 if spare:
-                    m = spare[-1]
+                    # The last one that leaves the group nearest to its rules (as before: the last spare).
+                    m = min(reversed(spare), key=lambda x: strained(group, people[x.id]))
                     groups[donor.id] = replace(donor, members=tuple(x for x in donor.members if x.id != m.id))
-                    group = replace(group, members=(*group.members, Member(m.id, need)))
+                    group = replace(group, members=(*group.members, Member(m.id, role)))
                     changed.add(donor.id)
                     moved.append(m.id)
-                    actions.append({"action": "moved_from_group", "person": m.id, "from": donor.id, "role": need})
+                    actions.append({"action": "moved_from_group", "person": m.id, "from": donor.id, "role": role})
                     break
         if len(group.members) >= params.min_size and not role_gaps(group):
             groups[group.id] = group
@@ -139,12 +197,20 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
             actions.append({"action": "dissolved", "group": group.id})
             for m in group.members:
                 person = people[m.id]
+                # Only a group they do not tip over a balance rule (one nearer to its rules first).
                 options = [
                     g
                     for g in groups.values()
-                    if g.theme in person.prefs and len(g.members) < params.max_size and fits(person, g)
+                    if g.theme in person.prefs
+                    and len(g.members) < params.max_size
+                    and fits(person, g)
+                    and strained(g, person) <= strained(g)
                 ]
-                target = max(options, key=lambda g: (points(person, g), g.id), default=None)
+                target = max(
+                    options,
+                    key=lambda g: (strained(g) - strained(g, person), points(person, g), g.id),
+                    default=None,
+                )
                 if target is None:
                     unassigned[m.id] = Unassigned(
                         m.id,
@@ -163,6 +229,12 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
     hard = [v for v in validate(problem, touched, params) if v.severity == "hard"]
     assigned = sum(len(g.members) for g in new_groups)
     total = len(problem.registrants)
+    # Every group (not only those changed now: one flagged by an earlier decline stays flagged until repaired).
+    flags = [
+        {"group": v.group, "code": v.code, "message": v.message, "params": dict(v.params)}
+        for v in balance_warnings(problem, new_groups, params)
+        if v.severity == "hard"
+    ]
     report.update(
         {
             "declined": person_id,
@@ -174,6 +246,7 @@ def reform_after_decline(problem: Problem, params: Params, solution: Solution, p
             "unassigned": len(unassigned),
             "share_assigned": round(assigned / total, 5) if total else 0.0,
             "violations_in_changed_groups": len(hard),
+            "balance_flags": flags,
             "seconds": round(time.perf_counter() - start, 3),
         }
     )

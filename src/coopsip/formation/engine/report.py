@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,8 +26,10 @@ def build_solution(
     method: str,
     released: Sequence[str] = (),
     reserved: Collection[str] = (),
+    reasons: Mapping[int, Unassigned] | None = None,
 ) -> Solution:
-    """``reserved``: ids new groups must not take (groups kept outside the result)."""
+    """``reserved``: ids new groups must not take (groups kept outside the result); ``reasons``: the
+    reasons of people the balance step left out (balance.py), by person."""
     problem = index.problem
     people = problem.registrants
     themes = problem.themes
@@ -44,7 +47,7 @@ def build_solution(
             while f"G{number:04d}" in taken:
                 number += 1
             gid = f"G{number:04d}"
-        rank = {"moderator": 0, "secretary": 1, "participant": 2}
+        rank = {"moderator": 0, "secretary": 1, "board": 2, "participant": 3}
         ordered = sorted(members, key=lambda pr: (rank[pr[1]], people[pr[0]].id))
         in_person = key.venue != index.video
         groups.append(
@@ -63,7 +66,8 @@ def build_solution(
     for cell, members in formed:
         for p, _ in members:
             placed[p] = cell
-    unassigned = tuple(_reason(index, int(p)) for p in np.flatnonzero(placed < 0))
+    given = reasons or {}
+    unassigned = tuple(given.get(int(p)) or _reason(index, int(p)) for p in np.flatnonzero(placed < 0))
     report = _report(index, groups, formed, placed, unassigned, bound, seconds, method, released)
     return Solution(groups=tuple(groups), unassigned=unassigned, report=report)
 
@@ -73,6 +77,8 @@ def _role(role: str) -> Role:
         return "moderator"
     if role == "secretary":
         return "secretary"
+    if role == "board":
+        return "board"
     return "participant"
 
 
@@ -85,21 +91,30 @@ class _Pools:
         self.people = np.bincount(cell, minlength=index.n_cells)
         self.mods = np.bincount(cell, weights=index.is_mod[person], minlength=index.n_cells)
         self.secs = np.bincount(cell, weights=index.is_sec[person], minlength=index.n_cells)
+        self.brds = np.bincount(cell, weights=index.is_brd[person], minlength=index.n_cells)
+        # Stakeholder types among the people who could meet in each cell (for the mixing rule).
+        names = sorted({p.stakeholder for p in index.problem.registrants if p.stakeholder})
+        kinds = {k: i for i, k in enumerate(names)}
+        kind = np.array([kinds.get(p.stakeholder or "", -1) for p in index.problem.registrants], dtype=np.int64)
+        known = kind[person] >= 0
+        pairs_kind = np.unique(cell[known] * max(1, len(kinds)) + kind[person][known])
+        self.kinds = np.bincount(pairs_kind // max(1, len(kinds)), minlength=index.n_cells)
         # The same ignoring the slot: theme × venue × language.
         coarse = cell // index.n_slots
         pairs = np.unique(person * (index.n_cells // index.n_slots) + coarse)
         self.any_slot = np.bincount(pairs % (index.n_cells // index.n_slots), minlength=index.n_cells // index.n_slots)
 
 
-_POOLS: dict[int, _Pools] = {}
+# Keyed by the index itself, weakly: an ``id()`` is reused once an index is
+# garbage-collected, and a later solve then read another problem's counts.
+_POOLS: weakref.WeakKeyDictionary[Index, _Pools] = weakref.WeakKeyDictionary()
 
 
 def _pools(index: Index) -> _Pools:
-    pools = _POOLS.get(id(index))
+    pools = _POOLS.get(index)
     if pools is None:
-        _POOLS.clear()
         pools = _Pools(index)
-        _POOLS[id(index)] = pools
+        _POOLS[index] = pools
     return pools
 
 
@@ -177,6 +192,21 @@ def _reason(index: Index, p: int) -> Unassigned:
         return out(
             "no_secretary",
             f"no secretary volunteered for theme {theme.name} {place} on your slots",
+            **common,
+        )
+    if params.require_board and not (pools.brds[cells][viable] > 0).any():
+        return out(
+            "no_board",
+            f"no board member volunteered for theme {theme.name} {place} on your slots",
+            **common,
+        )
+    needed = params.min_stakeholder_types or 0
+    if needed and not params.balance_soft and not (pools.kinds[cells][viable] >= needed).any():
+        return out(
+            "balance_types",
+            f"no group of {theme.name} in {LANGUAGE_NAMES[language]} {place} could mix {needed} stakeholder "
+            "types with you on your slots: the people who could meet there have fewer types",
+            min=needed,
             **common,
         )
     return out(

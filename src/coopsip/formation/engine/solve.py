@@ -16,11 +16,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import lagrange
+from .balance import enforce, hard_rules
 from .budget import UNITS_PER_SECOND, WORK_SHARE, Budget
 from .exact import DTIME_UNITS, solve_exact
 from .flow import SCALE, Bin, FlowResult, place
 from .greedy import Formed, greedy_groups
 from .index import BoolArray, Index, IntArray
+from .mip import solve_mip, units_for, useful_options
 from .model import LANGUAGES, SLOTS, Group, Member, Params, Problem, Role, Solution
 from .report import build_solution
 from .travel import shorten_travel
@@ -32,10 +34,10 @@ FILL_UNITS_PER_ARC = 0.3
 FILL_UNITS_FIXED = 200.0
 FILL_UNITS_PER_CELL = 0.02
 LOCKED_SHARE = 0.6  # with locks: share of the work for the run with them (the rest: the same run without)
-EXACT_MAX_OPTIONS = 12_000  # options of free people up to which CP-SAT solves the whole model (bench --exact)
-EXACT_DUAL_SHARE = 0.4  # small instances: share of the budget for the relaxation,
-EXACT_FROM = 0.5  # ... up to this share for the local search, then CP-SAT from its best solution
-EXACT_UNTIL = 0.9  # ... up to this share; the local search from CP-SAT's solution has the rest
+EXACT_MAX_OPTIONS = 12_000  # options (in cells that could hold a group) up to which the MIP solves the whole model
+EXACT_DUAL_SHARE = 0.25  # small instances: share of the budget for the relaxation,
+EXACT_FROM = 0.3  # ... up to this share for the local search, then the MIP from its best solution
+EXACT_UNTIL = 0.95  # ... up to this share; the local search from the MIP's solution has the rest
 
 
 @dataclass
@@ -101,7 +103,16 @@ def solve(
             bins2, result2, released2 = _settle(index, back, locks, budget)
             points2 = result2.points + _locked_points(index, bins2)
             if points2 > found.points + 1e-6:
-                found = _Found(bins2, result2, released2, _freed(locks, released2), points2, found.bound, found.exact)
+                found = _Found(
+                    bins2,
+                    result2,
+                    released2,
+                    _freed(locks, released2),
+                    points2,
+                    found.bound,
+                    found.exact,
+                    mip=found.mip,
+                )
             placed = int((found.result.person_bin >= 0).sum()) + _locked_count(found.bins)
             placed += sum(1 for p in everyone.registrants if p.id in kept_ids)
             placed_free = int((free_found.result.person_bin >= 0).sum())
@@ -115,6 +126,14 @@ def solve(
         formed, group_ids = _cut(index, found.bins, found.result)
     else:
         raise ValueError(f"unknown method {method!r}")
+    # The balance rules and the board role, kept group by group (balance.py), whatever the method.
+    in_group = np.zeros(index.n, dtype=bool)
+    for _cell, members in formed:
+        for p, _role in members:
+            in_group[p] = True
+    before = formed
+    formed, group_ids, reasons = enforce(index, formed, group_ids, ~in_group)
+    enforced = formed != before
     solution = build_solution(
         index,
         formed,
@@ -124,12 +143,15 @@ def solve(
         method=method,
         released=locks.released,
         reserved={g.id for g in kept},
+        reasons=reasons,
     )
     if method == "optimise":
         report = dict(solution.report)
         report["locks"] = lock_report
-        report["exact"] = {"used": found.exact, "proven_optimal": found.proven}
-        if found.proven:
+        # A proof about the cells' numbers of groups holds for the groups only if the balance step changed none.
+        proven = found.proven and not enforced
+        report["exact"] = {"used": found.exact, "proven_optimal": proven, **(found.mip or {})}
+        if proven:
             # Proven optimal: the bound is the objective itself (CP-SAT's own is on points rounded to 0.1).
             report["bound"], report["gap"] = report["objective"], 0.0
         report["work"] = {
@@ -165,8 +187,9 @@ class _Found:
     free: BoolArray  # the people the search may place (locked people of released locks included)
     points: float
     bound: float
-    exact: bool = False  # CP-SAT solved the whole model
-    proven: bool = False  # ... and proved the solution optimal
+    exact: bool = False  # the whole model was solved as a MIP (SCIP, or CP-SAT without SCIP)
+    proven: bool = False  # ... and the solution proved optimal
+    mip: dict[str, object] | None = None  # the MIP's solver, nodes and whether the clock stopped it
 
 
 def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget: Budget) -> _Found:
@@ -183,7 +206,9 @@ def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget:
         if points2 > best_points + 1e-6:
             best_points, best, released = points2, (bins2, result2), released2
     bins, result = best
-    small = _exact_fits(index, locks.free)
+    mip_options = int(useful_options(index, locks.free).sum())
+    # The exact path when the model is small enough and the budget pays at least for its root node.
+    small = mip_options <= EXACT_MAX_OPTIONS and (EXACT_UNTIL - EXACT_FROM) * budget.units >= units_for(mip_options, 1)
     dual = lagrange.Dual(index, locks.free)
     lam = np.zeros(index.n)
     members = result.person_bin >= 0
@@ -198,47 +223,64 @@ def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget:
     bins, result = best
     bound = dual.bound
     proven = exact_used = False
+    mip_report: dict[str, object] | None = None
     if small:
-        # The heuristic's local search first: CP-SAT starts from its best, and never ends below it.
+        # The heuristic's local search first: the MIP starts from its best, and never ends below it.
         free = _freed(locks, released)
         bins, result = _improve(index, bins, result, free, best_points, budget, EXACT_FROM, dual.average)
         best_points = result.points + _locked_points(index, bins)
         best = (bins, result)
+    units = max(0.0, EXACT_UNTIL * budget.units - budget.used)
+    if small and units < units_for(mip_options, 1):
+        small = False  # the budget does not pay for the MIP's root node: the heuristic goes on instead
     if small and not released and not budget.done():
         locked_points = _locked_points(index, bins)
-        units = max(0.0, EXACT_UNTIL * budget.units - budget.used)
-        exact = solve_exact(
-            index,
-            locks.free,
-            [b for b in bins if b.locked_id is not None],
-            (bins, result),
-            dtime=units / DTIME_UNITS,
-            seconds=max(0.0, budget.wall - time.perf_counter()),
-        )
-        if exact is not None:
+        seconds = max(0.0, budget.wall - time.perf_counter())
+        locked_bins = [b for b in bins if b.locked_id is not None]
+        mip = solve_mip(index, locks.free, locked_bins, (bins, result), units=units, seconds=seconds)
+        if mip is not None:
             exact_used = True
-            budget.spend(exact.dtime * DTIME_UNITS)
-            # CP-SAT works on points rounded to 0.1: its bound, widened by the rounding, stays valid.
-            rounding = 0.5 / SCALE * int(locks.free.sum())
-            bound = min(bound, exact.bound + locked_points + rounding)
-            counts = dict(exact.counts)
-            bins2, result2, released2 = _settle(index, counts, locks, budget)
-            points2 = result2.points + _locked_points(index, bins2)
-            if points2 > best_points + 1e-6 and not released2:
-                best_points, best, released = points2, (bins2, result2), released2
-            proven = exact.optimal and best_points >= exact.points + locked_points - 1e-6
+            mip_report = {"solver": "scip", "nodes": mip.nodes, "stopped_by_clock": mip.stopped_by_clock}
+            budget.spend(mip.units)
+            if mip.stopped_by_clock:
+                budget.wall_passed()
+            bound = min(bound, mip.bound + locked_points + 1e-6 * abs(mip.bound))
+            bins2, result2, released2 = _settle(index, dict(mip.counts), locks, budget)
+            points2 = float(_person_points(index, bins2, result2).sum()) + _locked_points(index, bins2)
+            exact_best = float(_person_points(index, bins, result).sum()) + locked_points
+            if points2 > exact_best + 1e-6 and not released2:
+                best_points, best, released = result2.points + _locked_points(index, bins2), (bins2, result2), released2
+                exact_best = points2
+            proven = mip.optimal and exact_best >= mip.points + locked_points - 1e-6 * max(1.0, abs(mip.points))
             bins, result = best
+        else:
+            # SCIP unavailable or without a solution: CP-SAT on the same model (deterministic time).
+            exact = solve_exact(
+                index, locks.free, locked_bins, (bins, result), dtime=units / DTIME_UNITS, seconds=seconds
+            )
+            if exact is not None:
+                exact_used = True
+                mip_report = {"solver": "cp-sat"}
+                budget.spend(exact.dtime * DTIME_UNITS)
+                # CP-SAT works on points rounded to 0.1: its bound, widened by the rounding, stays valid.
+                rounding = 0.5 / SCALE * int(locks.free.sum())
+                bound = min(bound, exact.bound + locked_points + rounding)
+                bins2, result2, released2 = _settle(index, dict(exact.counts), locks, budget)
+                points2 = result2.points + _locked_points(index, bins2)
+                if points2 > best_points + 1e-6 and not released2:
+                    best_points, best, released = points2, (bins2, result2), released2
+                proven = exact.optimal and best_points >= exact.points + locked_points - 1e-6
+                bins, result = best
     free = _freed(locks, released)
     if not proven:
         bins, result = _improve(index, bins, result, free, best_points, budget, 1.0 - TRAVEL_SHARE, dual.average)
-        bins, result = shorten_travel(index, bins, result, free, budget)
+        if index.params.one_theme_per_office and not released:
+            bins, result = _switch_themes(index, bins, result, locks, budget, 1.0 - TRAVEL_SHARE)
+        if not index.params.require_board and not hard_rules(index.params):
+            # (Skipped with a board member or hard balance rules: it re-deals people between groups.)
+            bins, result = shorten_travel(index, bins, result, free, budget)
     points = result.points + _locked_points(index, bins)
-    return _Found(bins, result, released, free, points, bound, exact_used, proven)
-
-
-def _exact_fits(index: Index, free: BoolArray) -> bool:
-    """Whether the whole model is small enough for CP-SAT (see docs/formation.md, measured)."""
-    return int(free[index.arc_person].sum()) <= EXACT_MAX_OPTIONS
+    return _Found(bins, result, released, free, points, bound, exact_used, proven, mip_report)
 
 
 def _freed(locks: _Locks, released: list[str]) -> BoolArray:
@@ -276,7 +318,9 @@ def _groups_of(index: Index, found: _Found) -> list[tuple[Group, str | None]]:
 
 
 def _role(role: str) -> Role:
-    return "moderator" if role == "moderator" else "secretary" if role == "secretary" else "participant"
+    if role in ("moderator", "secretary", "board"):
+        return role  # type: ignore[return-value]  # one of the Role literals
+    return "participant"
 
 
 def _counts_of(index: Index, groups: Sequence[Group], *, skip: set[str]) -> dict[int, int]:
@@ -350,8 +394,11 @@ def _fill(
     size = index.n_cells
     mod = index.is_mod[person].astype(np.int64)
     sec = index.is_sec[person].astype(np.int64)
-    either = mod | sec
+    brd = (index.is_brd[person] & params.require_board).astype(np.int64)
+    roles_needed = int(params.require_moderator) + int(params.require_secretary) + int(params.require_board)
+    either = (mod & params.require_moderator) | (sec & params.require_secretary) | brd
     n = np.bincount(cell, minlength=size).astype(np.int64)
+    brds = np.bincount(cell, weights=brd, minlength=size).astype(np.int64)
     mods = np.bincount(cell, weights=mod, minlength=size).astype(np.int64)
     secs = np.bincount(cell, weights=sec, minlength=size).astype(np.int64)
     both = np.bincount(cell, weights=either, minlength=size).astype(np.int64)
@@ -368,8 +415,10 @@ def _fill(
             k = np.minimum(k, mods)
         if params.require_secretary:
             k = np.minimum(k, secs)
-        if params.require_moderator and params.require_secretary:
-            k = np.minimum(k, both // 2)
+        if params.require_board:
+            k = np.minimum(k, brds)
+        if roles_needed > 1:
+            k = np.minimum(k, both // roles_needed)
         if not k.any():
             break
         worth = np.where(k > 0, np.minimum(value, value / np.maximum(n, 1) * k * params.max_size), -np.inf)
@@ -386,6 +435,7 @@ def _fill(
         n -= np.bincount(gone, minlength=size)
         mods -= np.bincount(gone, weights=mod[arcs], minlength=size).astype(np.int64)
         secs -= np.bincount(gone, weights=sec[arcs], minlength=size).astype(np.int64)
+        brds -= np.bincount(gone, weights=brd[arcs], minlength=size).astype(np.int64)
         both -= np.bincount(gone, weights=either[arcs], minlength=size).astype(np.int64)
         np.subtract.at(value, gone, profit[arcs])
         if budget is not None:
@@ -394,17 +444,17 @@ def _fill(
 
 
 def _settle(
-    index: Index, counts: dict[int, int], locks: _Locks, budget: Budget
+    index: Index, counts: dict[int, int], locks: _Locks, budget: Budget, office_theme: dict[int, int] | None = None
 ) -> tuple[list[Bin], FlowResult, list[str]]:
     """Place people for ``counts``, lower counts that cannot be filled, open more where
     the people left out can form groups by themselves (while the budget lasts); repeat
-    until stable."""
+    until stable. With one theme per office, ``office_theme`` (office → theme) is the choice
+    to keep; without it the office's best theme after a first placement is chosen."""
     params = index.params
     counts = {c: g for c, g in counts.items() if g > 0}
     locked = list(locks.bins)
     free = locks.free.copy()
     released: list[str] = []
-    office_theme: dict[int, int] | None = None
     for _round in range(60):
         bins = locked + [Bin(cell=c, groups=g) for c, g in sorted(counts.items())]
         result = place(index, bins, free, budget)
@@ -430,6 +480,8 @@ def _settle(
                     g = min(g, int(result.mods[b]))
                 if params.require_secretary:
                     g = min(g, int(result.secs[b]))
+                if params.require_board:
+                    g = min(g, int(result.boards[b]))
                 g = min(g, item.groups - 1)
                 if g > 0:
                     counts[item.cell] = g
@@ -544,6 +596,40 @@ def _improve(
     return bins, result
 
 
+def _switch_themes(
+    index: Index, bins: list[Bin], result: FlowResult, locks: _Locks, budget: Budget, until: float
+) -> tuple[list[Bin], FlowResult]:
+    """With one theme per office, a move of the search rather than a choice made once: give an
+    office another theme (its groups of the old theme close, the flow and the filling re-place
+    everyone), kept when the whole solution gains. Offices in order, their other themes best
+    first (by the points of the people who could meet there), while the budget lasts."""
+    points = result.points + _locked_points(index, bins)
+    theme, venue, _, _ = index.cell_arrays(index.arc_cell)
+    in_person = venue < index.video
+    pair = venue[in_person] * index.n_themes + theme[in_person]
+    total = np.bincount(pair, weights=index.arc_profit[in_person], minlength=index.n_venues * index.n_themes)
+    demand = {(int(k) // index.n_themes, int(k) % index.n_themes): float(total[k]) for k in np.flatnonzero(total)}
+    locked_theme = {index.key(b.cell).venue: index.key(b.cell).theme for b in bins if b.locked_id is not None}
+    improved = True
+    while improved and not budget.done(until):
+        improved = False
+        current = _office_themes(index, bins, result)
+        for (office, other), _ in sorted(demand.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+            if budget.done(until):
+                break
+            if current.get(office) == other or office in locked_theme:
+                continue
+            mapping = {**current, office: other}
+            allowed = _allowed(index, mapping)
+            counts = {b.cell: b.groups for b in bins if b.locked_id is None and allowed[b.cell]}
+            bins2, result2, released2 = _settle(index, counts, locks, budget, office_theme=mapping)
+            points2 = result2.points + _locked_points(index, bins2)
+            if not released2 and not result2.shortage.any() and points2 > points + 1e-6:
+                bins, result, points, improved = bins2, result2, points2, True
+                break
+    return bins, result
+
+
 def _theme_fits(index: Index, bins: list[Bin], cell: int) -> bool:
     """With one theme per office: whether ``cell`` may hold groups next to the open ones."""
     key = index.key(cell)
@@ -636,11 +722,12 @@ def _cut(index: Index, bins: list[Bin], result: FlowResult) -> tuple[Formed, lis
         roles = result.person_role[members]
         mods = [int(p) for p in members[roles == 1]]
         secs = [int(p) for p in members[roles == 2]]
+        brds = [int(p) for p in members[roles == 3]]
         rest = [int(p) for p in members[roles == 0]]
         if item.locked_id is not None:
             group = [(p, r) for p, r in item.locked]
             group += [(p, "moderator") for p in mods] + [(p, "secretary") for p in secs]
-            group += [(p, "participant") for p in rest]
+            group += [(p, "board") for p in brds] + [(p, "participant") for p in rest]
             formed.append((item.cell, _promote(index, group)))
             ids.append(item.locked_id)
             continue
@@ -651,8 +738,11 @@ def _cut(index: Index, bins: list[Bin], result: FlowResult) -> tuple[Formed, lis
                 groups[k].append((mods[k], "moderator"))
             if k < len(secs):
                 groups[k].append((secs[k], "secretary"))
-        extra = [(p, "participant") for p in mods[g:] + secs[g:] + rest]
-        extra.sort(key=lambda pr: (people[pr[0]].gender or "", people[pr[0]].stakeholder or "", pr[0]))
+            if k < len(brds):
+                groups[k].append((brds[k], "board"))
+        extra = [(p, "participant") for p in mods[g:] + secs[g:] + brds[g:] + rest]
+        # Dealt round the groups by stakeholder type and gender, so they spread (the balance rules).
+        extra.sort(key=lambda pr: (people[pr[0]].stakeholder or "", people[pr[0]].gender or "", pr[0]))
         for p, role in extra:
             smallest = min(range(g), key=lambda k: (len(groups[k]), k))
             groups[smallest].append((p, role))
@@ -665,7 +755,7 @@ def _cut(index: Index, bins: list[Bin], result: FlowResult) -> tuple[Formed, lis
 def _promote(index: Index, group: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """When roles are optional, a volunteer still takes the role if the group has none."""
     out = list(group)
-    for role, flags in (("moderator", index.is_mod), ("secretary", index.is_sec)):
+    for role, flags in (("moderator", index.is_mod), ("secretary", index.is_sec), ("board", index.is_brd)):
         if any(r == role for _, r in out):
             continue
         for k, (p, r) in enumerate(out):

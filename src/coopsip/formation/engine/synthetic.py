@@ -10,8 +10,9 @@ weekday evenings.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
-from .model import SLOTS, Office, Problem, Registrant, Theme
+from .model import SLOTS, Office, Params, Problem, Registrant, Theme
 
 # name, lat, lon, inhabitants (thousands), region, has an office
 CITIES: tuple[tuple[str, float, float, int, str, bool], ...] = (
@@ -127,3 +128,45 @@ def generate(n: int, n_themes: int = 12, seed: int = 0) -> Problem:
             )
         )
     return Problem(offices=offices, themes=themes, registrants=tuple(people))
+
+
+# The 2017-2018 format: groups of users, clients, partners, employees and permanent staff, each
+# coordinated by an animator (the moderator role) and a board member.
+STAKEHOLDERS_2017: dict[str, float] = {
+    "user": 0.45,
+    "client": 0.2,
+    "partner": 0.1,
+    "employee": 0.15,
+    "permanent_staff": 0.1,
+}
+BOARD_SHARE_2017 = 0.12  # people who volunteer as board member (about one per group of 8-12)
+
+
+def format_2017(problem: Problem, seed: int = 0) -> Problem:
+    """``problem`` with the people of a 2017-2018 edition: the five stakeholder types of the seed
+    text (users most, then clients, employees, partners, permanent staff) and board volunteers."""
+    rng = random.Random(f"2017-{seed}")  # noqa: S311 - synthetic data, not secrets
+    kinds, weights = list(STAKEHOLDERS_2017), list(STAKEHOLDERS_2017.values())
+    people = []
+    for person in problem.registrants:
+        roles = set(person.roles)
+        if rng.random() < BOARD_SHARE_2017:
+            roles.add("board")
+        people.append(replace(person, stakeholder=rng.choices(kinds, weights)[0], roles=frozenset(roles)))
+    return replace(problem, registrants=tuple(people))
+
+
+def params_2017(**changes: object) -> Params:
+    """The 2017-2018 format as engine settings: groups of 8 to 12 with an animator and a board member
+    (no secretary), at least 3 stakeholder types and at most 40% of one type per group, kept as rules."""
+    values: dict[str, object] = {
+        "min_size": 8,
+        "max_size": 12,
+        "require_moderator": True,
+        "require_secretary": False,
+        "require_board": True,
+        "min_stakeholder_types": 3,
+        "max_stakeholder_share": 0.4,
+        "balance_soft": False,
+    }
+    return Params(**(values | changes))  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Literal
 
 from .geo import haversine_km
 from .model import Group, Member, Office, Params, Problem, Registrant, Role, Solution, Theme, Violation
@@ -67,7 +68,11 @@ def validate(problem: Problem, solution: Solution | Iterable[Group], params: Par
                 min_size=params.min_size,
                 max_size=params.max_size,
             )
-        for role, required in (("moderator", params.require_moderator), ("secretary", params.require_secretary)):
+        for role, required in (
+            ("moderator", params.require_moderator),
+            ("secretary", params.require_secretary),
+            ("board", params.require_board),
+        ):
             count = sum(1 for m in group.members if m.role == role)
             if count > 1 or (required and count != 1):
                 add(
@@ -121,7 +126,7 @@ def member_violations(
     def add(code: str, message: str, **values: object) -> None:
         out.append(Violation(code, message, {"person": pid, **values}, g, pid))
 
-    if role not in ("moderator", "secretary", "participant"):
+    if role not in ("moderator", "secretary", "board", "participant"):
         add("unknown_role", f"{pid} has an unknown role {role}.", role=role)
     elif role != "participant" and role not in person.roles:
         add("role_not_volunteered", f"{pid} is {role} of group {g} but did not volunteer for it.", role=role)
@@ -171,13 +176,19 @@ def check_member(
 
 
 def _as_role(role: str) -> Role:
-    return "moderator" if role == "moderator" else "secretary" if role == "secretary" else "participant"
+    if role in ("moderator", "secretary", "board"):
+        return role  # type: ignore[return-value]  # one of the Role literals
+    return "participant"
 
 
 def balance_warnings(problem: Problem, groups: Iterable[Group], params: Params) -> list[Violation]:
-    """The optional balance rules, reported as soft violations."""
-    if params.max_gender_share is None and not params.min_stakeholder_types:
+    """The balance rules: hard violations unless ``params.balance_soft`` (then soft warnings).
+
+    The gender share counts the members who gave a gender; the stakeholder share counts every
+    member (people without a type dilute it)."""
+    if params.max_gender_share is None and not params.min_stakeholder_types and params.max_stakeholder_share is None:
         return []
+    severity: Literal["hard", "soft"] = "soft" if params.balance_soft else "hard"
     people = {p.id: p for p in problem.registrants}
     out: list[Violation] = []
     for group in groups:
@@ -186,28 +197,54 @@ def balance_warnings(problem: Problem, groups: Iterable[Group], params: Params) 
             genders = Counter(p.gender for p in members if p.gender)
             if genders:
                 gender, count = genders.most_common(1)[0]
-                if count > params.max_gender_share * len(members) + 1e-9:
+                answered = sum(genders.values())
+                if count > params.max_gender_share * answered + 1e-9:
                     out.append(
                         Violation(
                             "gender_share",
-                            f"Group {group.id}: {count} of {len(members)} are {gender} "
+                            f"Group {group.id}: {count} of the {answered} members who gave a gender are {gender} "
                             f"(at most {params.max_gender_share:.0%}).",
-                            {"gender": gender, "count": count, "size": len(members)},
+                            {
+                                "gender": gender,
+                                "count": count,
+                                "size": answered,
+                                "share": round(100 * params.max_gender_share),
+                            },
                             group.id,
-                            severity="soft",
+                            severity=severity,
+                        )
+                    )
+        if params.max_stakeholder_share is not None and members:
+            kinds = Counter(p.stakeholder for p in members if p.stakeholder)
+            if kinds:
+                kind, count = kinds.most_common(1)[0]
+                if count > params.max_stakeholder_share * len(members) + 1e-9:
+                    out.append(
+                        Violation(
+                            "stakeholder_share",
+                            f"Group {group.id}: {count} of {len(members)} are {kind} "
+                            f"(at most {params.max_stakeholder_share:.0%}).",
+                            {
+                                "stakeholder": kind,
+                                "count": count,
+                                "size": len(members),
+                                "share": round(100 * params.max_stakeholder_share),
+                            },
+                            group.id,
+                            severity=severity,
                         )
                     )
         if params.min_stakeholder_types:
-            kinds = {p.stakeholder for p in members if p.stakeholder}
-            if len(kinds) < params.min_stakeholder_types:
+            mixed = {p.stakeholder for p in members if p.stakeholder}
+            if len(mixed) < params.min_stakeholder_types:
                 out.append(
                     Violation(
                         "stakeholder_types",
-                        f"Group {group.id} has {len(kinds)} stakeholder types "
+                        f"Group {group.id} has {len(mixed)} stakeholder types "
                         f"(at least {params.min_stakeholder_types}).",
-                        {"count": len(kinds), "min": params.min_stakeholder_types},
+                        {"count": len(mixed), "min": params.min_stakeholder_types},
                         group.id,
-                        severity="soft",
+                        severity=severity,
                     )
                 )
     return out

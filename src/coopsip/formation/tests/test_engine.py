@@ -10,6 +10,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ from coopsip.formation.engine import (
     Theme,
     check_member,
     reform_after_decline,
+    report,
     solution_to_dict,
     solve,
     validate,
@@ -184,6 +186,20 @@ def test_every_output_keeps_every_hard_rule(
         first, second = solution_to_dict(solution), solution_to_dict(again)
         first["report"].pop("seconds"), second["report"].pop("seconds")
         assert first == second
+
+
+def test_each_solve_counts_its_own_people_in_the_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CI once saw "1 people" and "0 people" for the same input, one call apart: a cache keyed
+    # by id() read the counts of an earlier, freed problem whose address had been reused.
+    # Every object gets the same id() here, as if CPython reused each address at once.
+    monkeypatch.setattr(report, "id", lambda obj: 1, raising=False)
+    four = Problem((BRUSSELS,), THEMES, tuple(person(f"f{i}", roles=frozenset({"moderator"})) for i in range(4)))
+    one = Problem((BRUSSELS,), THEMES, (person("alone", roles=frozenset({"moderator"})),))
+    params = Params(min_size=5, max_size=7, time_limit_s=2)
+    for problem, count in ((four, 4), (one, 1), (four, 4)):
+        solution = solve(problem, params)
+        assert {u.params["count"] for u in solution.unassigned} == {count}
+        assert all(f": {count} people" in u.reason for u in solution.unassigned)
 
 
 def test_without_any_moderator_everyone_gets_a_reason() -> None:

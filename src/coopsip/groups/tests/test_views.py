@@ -282,8 +282,9 @@ def test_the_advisor_of_the_groups_office_reads_its_space_but_does_not_post(
 
 
 # Session, user, roles, the group, its members, meetings, pending seats, phases, the space's links…: the same for
-# 4 members and 1 meeting as for 12 members and 10 meetings.
-GROUP_PAGE_QUERIES = 13
+# 4 members and 1 meeting as for 12 members and 10 meetings; the header's membership check and the space's
+# contributions tab add one each.
+GROUP_PAGE_QUERIES = 15
 
 
 @pytest.mark.parametrize(("size", "meetings"), [(4, 1), (12, 10)])

@@ -1,0 +1,145 @@
+"""The edition's format (issue 20) read by group formation: board members, mixed stakeholder types,
+balance rules kept as rules, what each rule costs, and moves that break a rule said in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for, link_to_register, make_person
+from coopsip.accounts.models import User
+from coopsip.editions.models import Edition
+from coopsip.formation import inputs, services
+from coopsip.formation.models import FormationRun, MemberRole, RunStatus
+from coopsip.members.models import MembershipStatus
+from coopsip.registrations.models import MeetingMode, Registration, Source
+from coopsip.registrations.tests.test_register import make_open_edition, make_places, register_with_service
+
+pytestmark = pytest.mark.django_db
+
+# Twelve people on one theme, slot and place: 8 clients, 2 partners, 2 employees.
+KINDS = ["client"] * 8 + ["partner", "partner", "employee", "employee"]
+
+
+@pytest.fixture
+def edition(settings: Any) -> Edition:
+    settings.COOPSIP_FORMATION_SECONDS = 2
+    make_places()
+    edition = make_open_edition(
+        group_size_min=4,
+        group_size_max=6,
+        requires_board_member=True,
+        min_stakeholder_types=2,
+        max_stakeholder_share=50,
+    )
+    for number, kind in enumerate(KINDS):
+        person = make_person(f"k{number}@example.org", first_name=f"K{number:02d}", last_name="Test")
+        link_to_register(person, number=f"6{number:05d}", status=MembershipStatus.MEMBER)
+        registration = register_with_service(
+            person,
+            edition,
+            mode=MeetingMode.EITHER,
+            volunteers_as_moderator=number in (0, 1, 2),
+            volunteers_as_secretary=number in (3, 4, 5),
+        )
+        Registration.objects.filter(pk=registration.pk).update(
+            stakeholder_type=kind, volunteers_as_board_member=number in (6, 7, 8)
+        )
+    return edition
+
+
+def run_for(edition: Edition, staff: User, on_commit: Any) -> FormationRun:
+    with on_commit():
+        run = services.start_run(by=staff, edition=edition)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    return run
+
+
+def test_the_format_of_the_edition_becomes_the_engines_rules(edition: Edition) -> None:
+    params = inputs.engine_params(inputs.default_params(edition))
+    assert params.require_board and params.require_moderator and params.require_secretary
+    assert params.min_stakeholder_types == 2
+    assert params.max_stakeholder_share == 0.5
+    assert params.max_gender_share is None
+    assert params.balance_soft is False
+    loaded = inputs.load_problem(edition)
+    boards = [p for p in loaded.problem.registrants if "board" in p.roles]
+    assert len(boards) == 3
+    edition.balance_rules_soft = True
+    assert inputs.engine_params(inputs.default_params(edition)).balance_soft is True
+
+
+def test_members_without_a_type_are_one_stakeholder_type_as_the_format_counts_them(edition: Edition) -> None:
+    # The edition's check counts members as a type ("members and the types ticked above"); so does the engine.
+    Registration.objects.filter(edition=edition, stakeholder_type="client").update(stakeholder_type="")
+    kinds = sorted(p.stakeholder or "" for p in inputs.load_problem(edition).problem.registrants)
+    assert kinds == ["employee", "employee"] + ["member"] * 8 + ["partner", "partner"]
+
+
+def test_every_group_has_a_board_member_and_mixes_types_and_the_cost_is_shown(
+    edition: Edition, staff: User, on_commit: Any
+) -> None:
+    run = run_for(edition, staff, on_commit)
+    staff_client = client_for(staff)
+    assert run.report["violations"] == 0
+    groups = list(run.groups.prefetch_related("members__registration"))
+    assert groups
+    for group in groups:
+        members = list(group.members.all())
+        assert sum(1 for m in members if m.role == MemberRole.BOARD) == 1
+        kinds = [m.registration.stakeholder_type for m in members]
+        assert len(set(kinds)) >= 2
+        assert max(kinds.count(kind) for kind in set(kinds)) * 2 <= len(kinds)
+    # 8 clients, 4 others: at most 8 placed with at most half clients; the rest get a reason in words.
+    placed = run.members.count()
+    assert placed <= 8
+    codes = set(run.unplaced.values_list("code", flat=True))
+    assert codes & {"balance_share", "balance_types", "groups_full", "no_board"}
+    costs = {row["rule"]: row for row in run.report["balance_costs"]}
+    assert set(costs) == {"min_stakeholder_types", "max_stakeholder_share"}
+    assert costs["max_stakeholder_share"]["placed_without"] >= placed
+    page = staff_client.get(reverse("formation_staff:run", kwargs={"pk": run.pk}))
+    text = page.content.decode()
+    assert 'id="balance-costs"' in text
+    assert "At most 50% of a group of one stakeholder type" in text
+    unplaced = staff_client.get(reverse("formation_staff:run", kwargs={"pk": run.pk}), {"cell": "unplaced"})
+    assert "can take one more person of type client" in unplaced.content.decode() or "balance" not in codes
+
+
+def test_a_move_that_breaks_a_balance_rule_says_so_in_words(edition: Edition, staff: User, on_commit: Any) -> None:
+    run = run_for(edition, staff, on_commit)
+    group = min(run.groups.all(), key=lambda g: (g.members.count(), g.pk))
+    # The run's rules are what a move is checked against: at most 40% here (2 or 3 clients of 6 now).
+    run.params["max_stakeholder_share"] = 0.4
+    run.save(update_fields=["params"])
+    clients = [
+        unplaced.registration
+        for unplaced in run.unplaced.select_related("registration")
+        if unplaced.registration.stakeholder_type == "client"
+    ]
+    assert clients
+    problems = services.check_move(run=run, registration=clients[0], to_group=group, role=MemberRole.PARTICIPANT)
+    # (Its size may break too: each broken rule is listed.)
+    assert any("of type client" in text and "at most 40% of a group" in text for text in problems), problems
+
+
+def test_the_engine_reads_the_board_members_profile_and_their_answer_for_the_edition(edition: Edition) -> None:
+    # K09 volunteers in their profile. Registered online and unticked for this edition: no board role.
+    registration = Registration.objects.select_related("user").get(edition=edition, user__first_name="K09")
+    registration.user.volunteers_as_board_member = True
+    registration.user.save(update_fields=["volunteers_as_board_member"])
+
+    def roles() -> frozenset[str]:
+        loaded = inputs.load_problem(edition)
+        return next(p.roles for p in loaded.problem.registrants if p.id == str(registration.pk))
+
+    assert "board" not in roles()
+    # Imported by staff (the form never asked): the profile answers, and the engine gets the role board.
+    Registration.objects.filter(pk=registration.pk).update(source=Source.IMPORT)
+    assert "board" in roles()
+    # Registered online with the box ticked (the form starts from the profile): board.
+    Registration.objects.filter(pk=registration.pk).update(source=Source.ONLINE, volunteers_as_board_member=True)
+    assert "board" in roles()
