@@ -10,6 +10,11 @@
   meeting", one at the KOP), and a monthly "Partner Meeting Point" series at the KOP.
 - Every state: published, expiring within a week (the reminder), expired, withdrawn, hidden by the
   team with a reason, reported and waiting for the team.
+- Two sector networks: graphic design (the group of the events demo, named here in nl/fr/en) and
+  audiovisual (a new group, a moderator, a past and a coming meeting), each with a vademecum of links
+  and a request to join waiting and one declined.
+- Networking events of all four levels (local, regional, federal, European) over two years, with
+  attendance (and the head count of the partners' events), and two coming ones, for the follow-up.
 
 Everything goes through the networking services (search stems and vectors are written as in real
 use); no email leaves (the people are made up: the outbox is emptied of these keys' emails).
@@ -29,7 +34,17 @@ from coopsip.accounts.models import User
 from coopsip.core.models import OutgoingEmail
 from coopsip.editions.phases import BRUSSELS
 from coopsip.networking import services
-from coopsip.networking.models import Listing, ListingStatus, Profile, Project, SavedSearch, Sector, Skill
+from coopsip.networking.models import (
+    EventFollowUp,
+    Listing,
+    ListingStatus,
+    Profile,
+    Project,
+    SavedSearch,
+    Sector,
+    SectorNetwork,
+    Skill,
+)
 from coopsip.places.models import Municipality
 
 SEED = 2029
@@ -131,6 +146,13 @@ NEEDS: list[tuple[str, str, dict[str, tuple[str, str]]]] = [
 ]
 
 
+AUDIOVISUAL = ("audiovisual", "photography-sector")
+VADEMECUM = [
+    ("Vademecum: tarieven en contracten", "https://example.org/vademecum/tarieven"),
+    ("Vademecum: rechten en licenties", "https://example.org/vademecum/rechten"),
+]
+
+
 def _people() -> list[User]:
     """40 demo members with a place, spread over the offices (both countries), always the same ones."""
     candidates = list(
@@ -166,14 +188,24 @@ def _skill_for(index: int, person: User, skills: list[str]) -> str:
     return skills[index % len(skills)]
 
 
-@transaction.atomic
 def load_networking() -> dict[str, Any]:
     """Load the demo networking once; returns counts."""
     if not Sector.objects.exists():
         return {}
     people = _people()
-    if not people or Profile.objects.filter(user=people[0]).exists():
+    if not people:
         return _counts()
+    _profiles_listings_projects(people)
+    # Sign-ups take their own (durable) transactions, like every sign-up does: outside the one above.
+    _sector_networks(people)
+    _networking_events(people)
+    return _counts()
+
+
+@transaction.atomic
+def _profiles_listings_projects(people: list[User]) -> None:
+    if Profile.objects.filter(user=people[0]).exists():
+        return
     rng = random.Random(SEED)  # noqa: S311 (demo data)
     skills = {s.slug: s for s in Skill.objects.select_related("sector")}
     skill_slugs = list(OFFERS)
@@ -254,7 +286,6 @@ def load_networking() -> dict[str, Any]:
     _projects(people)
     # The people are made up: none of these emails leaves (removed before the commit that would send them).
     OutgoingEmail.objects.filter(key__startswith="networking:").delete()
-    return _counts()
 
 
 def _demo_member(skills: dict[str, Skill]) -> None:
@@ -409,10 +440,233 @@ def _projects(people: list[User]) -> None:
         )
 
 
+def _sector_networks(people: list[User]) -> None:
+    """Two sector networks: graphic design (the group of the events demo, named here in nl/fr/en) and
+    audiovisual (a new group with a moderator, a coming meeting and a past one). Each has a vademecum (links
+    in its group space) and requests to join: one waiting, one declined."""
+    from coopsip.events import services as events_services
+    from coopsip.events.models import Attendance, Audience, Circle, CircleRole, EventFormat, EventKind
+    from coopsip.groupspace import services as groupspace_services
+
+    if SectorNetwork.objects.exists():
+        return
+    staff = User.objects.filter(email="staff@demo.coopsip.org").first()
+    design = Circle.objects.filter(name__startswith="Sectornetwerk grafisch ontwerp").first()
+    networks = []
+    if design is not None:
+        networks.append(
+            services.create_sector_network(
+                circle=design,
+                sector=Sector.objects.get(slug="design"),
+                names={
+                    "nl": "Sectornetwerk grafisch ontwerp",
+                    "fr": "Réseau du graphisme",
+                    "en": "Graphic design network",
+                },
+                descriptions={
+                    "nl": "Grafisch ontwerpers van de coöperatie komen elke vier weken samen in de KOP.",
+                    "fr": "Les graphistes de la coopérative se retrouvent toutes les quatre semaines au KOP.",
+                    "en": "The cooperative's graphic designers meet every four weeks at the KOP.",
+                },
+                how_to_join={
+                    "nl": "Vraag het hieronder; de secretaris antwoordt binnen de week.",
+                    "fr": "Demandez-le ci-dessous ; la secrétaire répond dans la semaine.",
+                    "en": "Ask below; the secretary answers within a week.",
+                },
+            )
+        )
+    audiovisual = [p for p in people if Profile.objects.filter(user=p, sectors__slug__in=AUDIOVISUAL).exists()]
+    circle = events_services.create_circle(
+        name="Sectornetwerk audiovisueel",
+        members=[(p, CircleRole.MODERATOR if n == 0 else CircleRole.MEMBER) for n, p in enumerate(audiovisual[:9])],
+    )
+    networks.append(
+        services.create_sector_network(
+            circle=circle,
+            sector=Sector.objects.get(slug="audiovisual"),
+            names={"nl": "Sectornetwerk audiovisueel", "fr": "Réseau audiovisuel", "en": "Audiovisual network"},
+            descriptions={
+                "nl": "Fotografen, cameramensen en monteurs delen hun tarieven, materiaal en opdrachten.",
+                "fr": "Photographes, cadreurs et monteurs partagent leurs tarifs, leur matériel et leurs missions.",
+                "en": "Photographers, camera operators and editors share their rates, gear and jobs.",
+            },
+            how_to_join={"nl": "Elk lid dat in beeld of geluid werkt, is welkom.", "fr": "", "en": ""},
+        )
+    )
+    today = timezone.localdate()
+    for days in (-30, 21):
+        start = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(19, 0)), BRUSSELS)
+        event = events_services.create_event(
+            by=staff,
+            data=events_services.EventInput(
+                titles={
+                    "nl": "Bijeenkomst sectornetwerk audiovisueel",
+                    "fr": "Réunion du réseau audiovisuel",
+                    "en": "Audiovisual network meeting",
+                },
+                kind=EventKind.GROUP_MEETING,
+                format=EventFormat.MEETING,
+                sector="audiovisual",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                attendance=Attendance.IN_PERSON,
+                address="Rue Coenraets 72, 1060 Bruxelles",
+                audience=Audience.CIRCLE,
+                circle=circle,
+            ),
+        )
+        if days < 0:
+            present = list(event.signups.order_by("pk").values_list("pk", flat=True))[:6]
+            events_services.record_attendance(by=staff, event=event, present=present, now=event.ends_at)
+    outside = [p for p in people if p not in audiovisual]
+    for network in networks:
+        for title, url in VADEMECUM:
+            groupspace_services.add_document(by=staff, circle=network.circle, title=title, url=url)
+        members = set(network.circle.memberships.values_list("user_id", flat=True))
+        asking = [p for p in outside if p.pk not in members][:2]
+        if asking:
+            services.ask_to_join(
+                network=network, user=asking[0], message="Ik werk sinds kort in deze sector.", notify=False
+            )
+        if len(asking) > 1:
+            declined = services.ask_to_join(network=network, user=asking[1], notify=False)
+            services.decide_join_request(request=declined, by=staff, accept=False, notify=False)
+
+
+# Networking events of the follow-up: (months ago, level, format, sector, nl/fr/en title, organiser, head count).
+FOLLOWED: list[tuple[int, str, str, str, tuple[str, str, str], str, int | None]] = [
+    (23, "local", "afterwork", "music", ("Afterwork muziek", "Afterwork musique", "Music afterwork"), "", None),
+    (21, "regional", "meet_and_connect", "", ("Netwerkdag Vlaanderen", "Journée réseau Flandre",
+                                               "Flanders networking day"), "", None),
+    (20, "federal", "presentation", "", ("Federale ontmoetingsdag", "Rencontre fédérale", "Federal meeting day"),
+     "Smart federaal", 140),
+    (18, "european", "meet_and_connect", "digital", ("Europees forum coöperaties", "Forum européen des coopératives",
+                                                    "European cooperatives forum"), "CoopEurope", 220),
+    (16, "local", "work_breakfast", "graphic_design", ("Werkontbijt Gent", "Petit-déjeuner Gand",
+                                                       "Work breakfast Ghent"), "", None),
+    (14, "regional", "workspace_tour", "crafts", ("Tour van de werkplaatsen", "Tour des ateliers",
+                                                  "Workshop tour"), "", None),
+    (12, "local", "picnic", "", ("Picknick Brussel", "Pique-nique Bruxelles", "Brussels picnic"), "", None),
+    (10, "european", "presentation", "performing_arts", ("Europese podiumdag", "Journée européenne de la scène",
+                                                         "European performing arts day"), "IETM", 80),
+    (9, "federal", "meet_and_connect", "audiovisual", ("Federale beeldendag", "Journée fédérale de l'image",
+                                                       "Federal image day"), "", None),
+    (7, "local", "afterwork", "photography", ("Afterwork fotografie", "Afterwork photo", "Photography afterwork"),
+     "", None),
+    (5, "regional", "forest_walk", "", ("Boswandeling Zoniën", "Balade en forêt de Soignes", "Sonian forest walk"),
+     "", None),
+    (4, "european", "meet_and_connect", "digital", ("Europese digitale dag", "Journée numérique européenne",
+                                                   "European digital day"), "Digital coops network", 45),
+    (3, "federal", "presentation", "education", ("Federale opleidingsdag", "Journée fédérale de la formation",
+                                                 "Federal training day"), "Smart federaal", 95),
+    (2, "local", "street_art_walk", "visual_arts", ("Street-artwandeling Luik", "Balade street-art Liège",
+                                                    "Liège street-art walk"), "", None),
+    (1, "regional", "afterwork", "communication", ("Afterwork Wallonië", "Afterwork Wallonie", "Wallonia afterwork"),
+     "", None),
+    (0, "local", "work_breakfast", "writing", ("Werkontbijt schrijvers", "Petit-déjeuner des auteurs",
+                                               "Writers' breakfast"), "", None),
+]  # fmt: skip
+COMING: list[tuple[int, str, tuple[str, str, str]]] = [
+    (20, "regional", ("Netwerkdag Brussel", "Journée réseau Bruxelles", "Brussels networking day")),
+    (45, "european", ("Europees forum coöperaties", "Forum européen des coopératives", "European cooperatives forum")),
+]
+
+
+def _networking_events(people: list[User]) -> None:
+    """Networking events of all four levels over two years, with attendance, so the follow-up has figures."""
+    from coopsip.events import services as events_services
+    from coopsip.events.models import Attendance, Audience, EventKind
+    from coopsip.places.models import Office
+
+    if EventFollowUp.objects.exists():
+        return
+    rng = random.Random(SEED + 1)  # noqa: S311 (demo data)
+    staff = User.objects.filter(email="staff@demo.coopsip.org").first()
+    offices = list(Office.objects.order_by("pk"))
+    today = timezone.localdate()
+    plans = [(months * 30 + 6, level, fmt, sector, titles, by, count) for months, level, fmt, sector, titles, by, count
+             in FOLLOWED]  # fmt: skip
+    plans += [(-days, level, "meet_and_connect", "", titles, "", None) for days, level, titles in COMING]
+    for number, (days_ago, level, fmt, sector, titles, organiser, headcount) in enumerate(plans):
+        start = timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(18, 0)), BRUSSELS)
+        event = events_services.create_event(
+            by=staff,
+            data=events_services.EventInput(
+                titles=dict(zip(("nl", "fr", "en"), titles, strict=True)),
+                kind=EventKind.NETWORKING,
+                format=fmt,
+                sector=sector,
+                starts_at=start,
+                ends_at=start + timedelta(hours=3),
+                attendance=Attendance.IN_PERSON if level != "european" else Attendance.ONLINE,
+                address="" if level == "european" else "Rue Coenraets 72, 1060 Bruxelles",
+                video_url="https://meet.example.org/european-forum" if level == "european" else "",
+                audience=Audience.PUBLIC if level in ("federal", "european") else Audience.MEMBERS,
+            ),
+        )
+        services.record_event_follow_up(
+            event=event,
+            data=services.FollowUpInput(
+                level=level,
+                office_id=offices[number % len(offices)].pk if offices and level in ("local", "regional") else None,
+                organised_by=organiser,
+                headcount=headcount,
+            ),
+        )
+        if days_ago <= 0:
+            continue
+        chosen = rng.sample(people, min(len(people), rng.randint(4, 14)))
+        seats = []
+        for person in chosen:
+            try:
+                seat = events_services.sign_up(
+                    event_id=event.pk, user=person, now=start - timedelta(days=3), notify=False
+                )
+            except events_services.SignUpRefused:
+                continue
+            seats.append(seat.pk)
+        came = [pk for pk in seats if rng.random() > 0.2]
+        events_services.record_attendance(by=staff, event=event, present=came, now=event.ends_at)
+    _events_held_by_others(today)
+
+
+# Events partners and federal or European networks held, recorded by staff in one form, each for several sectors:
+# days ago (this quarter and the ones before, so the dashboard compares a quarter with the one before), level,
+# format, sectors, title, place, organiser, people present, sign-ups.
+HELD_BY_OTHERS: list[tuple[int, str, str, tuple[str, ...], str, str, str, int, int | None]] = [
+    (8, "european", "presentation", ("audiovisual", "performing_arts", "music"), "Creative Europe info day",
+     "Mundo-B, Brussels", "Creative Europe Desk", 85, 120),
+    (33, "federal", "meet_and_connect", ("digital", "communication"), "Federal digital freelancers meet-up",
+     "BeCentral, Brussels", "Federation of freelancers", 60, None),
+    (75, "regional", "afterwork", ("visual_arts", "crafts", "graphic_design"), "Makers' afterwork Liège",
+     "La Cité Miroir, Liège", "Creative Wallonia", 42, 55),
+    (110, "european", "meet_and_connect", ("performing_arts", "music"), "European performing arts network meeting",
+     "Online", "IETM", 130, 150),
+]  # fmt: skip
+
+
+def _events_held_by_others(today: Any) -> None:
+    for days_ago, level, fmt, sectors, title, place, organiser, present, signups in HELD_BY_OTHERS:
+        services.record_event_held_by_others(
+            data=services.RecordedEventInput(
+                title=title,
+                held_on=today - timedelta(days=days_ago),
+                place=place,
+                format=fmt,
+                sectors=sectors,
+                follow_up=services.FollowUpInput(
+                    level=level, organised_by=organiser, headcount=present, signups=signups
+                ),
+            )
+        )
+
+
 def _counts() -> dict[str, Any]:
     return {
         "network profiles": Profile.objects.count(),
         "offers and needs": Listing.objects.count(),
         "saved searches": SavedSearch.objects.count(),
         "projects": Project.objects.count(),
+        "sector networks": SectorNetwork.objects.count(),
+        "followed networking events": EventFollowUp.objects.count(),
     }

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
-from coopsip.networking.models import Listing, Report, Sector, Skill
+from coopsip.networking.models import EventFollowUp, Listing, Report, Sector, SectorNetwork, Skill
 
 
 @admin.register(Sector)
@@ -46,3 +46,20 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(SectorNetwork)
+class SectorNetworkAdmin(TranslationAdmin):
+    """Staff mark a group (``Circle``) as the network of a sector; its coordinators are the group's officers."""
+
+    list_display = ["name", "sector", "circle", "is_active"]
+    list_filter = ["sector", "is_active"]
+    search_fields = ["name_nl", "name_fr", "name_en"]
+    raw_id_fields = ["circle"]
+
+
+@admin.register(EventFollowUp)
+class EventFollowUpAdmin(admin.ModelAdmin):
+    list_display = ["event", "level", "office", "organised_by", "headcount"]
+    list_filter = ["level", "office"]
+    raw_id_fields = ["event"]

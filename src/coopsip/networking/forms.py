@@ -1,17 +1,26 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from coopsip.events.models import Place
+from coopsip.events.models import EventFormat, Place
+from coopsip.events.models import Sector as EventSector
 from coopsip.events.organise_forms import BrusselsDateTimeField
+from coopsip.networking.followup import Filters as FollowUpFilters
+from coopsip.networking.followup import period_bounds
 from coopsip.networking.models import (
     MAX_RADIUS_KM,
     Category,
     Kind,
     Language,
+    Level,
     Pay,
     Profile,
     ProfileField,
@@ -20,19 +29,31 @@ from coopsip.networking.models import (
     Skill,
 )
 from coopsip.networking.selectors import SearchFilters
-from coopsip.networking.services import ListingInput, ProfileInput, ProjectInput
+from coopsip.networking.services import (
+    FollowUpInput,
+    ListingInput,
+    ProfileInput,
+    ProjectInput,
+    RecordedEventInput,
+)
 from coopsip.places.models import Municipality, Office
 
 
 class MunicipalityField(forms.CharField):
-    """A postcode or a place name typed by the person ("9000", "9000 Gent", "Gent"), found in the shipped list."""
+    """A postcode or a place name typed by the person ("9000", "9000 Gent", "Gent"), found in the shipped list.
+
+    ``known`` (text typed → place, from ``find_places``) spares the query when many forms are validated at once.
+    """
 
     default_error_messages = {"unknown": _("We do not know this place: type a postcode, for example 9000.")}
+    known: Mapping[str, Municipality] | None = None
 
     def clean(self, value: Any) -> Municipality | None:
         text = (super().clean(value) or "").strip()
         if not text:
             return None
+        if self.known is not None and text in self.known:
+            return self.known[text]
         postcode, _sep, name = text.partition(" ")
         places = Municipality.objects.all()
         if postcode.isdigit():
@@ -46,6 +67,67 @@ class MunicipalityField(forms.CharField):
         if place is None:
             raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
         return place
+
+
+def find_places(texts: Iterable[str]) -> dict[str, Municipality]:
+    """What ``MunicipalityField`` finds for each of ``texts``, in one query for all of them (the saved searches'
+    digest validates thousands of forms). The same rule in Python: a postcode (with a name, the place of that name
+    if one has it), else a name, case-insensitively; the first by country, postcode and name. A text it finds
+    nothing for is left out: the field then asks the database itself (and says it does not know the place)."""
+    postcodes: set[str] = set()
+    names: set[str] = set()
+    cleaned = {text.strip() for text in texts if text and text.strip()}
+    for text in cleaned:
+        postcode, _sep, _name = text.partition(" ")
+        if postcode.isdigit():
+            postcodes.add(postcode)
+        else:
+            names.add(text.lower())
+    if not postcodes and not names:
+        return {}
+    rows = list(
+        Municipality.objects.annotate(lower_name=Lower("name"))
+        .filter(Q(postcode__in=sorted(postcodes)) | Q(lower_name__in=sorted(names)))
+        .order_by("country", "postcode", "name", "pk")
+    )
+    by_postcode: dict[str, list[Municipality]] = {}
+    by_name: dict[str, list[Municipality]] = {}
+    for row in rows:
+        by_postcode.setdefault(row.postcode, []).append(row)
+        by_name.setdefault(row.name.lower(), []).append(row)
+    found: dict[str, Municipality] = {}
+    for text in cleaned:
+        postcode, _sep, name = text.partition(" ")
+        if postcode.isdigit():
+            candidates = by_postcode.get(postcode, [])
+            if name:
+                named = [row for row in candidates if row.name.lower() == name.strip().lower()]
+                candidates = named or candidates
+        else:
+            candidates = by_name.get(text.lower(), [])
+        if candidates:
+            found[text] = candidates[0]
+    return found
+
+
+@dataclass(frozen=True)
+class KnownChoices:
+    """What a ``SearchForm`` may look up without a query: places by the text typed, sectors and skills by id."""
+
+    places: Mapping[str, Municipality]
+    sectors: Mapping[str, Sector]
+    skills: Mapping[str, Skill]
+
+
+class _KnownModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` that takes the row from ``known`` (id as text → row) when it is there."""
+
+    known: Mapping[str, Any] | None = None
+
+    def to_python(self, value: Any) -> Any:
+        if self.known is not None and value not in self.empty_values and str(value) in self.known:
+            return self.known[str(value)]
+        return super().to_python(value)
 
 
 def _place_initial(municipality: Municipality | None) -> str:
@@ -233,18 +315,21 @@ ORDERS = [("relevance", _("relevance")), ("distance", _("distance")), ("newest",
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Words"), required=False, max_length=10_000)
     kind = forms.ChoiceField(label=_("Offers or needs"), choices=[("", _("both")), *Kind.choices], required=False)
-    sector: forms.ModelChoiceField[Sector] = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False
-    )
-    skill: forms.ModelChoiceField[Skill] = forms.ModelChoiceField(
-        label=_("Skill"), queryset=Skill.objects.all(), required=False
-    )
+    sector = _KnownModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), required=False)
+    skill = _KnownModelChoiceField(label=_("Skill"), queryset=Skill.objects.all(), required=False)
     pay = forms.ChoiceField(label=_("Terms"), choices=[("", _("any")), *Pay.choices], required=False)
     language = forms.ChoiceField(label=_("Language"), choices=[("", _("any")), *Language.choices], required=False)
     remote = forms.BooleanField(label=_("Remote only"), required=False)
     near = MunicipalityField(label=_("Near (postcode)"), required=False, max_length=120)
     within_km = forms.IntegerField(label=_("Within (km)"), min_value=0, max_value=10_000, required=False)
     order = forms.ChoiceField(label=_("Sort by"), choices=ORDERS, required=False)
+
+    def __init__(self, *args: Any, known: KnownChoices | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if known is not None:
+            self.fields["near"].known = known.places  # type: ignore[attr-defined]
+            self.fields["sector"].known = known.sectors  # type: ignore[attr-defined]
+            self.fields["skill"].known = known.skills  # type: ignore[attr-defined]
 
     def filters(self) -> SearchFilters:
         d = self.cleaned_data
@@ -340,4 +425,167 @@ class PartnerMeetingForm(forms.Form):
             address=d["address"],
             capacity=d["capacity"],
             language=language,
+        )
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        label=_("A word to the coordinators (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class FollowUpFilterForm(forms.Form):
+    """The dashboard's filters: a period (the current year by default: a calendar week, month, quarter or year
+    holding the "From" day, or the days between "From" and "Until") and a level, sector, format or office."""
+
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            ("", _("the dates below")),
+            ("week", _("week")),
+            ("month", _("month")),
+            ("quarter", _("quarter")),
+            ("year", _("year")),
+        ],
+        required=False,
+        help_text=_("A week, month, quarter or year: the one that holds the “From” day (today when empty)."),
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    level = forms.ChoiceField(label=_("Level"), choices=[("", _("all levels")), *Level.choices], required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("all sectors")), *EventSector.choices], required=False
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("", _("all formats")), *EventFormat.choices], required=False
+    )
+    office: forms.ModelChoiceField[Office] = forms.ModelChoiceField(
+        label=_("Office or region"), queryset=Office.objects.all(), required=False, empty_label=_("all offices")
+    )
+
+    def chosen_period(self) -> str:
+        """The chosen calendar period ("" for the dates given)."""
+        return (self.cleaned_data.get("period") or "") if self.is_bound and self.is_valid() else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start and not data.get("period"):
+            self.add_error("end", _("The end comes before the start."))
+        return data
+
+    def filters(self, today: date) -> FollowUpFilters:
+        d = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if d.get("period"):
+            start, end = period_bounds(d["period"], d.get("start") or today)
+        else:
+            start = d.get("start") or date(today.year, 1, 1)
+            end = d.get("end") or max(start, date(today.year, 12, 31))
+        office = d.get("office")
+        return FollowUpFilters(
+            start=start,
+            end=end,
+            level=d.get("level") or "",
+            sector=d.get("sector") or "",
+            format=d.get("format") or "",
+            office_id=office.pk if office else None,
+        )
+
+
+class FollowUpForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    office: forms.ModelChoiceField[Office] = forms.ModelChoiceField(
+        label=_("Office or region"),
+        queryset=Office.objects.all(),
+        required=False,
+        help_text=_("Empty: the office of the event's place."),
+    )
+    sectors = forms.MultipleChoiceField(
+        label=_("Other sectors"),
+        choices=EventSector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Sectors the event was also for, beside its own."),
+    )
+    organised_by = forms.CharField(
+        label=_("Organised by"), max_length=200, required=False, help_text=_("Empty: the cooperative.")
+    )
+    headcount = forms.IntegerField(
+        label=_("People present (counted)"),
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        help_text=_("For an event whose sign-ups are not kept here: how many people came."),
+    )
+
+    def to_input(self) -> FollowUpInput:
+        d = self.cleaned_data
+        office = d.get("office")
+        return FollowUpInput(
+            level=d["level"],
+            office_id=office.pk if office else None,
+            organised_by=d.get("organised_by") or "",
+            headcount=d.get("headcount"),
+            sectors=tuple(d.get("sectors") or ()),
+        )
+
+
+class RecordEventForm(forms.Form):
+    """One form for an event held by others (a partner, a federal or European network) that staff record."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.REGIONAL)
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"),
+        choices=EventSector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every sector the event was for."),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=EventFormat.choices, initial=EventFormat.MEETING)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Where it was held"), max_length=300, help_text=_("A venue and town, or “online”."))
+    office: forms.ModelChoiceField[Office] = forms.ModelChoiceField(
+        label=_("Office or region"), queryset=Office.objects.all(), required=False
+    )
+    organised_by = forms.CharField(label=_("Organised by"), max_length=200)
+    headcount = forms.IntegerField(label=_("People present (counted)"), min_value=0, max_value=100_000)
+    signups = forms.IntegerField(
+        label=_("Sign-ups (counted)"),
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        help_text=_("How many people had signed up, if the organiser says."),
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_held_on(self) -> date:
+        held_on: date = self.cleaned_data["held_on"]
+        if held_on > self.today:
+            raise forms.ValidationError(_("Record an event once it has been held: this date is still to come."))
+        return held_on
+
+    def to_input(self) -> RecordedEventInput:
+        d = self.cleaned_data
+        office = d.get("office")
+        return RecordedEventInput(
+            title=d["title"],
+            held_on=d["held_on"],
+            place=d["place"],
+            format=d["format"],
+            sectors=tuple(d.get("sectors") or ()),
+            follow_up=FollowUpInput(
+                level=d["level"],
+                office_id=office.pk if office else None,
+                organised_by=d["organised_by"],
+                headcount=d["headcount"],
+                sectors=(),
+                signups=d.get("signups"),
+            ),
         )

@@ -215,6 +215,8 @@ class Listing(models.Model):
         indexes = [
             models.Index(fields=["status", "kind", "expires_at"], name="listing_shown_idx"),
             models.Index(fields=["author", "-created_at"], name="listing_author_idx"),
+            # The search's window (the newest matches first) walks this index and stops early.
+            models.Index(fields=["-created_at", "-id"], name="listing_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(radius_km__lte=MAX_RADIUS_KM), name="listing_radius_range"),
@@ -419,3 +421,143 @@ class PartnerMeeting(models.Model):
 
     def __str__(self) -> str:
         return str(self.event)
+
+
+class SectorNetwork(models.Model):  # type: ignore[django-manager-missing]  # modeltranslation swaps the manager
+    """A network of the members of one sector or profession: a ``Circle`` of the events engine, marked as such.
+
+    Its members are the circle's members, its coordinators the circle's moderators and secretary, its
+    meetings the circle's events and series, its vademecum the documents of the circle's group space.
+    """
+
+    circle = models.OneToOneField(
+        "events.Circle", verbose_name=_("group"), on_delete=models.CASCADE, related_name="sector_network"
+    )
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="sector_networks"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("what the network does"), blank=True, max_length=3000, help_text=_("Markdown."))
+    how_to_join = models.TextField(
+        _("how to join"), blank=True, max_length=2000, help_text=_("Who may join and what is expected. Markdown.")
+    )
+    is_active = models.BooleanField(_("open"), default=True, help_text=_("A closed network is no longer listed."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sector network")
+        verbose_name_plural = _("sector networks")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JoinRequest(models.Model):
+    """A member asks to join a sector network; a coordinator accepts (they join the circle) or declines."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    network = models.ForeignKey(
+        SectorNetwork, verbose_name=_("sector network"), on_delete=models.CASCADE, related_name="requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="network_requests"
+    )
+    message = models.TextField(_("a word to the coordinators"), blank=True, max_length=1000)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "user"], condition=Q(status="waiting"), name="joinrequest_one_waiting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.network}"
+
+
+class Level(models.TextChoices):
+    LOCAL = "local", _("local")
+    REGIONAL = "regional", _("regional")
+    FEDERAL = "federal", _("federal")
+    EUROPEAN = "european", _("European")
+
+
+class EventFollowUp(models.Model):
+    """What the follow-up of networking events needs and ``Event`` does not hold: its level, office or region,
+    and who organised it (a partner's or a federal or European event that staff record)."""
+
+    event = models.OneToOneField(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="follow_up"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level, default=Level.LOCAL)
+    office = models.ForeignKey(
+        "places.Office",
+        verbose_name=_("office or region"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the office of the event's place."),
+    )
+    organised_by = models.CharField(
+        _("organised by"), max_length=200, blank=True, help_text=_("Empty: the cooperative.")
+    )
+    sectors = models.JSONField(
+        _("other sectors"),
+        default=list,
+        blank=True,
+        help_text=_("Sectors the event was also for, beside the event's own sector (keys of the events' sectors)."),
+    )
+    headcount = models.PositiveIntegerField(
+        _("people present (counted)"),
+        null=True,
+        blank=True,
+        help_text=_("For an event whose sign-ups are not kept here: how many people came."),
+    )
+    signups = models.PositiveIntegerField(
+        _("sign-ups (counted)"),
+        null=True,
+        blank=True,
+        help_text=_("For an event whose sign-ups are not kept here: how many people had signed up."),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up of a networking event")
+        verbose_name_plural = _("follow-up of networking events")
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.get_level_display()})"
+
+    def all_sectors(self) -> list[str]:
+        """The event's own sector first, then the other sectors, each once."""
+        return event_sectors(self.event.sector, self.sectors)
+
+
+def event_sectors(own: str | None, others: Any) -> list[str]:
+    """An event's sectors: its own (if any) then the follow-up's others, each once, unknown keys left out."""
+    from coopsip.events.models import Sector as EventSector
+
+    known = set(EventSector.values)
+    found: list[str] = []
+    for key in [own or "", *(others if isinstance(others, list) else [])]:
+        if isinstance(key, str) and key in known and key not in found:
+            found.append(key)
+    return found

@@ -13,6 +13,7 @@ from coopsip.core import privacy
 from coopsip.networking.models import (
     ContactMessage,
     ContactThread,
+    JoinRequest,
     Listing,
     Profile,
     Project,
@@ -65,6 +66,10 @@ def _export(user: Any) -> dict[str, Any]:
             {"name": s.name, "words": s.query, "filters": s.filters, "email": s.frequency}
             for s in SavedSearch.objects.filter(user=user)
         ],
+        "sector_network_requests": [
+            {"network": str(r.network), "asked_at": r.created_at.isoformat(), "word": r.message, "status": r.status}
+            for r in JoinRequest.objects.filter(user=user).select_related("network")
+        ],
     }
 
 
@@ -74,6 +79,7 @@ def _erase(user: Any) -> None:
     ContactThread.objects.filter(sender=user).delete()
     Listing.objects.filter(author=user).delete()  # with its threads, messages and reports
     SavedSearch.objects.filter(user=user).delete()
+    JoinRequest.objects.filter(user=user).delete()
     Profile.objects.filter(user=user).delete()
     ProjectRecommendation.objects.filter(by=user).delete()
     ProjectMember.objects.filter(user=user).delete()
@@ -95,5 +101,6 @@ privacy.register(
         "networking.Project",
         "networking.ProjectMember",
         "networking.ProjectRecommendation",
+        "networking.JoinRequest",
     ),
 )

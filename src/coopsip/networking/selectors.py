@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from coopsip.core.search import matching_texts
 from coopsip.networking import matching
-from coopsip.networking.models import Kind, Listing, ListingStatus, Profile, Sector, Skill
+from coopsip.networking.models import Kind, Listing, ListingStatus, Profile, Sector, SectorNetwork, Skill
 from coopsip.places.models import Municipality
 
 KM_PER_DEGREE_LATITUDE = 110.57
 KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.32
 MAX_SEARCH_KM = 1000
-CANDIDATES = 200  # rows read from the database per kind for one matching
+CANDIDATES = 150  # rows read from the database per kind for one matching
+SEARCH_WINDOW = 500  # a search ranks at most this many matches, the newest (see search_listings)
 
 
 def shown_listings(now: datetime | None = None) -> QuerySet[Listing]:
@@ -77,8 +78,25 @@ def _distance_squared(near: Municipality) -> Any:
     return dx * dx + dy * dy
 
 
-def search_listings(filters: SearchFilters, *, now: datetime | None = None) -> QuerySet[Listing]:
-    """Shown offers and needs that fit ``filters``, ordered as asked; annotated ``search_rank`` and ``distance2``."""
+def municipalities_within(near: Municipality, within_km: int) -> QuerySet[Any, dict[str, Any]]:
+    """The municipalities at most ``within_km`` (capped to ``MAX_SEARCH_KM``) from ``near``, as a subquery of ids."""
+    km = max(0, min(MAX_SEARCH_KM, within_km))
+    lat, lon = float(near.latitude), float(near.longitude)
+    dlat = km / KM_PER_DEGREE_LATITUDE
+    dlon = km / (KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * max(0.05, math.cos(math.radians(lat))))
+    kx = KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(lat))
+    dx = (Cast("longitude", FloatField()) - Value(lon)) * Value(kx)
+    dy = (Cast("latitude", FloatField()) - Value(lat)) * Value(KM_PER_DEGREE_LATITUDE)
+    return (
+        Municipality.objects.filter(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon))
+        .annotate(d2=dx * dx + dy * dy)
+        .filter(d2__lte=km * km)
+        .values("pk")
+    )
+
+
+def _matching(filters: SearchFilters, now: datetime | None) -> QuerySet[Listing]:
+    """Every shown offer and need that fits ``filters`` (no order, no window)."""
     listings = shown_listings(now)
     if filters.kind:
         listings = listings.filter(kind=filters.kind)
@@ -96,20 +114,54 @@ def search_listings(filters: SearchFilters, *, now: datetime | None = None) -> Q
         # A listing with two of the sector's children would come twice; keep the ids once.
         listings = Listing.objects.filter(pk__in=listings.values("pk"))
     listings = matching_texts(listings, filters.query)
+    if filters.near is not None and filters.within_km is not None:
+        # The municipalities within reach first (one pass over that small table), then the listings in them.
+        in_reach = Q(municipality_id__in=municipalities_within(filters.near, filters.within_km))
+        listings = listings.filter(in_reach | Q(remote=True) if not filters.remote else in_reach)
+    return listings
+
+
+def _window(filters: SearchFilters, now: datetime | None) -> QuerySet[Listing, Any]:
+    # The newest SEARCH_WINDOW + 1 matches: PostgreSQL walks the newest-first index and stops early when a word
+    # is common, or finds the few rows of rare words through the GIN index of the tsvector and sorts them.
+    return _matching(filters, now).order_by("-created_at", "-pk").values("pk")[: SEARCH_WINDOW + 1]
+
+
+def search_window(filters: SearchFilters, *, now: datetime | None = None) -> list[int]:
+    """The ids of the newest ``SEARCH_WINDOW + 1`` offers and needs that fit ``filters``, newest first (one query).
+
+    The search page reads them once and counts them in Python: one more than the window says there are more.
+    ``search_results(filters, ids)`` then ranks and sorts them, without looking for the matches again."""
+    return [row["pk"] for row in _window(filters, now)]
+
+
+def search_results(filters: SearchFilters, window: Any) -> QuerySet[Listing]:
+    """The listings of ``window`` (ids from ``search_window``, or the window as a subquery), ordered as asked;
+    annotated ``search_rank`` and ``distance2``."""
+    listings = matching_texts(Listing.objects.filter(pk__in=window), filters.query)
     if filters.near is not None:
         listings = listings.annotate(distance2=_distance_squared(filters.near))
-        if filters.within_km is not None:
-            km = max(0, min(MAX_SEARCH_KM, filters.within_km))
-            in_reach = _box(filters.near, km) & Q(distance2__lte=km * km)
-            listings = listings.filter(in_reach | Q(remote=True) if not filters.remote else in_reach)
     else:
         listings = listings.annotate(distance2=Value(None, output_field=FloatField()))
-    listings = listings.select_related("municipality", "author").prefetch_related("sectors", "skills")
+    # The tsvector is only searched, never read: leave it in the database (it is the widest column).
+    listings = (
+        listings.select_related("municipality", "author").prefetch_related("sectors", "skills").defer("search_vector")
+    )
     if filters.order == "distance" and filters.near is not None:
         return listings.order_by(F("distance2").asc(nulls_last=True), "-created_at", "-pk")
     if filters.order == "newest" or not filters.query:
         return listings.order_by("-created_at", "-pk")
     return listings.order_by("-search_rank", "-created_at", "-pk")
+
+
+def search_listings(filters: SearchFilters, *, now: datetime | None = None) -> QuerySet[Listing]:
+    """Shown offers and needs that fit ``filters``, ordered as asked; annotated ``search_rank`` and ``distance2``.
+
+    The window: the newest SEARCH_WINDOW + 1 matches, ranked and sorted after. A search finding more says "more
+    than SEARCH_WINDOW" and asks for a narrower one, so no search counts or ranks every matching row. Lazy (the
+    window is a subquery of each query run on it); the search page reads the window once with ``search_window``.
+    """
+    return search_results(filters, _window(filters, now))
 
 
 def distance_km(distance2: float | None) -> int | None:
@@ -154,15 +206,19 @@ def _point(municipality: Municipality | None) -> matching.Point | None:
     return matching.Point(float(municipality.latitude), float(municipality.longitude))
 
 
-def listing_item(listing: Listing) -> matching.Item:
-    """``listing`` as the engine sees it (its sectors and skills prefetched)."""
+def listing_item(listing: Listing, terms: tuple[frozenset[int], frozenset[int]] | None = None) -> matching.Item:
+    """``listing`` as the engine sees it: its sector and skill ids given in ``terms`` or prefetched."""
+    sectors, skills = terms or (
+        frozenset(s.pk for s in listing.sectors.all()),
+        frozenset(s.pk for s in listing.skills.all()),
+    )
     return matching.Item(
         id=listing.pk,
         kind=listing.kind,
         owner_id=listing.author_id,
         category=listing.category,
-        sectors=frozenset(s.pk for s in listing.sectors.all()),
-        skills=frozenset(s.pk for s in listing.skills.all()),
+        sectors=sectors,
+        skills=skills,
         stems=frozenset(listing.search_stems.split()),
         languages=frozenset({listing.language}),
         place=_point(listing.municipality),
@@ -176,14 +232,18 @@ def listing_item(listing: Listing) -> matching.Item:
     )
 
 
-def profile_item(profile: Profile) -> matching.Item:
+def profile_item(profile: Profile, terms: tuple[frozenset[int], frozenset[int]] | None = None) -> matching.Item:
     municipality = profile.municipality
+    sectors, skills = terms or (
+        frozenset(s.pk for s in profile.sectors.all()),
+        frozenset(s.pk for s in profile.skills.all()),
+    )
     return matching.Item(
         id=profile.pk,
         kind=matching.PROFILE,
         owner_id=profile.user_id,
-        sectors=frozenset(s.pk for s in profile.sectors.all()),
-        skills=frozenset(s.pk for s in profile.skills.all()),
+        sectors=sectors,
+        skills=skills,
         stems=frozenset(profile.search_stems.split()),
         languages=frozenset(profile.languages or []),
         place=_point(municipality),
@@ -202,52 +262,198 @@ class Found:
     row: Any
 
 
-def matches_for(listing: Listing, *, limit: int = 10, now: datetime | None = None) -> tuple[list[Found], list[Found]]:
-    """The offers (for a need) or needs (for an offer) that fit ``listing``, and the members whose profile fits.
+# What the engine reads of a candidate: these columns only, as tuples (no model instance, no author row).
+LISTING_COLUMNS = (
+    "pk",
+    "kind",
+    "author_id",
+    "category",
+    "search_stems",
+    "language",
+    "municipality_id",
+    "municipality__latitude",
+    "municipality__longitude",
+    "radius_km",
+    "remote",
+    "starts_on",
+    "ends_on",
+    "pay",
+    "status",
+    "expires_at",
+)
+PROFILE_COLUMNS = (
+    "pk",
+    "user_id",
+    "search_stems",
+    "languages",
+    "municipality__latitude",
+    "municipality__longitude",
+    "radius_km",
+    "remote",
+    "in_person",
+    "is_visible",
+)
 
-    The database narrows the candidates (the other kind, shown, sharing a related sector or skill or the
-    same exclusive category, within reach or remote; at most ``CANDIDATES`` of each, newest first); the
-    engine scores and ranks them. A fixed number of queries whatever the number of rows.
-    """
-    vocab = vocabulary()
+
+def _place(latitude: Any, longitude: Any) -> matching.Point | None:
+    if latitude is None or longitude is None:
+        return None
+    return matching.Point(float(latitude), float(longitude))
+
+
+def _candidate_listing(
+    row: tuple[Any, ...], terms: tuple[frozenset[int], frozenset[int]], now: datetime
+) -> matching.Item:
+    """A row of ``LISTING_COLUMNS`` as the engine sees it: the same ``Item`` as ``listing_item`` of the full row."""
+    (pk, kind, author_id, category, stems, language, municipality_id, lat, lon, radius, remote, starts, ends, pay,
+     status, expires_at) = row  # fmt: skip
+    return matching.Item(
+        id=pk,
+        kind=kind,
+        owner_id=author_id,
+        category=category,
+        sectors=terms[0],
+        skills=terms[1],
+        stems=frozenset(stems.split()),
+        languages=frozenset({language}),
+        place=_place(lat, lon) if municipality_id is not None else None,
+        radius_km=float(radius),
+        remote=remote,
+        in_person=municipality_id is not None,
+        starts_on=starts,
+        ends_on=ends,
+        pay=pay,
+        visible=status == ListingStatus.PUBLISHED and expires_at > now,
+    )
+
+
+def _candidate_profile(row: tuple[Any, ...], terms: tuple[frozenset[int], frozenset[int]]) -> matching.Item:
+    """A row of ``PROFILE_COLUMNS`` as the engine sees it: the same ``Item`` as ``profile_item`` of the full row."""
+    pk, user_id, stems, languages, lat, lon, radius, remote, in_person, is_visible = row
+    return matching.Item(
+        id=pk,
+        kind=matching.PROFILE,
+        owner_id=user_id,
+        sectors=terms[0],
+        skills=terms[1],
+        stems=frozenset(stems.split()),
+        languages=frozenset(languages or []),
+        place=_place(lat, lon),
+        radius_km=float(radius),
+        remote=remote,
+        in_person=in_person,
+        visible=is_visible,
+    )
+
+
+def candidates(
+    listing: Listing, vocab: matching.Vocabulary, *, now: datetime | None = None
+) -> tuple[QuerySet[Listing], QuerySet[Profile]]:
+    """The database's prefilter of ``matches_for``, newest first: offers or needs of the other kind, shown,
+    sharing a related sector or skill (or the same exclusive category), within reach or remote; and visible
+    profiles sharing a related sector or skill, within reach or remote. Nobody's own."""
     subject = listing_item(listing)
     sectors = _related(set(subject.sectors), dict(vocab.sector_parents))
     skills = _related(set(subject.skills), dict(vocab.skill_parents))
-    relevant = Q(sectors__in=sectors) | Q(skills__in=skills)
+    # Start from the terms' link tables (their indexes find the few rows that share a term), never from a scan of
+    # every listing or profile.
+    listing_sectors, listing_skills = Listing.sectors.through.objects, Listing.skills.through.objects
+    relevant = Q(pk__in=listing_sectors.filter(sector_id__in=sectors).values("listing_id")) | Q(
+        pk__in=listing_skills.filter(skill_id__in=skills).values("listing_id")
+    )
     if listing.category in matching.EXCLUSIVE_CATEGORIES:
         relevant = Q(category=listing.category)
     other = Kind.NEED if listing.kind == Kind.OFFER else Kind.OFFER
-    listing_ids = shown_listings(now).filter(relevant, kind=other).exclude(author_id=listing.author_id).values("pk")
-    listings = Listing.objects.filter(pk__in=listing_ids)
-    profile_ids = (
+    listings = shown_listings(now).filter(relevant, kind=other).exclude(author_id=listing.author_id)
+    profile_sectors, profile_skills = Profile.sectors.through.objects, Profile.skills.through.objects
+    profiles = (
         visible_profiles()
-        .filter(Q(sectors__in=sectors) | Q(skills__in=skills))
+        .filter(
+            Q(pk__in=profile_sectors.filter(sector_id__in=sectors).values("profile_id"))
+            | Q(pk__in=profile_skills.filter(skill_id__in=skills).values("profile_id"))
+        )
         .exclude(user_id=listing.author_id)
-        .values("pk")
     )
-    profiles = Profile.objects.filter(pk__in=profile_ids)
     if listing.municipality is not None and not listing.remote:
         reach = _box(listing.municipality, matching_reach(listing))
         listings = listings.filter(reach | Q(remote=True))
         profiles = profiles.filter(reach | Q(remote=True))
-    listing_rows = {
-        row.pk: row
-        for row in listings.select_related("municipality", "author")
-        .prefetch_related("sectors", "skills")
-        .order_by("-created_at", "-pk")[:CANDIDATES]
-    }
-    profile_rows = {
-        row.pk: row
-        for row in profiles.select_related("municipality", "user")
-        .prefetch_related("sectors", "skills")
-        .order_by("-updated_at", "-pk")[:CANDIDATES]
-    }
-    offers = matching.rank(subject, [listing_item(r) for r in listing_rows.values()], vocab, limit=limit)
-    people = matching.rank(subject, [profile_item(r) for r in profile_rows.values()], vocab, limit=limit)
-    return (
-        [Found(m, listing_rows[m.item_id]) for m in offers],
-        [Found(m, profile_rows[m.item_id]) for m in people],
+    return listings.order_by("-created_at", "-pk"), profiles.order_by("-updated_at", "-pk")
+
+
+def matches_for(listing: Listing, *, limit: int = 10, now: datetime | None = None) -> tuple[list[Found], list[Found]]:
+    """The offers (for a need) or needs (for an offer) that fit ``listing``, and the members whose profile fits.
+
+    The database narrows the candidates (the other kind, shown, sharing a related sector or skill or the
+    same exclusive category, within reach or remote; at most ``CANDIDATES`` of each, newest first) and hands
+    over only the columns the engine reads; the candidates' sectors and skills come in one query for all of
+    them; the engine scores and ranks; then the full rows of the ``limit`` best of each kind are read for the
+    page. At most seven queries whatever the number of rows (fewer when nothing is found or fits).
+    """
+    vocab = vocabulary()
+    subject = listing_item(listing)
+    listings, profiles = candidates(listing, vocab, now=now)
+    listing_rows = list(listings.values_list(*LISTING_COLUMNS)[:CANDIDATES])
+    profile_rows = list(profiles.values_list(*PROFILE_COLUMNS)[:CANDIDATES])
+    listing_terms, profile_terms = _term_ids([row[0] for row in listing_rows], [row[0] for row in profile_rows])
+    checked_at = timezone.now()  # ``Listing.is_shown``'s moment, as ``listing_item`` reads it
+    offers = matching.rank(
+        subject,
+        [_candidate_listing(row, listing_terms[row[0]], checked_at) for row in listing_rows],
+        vocab,
+        limit=limit,
     )
+    people = matching.rank(
+        subject, [_candidate_profile(row, profile_terms[row[0]]) for row in profile_rows], vocab, limit=limit
+    )
+    # The rows shown on the page: only the few ranked ones, whole (a query each; none when nothing fits).
+    shown_offers = Listing.objects.select_related("municipality", "author").defer("search_vector")
+    shown_people = Profile.objects.select_related("municipality", "user")
+    offer_rows = shown_offers.in_bulk([m.item_id for m in offers]) if offers else {}
+    people_rows = shown_people.in_bulk([m.item_id for m in people]) if people else {}
+    return (
+        [Found(m, offer_rows[m.item_id]) for m in offers if m.item_id in offer_rows],
+        [Found(m, people_rows[m.item_id]) for m in people if m.item_id in people_rows],
+    )
+
+
+Terms = dict[int, tuple[frozenset[int], frozenset[int]]]
+
+
+def _term_ids(listing_ids: list[int], profile_ids: list[int]) -> tuple[Terms, Terms]:
+    """Per listing id and per profile id: its sector ids and skill ids, from the four link tables in one query
+    (UNION ALL; none when there is no candidate)."""
+    links: dict[tuple[int, int], tuple[set[int], set[int]]] = {}
+    for table, ids in ((0, listing_ids), (1, profile_ids)):
+        for pk in ids:
+            links[(table, pk)] = (set(), set())
+    parts = []
+    if listing_ids:
+        parts += [
+            Listing.sectors.through.objects.filter(listing_id__in=listing_ids).values_list(
+                Value(0), "listing_id", Value(0), "sector_id"
+            ),
+            Listing.skills.through.objects.filter(listing_id__in=listing_ids).values_list(
+                Value(0), "listing_id", Value(1), "skill_id"
+            ),
+        ]
+    if profile_ids:
+        parts += [
+            Profile.sectors.through.objects.filter(profile_id__in=profile_ids).values_list(
+                Value(1), "profile_id", Value(0), "sector_id"
+            ),
+            Profile.skills.through.objects.filter(profile_id__in=profile_ids).values_list(
+                Value(1), "profile_id", Value(1), "skill_id"
+            ),
+        ]
+    if parts:
+        for table, owner, which, term in parts[0].union(*parts[1:], all=True):
+            links[(table, owner)][which].add(term)
+    listing_terms: Terms = {}
+    profile_terms: Terms = {}
+    for (table, pk), (sector_ids, skill_ids) in links.items():
+        (profile_terms if table else listing_terms)[pk] = (frozenset(sector_ids), frozenset(skill_ids))
+    return listing_terms, profile_terms
 
 
 def matching_reach(listing: Listing) -> float:
@@ -316,3 +522,61 @@ def new_needs_for_profile(
         .aggregate(n=Coalesce(Count("pk", distinct=True), 0))["n"]
     )
     return count, profile
+
+
+# --- Sector networks ----------------------------------------------------------------------------------
+
+
+def sector_networks() -> QuerySet[SectorNetwork]:
+    """Open sector networks with their sector and the number of their members (one query)."""
+    return (
+        SectorNetwork.objects.filter(is_active=True)
+        .select_related("sector", "circle")
+        .annotate(member_count=Count("circle__memberships", distinct=True))
+        .order_by("name", "pk")
+    )
+
+
+def network_meetings(network: SectorNetwork, *, now: datetime | None = None, limit: int = 5) -> list[Any]:
+    """The network's coming meetings (its circle's events, not cancelled), soonest first."""
+    from coopsip.events.models import Event
+
+    now = now or timezone.now()
+    return list(
+        Event.objects.filter(circle_id=network.circle_id, cancelled_at__isnull=True, ends_at__gt=now)
+        .select_related("place")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def network_coordinators(network: SectorNetwork) -> list[Any]:
+    from coopsip.events.models import CircleMember
+
+    return list(
+        CircleMember.objects.filter(circle_id=network.circle_id, role__in=("moderator", "secretary"))
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
+def network_profiles(network: SectorNetwork) -> QuerySet[Profile]:
+    """Shown profiles of the network's members (members read them; visitors never do)."""
+    return (
+        visible_profiles()
+        .filter(user__circle_memberships__circle_id=network.circle_id)
+        .select_related("user", "office", "municipality")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
+def network_listings(network: SectorNetwork, *, now: datetime | None = None) -> QuerySet[Listing]:
+    """Shown offers and needs of the network's members in its sector (or a narrower one), newest first."""
+    ids = (
+        shown_listings(now)
+        .filter(
+            author__circle_memberships__circle_id=network.circle_id,
+            sectors__in=_with_children(network.sector),
+        )
+        .values("pk")
+    )
+    return Listing.objects.filter(pk__in=ids).select_related("municipality").order_by("-created_at", "-pk")

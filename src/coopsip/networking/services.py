@@ -7,8 +7,9 @@ in the same transaction as the change.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from coopsip.networking.models import (
     MAX_RADIUS_KM,
     ContactMessage,
     ContactThread,
+    EventFollowUp,
+    JoinRequest,
     Listing,
     ListingStatus,
     PartnerMeeting,
@@ -38,10 +41,13 @@ from coopsip.networking.models import (
     Report,
     SavedSearch,
     Sector,
+    SectorNetwork,
     Skill,
+    event_sectors,
 )
 
 TOPIC_MATCHES = "networking.matches"
+TOPIC_SECTOR_NETWORKS = "networking.sector_networks"
 # A member may start this many contacts an hour (answers in a thread they are in are not counted).
 CONTACTS_PER_HOUR = 8
 MESSAGES_PER_HOUR = 30
@@ -61,6 +67,11 @@ class RateLimited(NetworkingError):
 def register_notification_topics() -> None:
     notifications.register_topic(
         TOPIC_MATCHES, gettext_lazy("New offers and needs for your saved searches and your needs")
+    )
+    notifications.register_topic(
+        TOPIC_SECTOR_NETWORKS,
+        gettext_lazy("Sector networks: requests to join the networks you coordinate, and answers to yours"),
+        default=notifications.EACH,
     )
 
 
@@ -481,3 +492,195 @@ def organise_partner_meeting(*, project: Project, by: Any, data: Any) -> Partner
     with transaction.atomic():
         event = events_services.create_event(by=by, data=data)
         return PartnerMeeting.objects.create(project=project, event=event)
+
+
+# --- Sector networks ------------------------------------------------------------------------------------
+# A sector network is a ``Circle`` of the events engine: joining and leaving go through the events services
+# (the person gets, or loses, their seat at the network's coming meetings).
+
+
+def coordinators_of(network: SectorNetwork) -> list[Any]:
+    from coopsip.events.models import CircleMember, CircleRole
+
+    return [
+        membership.user
+        for membership in CircleMember.objects.filter(
+            circle_id=network.circle_id, role__in=(CircleRole.MODERATOR, CircleRole.SECRETARY)
+        ).select_related("user")
+    ]
+
+
+def in_network(network: SectorNetwork, user: Any) -> bool:
+    from coopsip.events.models import CircleMember
+
+    return CircleMember.objects.filter(circle_id=network.circle_id, user_id=user.pk).exists()
+
+
+def create_sector_network(
+    *, circle: Any, sector: Sector, names: dict[str, str], descriptions: dict[str, str] | None = None,
+    how_to_join: dict[str, str] | None = None,
+) -> SectorNetwork:  # fmt: skip
+    """Mark ``circle`` as the network of ``sector``; names (and texts) per language code nl/fr/en."""
+    values: dict[str, Any] = {"circle": circle, "sector": sector}
+    for code in ("nl", "fr", "en"):
+        values[f"name_{code}"] = _single_line(names.get(code, ""))[:200]
+        values[f"description_{code}"] = (descriptions or {}).get(code, "")
+        values[f"how_to_join_{code}"] = (how_to_join or {}).get(code, "")
+    if not any(values[f"name_{code}"] for code in ("nl", "fr", "en")):
+        raise NetworkingError(_("Give the network a name in at least one language."))
+    with transaction.atomic():
+        network = SectorNetwork.objects.create(**values)
+    return network
+
+
+def ask_to_join(*, network: SectorNetwork, user: Any, message: str = "", notify: bool = True) -> JoinRequest:
+    """The member asks to join; the coordinators are told (each as they chose) and accept or decline.
+
+    ``notify=False`` tells nobody (demo data)."""
+    if not network.is_active:
+        raise NetworkingError(_("This network is closed."))
+    if in_network(network, user):
+        raise NetworkingError(_("You are already in this network."))
+    with transaction.atomic():
+        request, created = JoinRequest.objects.get_or_create(
+            network=network,
+            user=user,
+            status=JoinRequest.Status.WAITING,
+            defaults={"message": message.strip()[:1000]},
+        )
+        if created and notify:
+            coordinators = coordinators_of(network)
+            transaction.on_commit(lambda: _tell_coordinators(request, coordinators))
+    return request
+
+
+def _tell_coordinators(request: JoinRequest, coordinators: list[Any]) -> None:
+    url = settings.SITE_URL + reverse("networking:sector_network_manage", kwargs={"pk": request.network_id})
+    name = request.user.get_full_name() or str(request.user)
+
+    def render(person: Any) -> notifications.Message:
+        return notifications.Message(
+            subject=_("%(name)s asks to join %(network)s") % {"name": name, "network": request.network.name},
+            text=request.message,
+            url=url,
+        )
+
+    notifications.notify(
+        topic=TOPIC_SECTOR_NETWORKS,
+        key=f"networking:join:{request.pk}",
+        recipients=coordinators,
+        render=render,
+    )
+
+
+def decide_join_request(
+    *, request: JoinRequest, by: Any, accept: bool, now: datetime | None = None, notify: bool = True
+) -> JoinRequest:
+    """A coordinator (or staff) accepts (the person joins the circle) or declines a waiting request."""
+    from coopsip.events import services as events_services
+
+    with transaction.atomic():
+        locked = JoinRequest.objects.select_for_update().select_related("network", "user").get(pk=request.pk)
+        if locked.status != JoinRequest.Status.WAITING:
+            raise NetworkingError(_("This request was already answered."))
+        locked.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
+        locked.decided_at = now or timezone.now()
+        locked.decided_by = by
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        if accept:
+            events_services.add_to_circle(circle=locked.network.circle, user=locked.user)
+        if notify:
+            transaction.on_commit(lambda: _tell_requester(locked))
+    return locked
+
+
+def _tell_requester(request: JoinRequest) -> None:
+    url = settings.SITE_URL + reverse("networking:sector_network", kwargs={"pk": request.network_id})
+    accepted = request.status == JoinRequest.Status.ACCEPTED
+
+    def render(person: Any) -> notifications.Message:
+        if accepted:
+            subject = _("You are now in %(network)s") % {"network": request.network.name}
+        else:
+            subject = _("Your request to join %(network)s was declined") % {"network": request.network.name}
+        return notifications.Message(subject=subject, text="", url=url)
+
+    notifications.notify(
+        topic=TOPIC_SECTOR_NETWORKS,
+        key=f"networking:join-decided:{request.pk}",
+        recipients=[request.user],
+        render=render,
+    )
+
+
+def leave_network(*, network: SectorNetwork, user: Any, by: Any = None) -> bool:
+    """The person leaves (or a coordinator takes them out): their seats at coming meetings go. False: not in it."""
+    from coopsip.events import services as events_services
+
+    return events_services.remove_from_circle(circle=network.circle, user=user, by=by or user)
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    level: str
+    office_id: int | None = None
+    organised_by: str = ""
+    headcount: int | None = None
+    sectors: tuple[str, ...] = ()
+    signups: int | None = None
+
+
+def record_event_follow_up(*, event: Any, data: FollowUpInput) -> EventFollowUp:
+    """Staff say at what level an event was, for which office or region and sectors, and who organised it."""
+    others = [key for key in event_sectors(None, list(data.sectors)) if key != event.sector]
+    with transaction.atomic():
+        follow_up, _created = EventFollowUp.objects.update_or_create(
+            event=event,
+            defaults={
+                "level": data.level,
+                "office_id": data.office_id,
+                "organised_by": _single_line(data.organised_by)[:200],
+                "headcount": data.headcount,
+                "signups": data.signups,
+                "sectors": others,
+            },
+        )
+    return follow_up
+
+
+@dataclass(frozen=True)
+class RecordedEventInput:
+    title: str
+    held_on: date
+    place: str
+    format: str
+    sectors: tuple[str, ...]
+    follow_up: FollowUpInput
+
+
+RECORDED_EVENT_HOURS = (time(19, 0), time(21, 0))  # a recorded event's time of day, which the form does not ask
+
+
+def record_event_held_by_others(*, data: RecordedEventInput) -> EventFollowUp:
+    """Staff record an event a partner or a federal or European network held: an event of the events engine
+    (held, so nobody signs up for it here; its place as text) with its follow-up in one step. The first sector is
+    the event's own, the others go to the follow-up."""
+    from coopsip.editions.phases import BRUSSELS
+    from coopsip.events.models import Attendance, Audience, Event, EventKind
+
+    sectors = event_sectors(None, list(data.sectors))
+    starts_at = datetime.combine(data.held_on, RECORDED_EVENT_HOURS[0], tzinfo=BRUSSELS)
+    with transaction.atomic():
+        event = Event.objects.create(
+            title=_single_line(data.title)[:200],
+            kind=EventKind.NETWORKING,
+            format=data.format,
+            sector=sectors[0] if sectors else "",
+            starts_at=starts_at,
+            ends_at=datetime.combine(data.held_on, RECORDED_EVENT_HOURS[1], tzinfo=BRUSSELS),
+            signup_deadline=starts_at,
+            attendance=Attendance.IN_PERSON,
+            address=_single_line(data.place)[:300],
+            audience=Audience.MEMBERS,
+        )
+        return record_event_follow_up(event=event, data=dataclasses.replace(data.follow_up, sectors=tuple(sectors[1:])))

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from coopsip.networking.models import Sector, Skill
+from coopsip.networking.models import Sector, SectorNetwork, Skill
 
 
 @register(Sector)
@@ -13,3 +13,8 @@ class SectorTranslationOptions(TranslationOptions):
 class SkillTranslationOptions(TranslationOptions):
     fields = ("name",)
     required_languages = ("nl", "fr", "en")
+
+
+@register(SectorNetwork)
+class SectorNetworkTranslationOptions(TranslationOptions):
+    fields = ("name", "description", "how_to_join")

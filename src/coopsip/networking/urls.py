@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopsip.networking import views
+from coopsip.networking import followup_views, sector_views, views
 
 app_name = "networking"
 
@@ -26,4 +26,18 @@ urlpatterns = [
     path("projects/<int:pk>/partner-meeting/", views.project_meeting, name="project_meeting"),
     path("searches/save/", views.save_search, name="save_search"),
     path("searches/<int:pk>/delete/", views.delete_search, name="delete_search"),
+    path("sectors/", sector_views.sector_networks, name="sector_networks"),
+    path("sectors/<int:pk>/", sector_views.sector_network, name="sector_network"),
+    path("sectors/<int:pk>/join/", sector_views.sector_network_join, name="sector_network_join"),
+    path("sectors/<int:pk>/leave/", sector_views.sector_network_leave, name="sector_network_leave"),
+    path("sectors/<int:pk>/manage/", sector_views.sector_network_manage, name="sector_network_manage"),
+    path(
+        "sectors/<int:pk>/requests/<int:request_pk>/", sector_views.sector_network_decide, name="sector_network_decide"
+    ),
+    path(
+        "sectors/<int:pk>/members/<int:user_pk>/remove/",
+        sector_views.sector_network_remove,
+        name="sector_network_remove",
+    ),
+    path("this-year/", followup_views.this_year, name="this_year"),
 ]

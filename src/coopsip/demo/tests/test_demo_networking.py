@@ -62,3 +62,58 @@ def test_loading_twice_adds_nothing(demo: dict[str, int]) -> None:
     before = (Profile.objects.count(), Listing.objects.count(), ContactThread.objects.count())
     load_networking()
     assert (Profile.objects.count(), Listing.objects.count(), ContactThread.objects.count()) == before
+
+
+def test_two_sector_networks_named_in_three_languages_with_a_vademecum_and_requests(demo: dict[str, int]) -> None:
+    from django.utils.translation import override
+
+    from coopsip.groupspace.models import Document
+    from coopsip.networking.models import JoinRequest, SectorNetwork
+
+    networks = list(SectorNetwork.objects.order_by("pk"))
+    assert len(networks) == 2
+    with override("fr"):
+        assert {str(n.name) for n in networks} == {"Réseau du graphisme", "Réseau audiovisuel"}
+    for network in networks:
+        assert Document.objects.filter(circle=network.circle).count() >= 2
+        assert network.requests.filter(status=JoinRequest.Status.WAITING).exists()
+        assert network.requests.filter(status=JoinRequest.Status.DECLINED).exists()
+    page = client_for(None).get(f"/en/network/sectors/{networks[0].pk}/").content.decode()
+    assert "Graphic design network" in page
+
+
+def test_networking_events_of_all_four_levels_with_attendance_fill_the_dashboard(demo: dict[str, int]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coopsip.networking import followup
+    from coopsip.networking.models import EventFollowUp
+
+    assert set(EventFollowUp.objects.values_list("level", flat=True)) == {"local", "regional", "federal", "european"}
+    today = timezone.localdate()
+    rows = followup.event_rows(followup.Filters(start=today - timedelta(days=800), end=today))
+    levels = {group.key: group for group in followup.group_by(rows, "level")}
+    assert set(levels) == {"local", "regional", "federal", "european"}
+    assert all(group.attendance > 0 for group in levels.values())
+    assert any(row.first_time for row in rows) and any(row.returning for row in rows)
+    assert followup.upcoming()
+
+
+def test_events_held_by_others_show_several_sectors_and_a_quarter_beside_the_one_before(demo: dict[str, int]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coopsip.networking import followup
+    from coopsip.networking.models import EventFollowUp
+
+    recorded = EventFollowUp.objects.get(event__title="Creative Europe info day")
+    assert recorded.level == "european" and recorded.all_sectors() == ["audiovisual", "performing_arts", "music"]
+    assert recorded.headcount == 85 and recorded.organised_by == "Creative Europe Desk"
+    # The quarter of the Creative Europe day (8 days ago) and the one before it.
+    start, end = followup.period_bounds("quarter", timezone.localdate() - timedelta(days=8))
+    this_quarter = followup.Filters(start=start, end=end)
+    before = followup.previous_period(this_quarter, "quarter")
+    assert followup.totals(followup.event_rows(this_quarter)).attendance > 0
+    assert followup.totals(followup.event_rows(before)).attendance > 0

@@ -80,7 +80,9 @@ def test_the_vocabulary_names_and_synonyms_find_tagged_texts(offers: Any, query:
 def test_hostile_or_huge_queries_give_no_error_and_stay_fast(offers: Any, query: str) -> None:
     started = time.perf_counter()
     found = titles(query)
-    assert time.perf_counter() - started < 1.0
+    # Generous on purpose: a query that blew up (2,000 words, 10,000 characters) would take minutes; a busy CI
+    # machine (load 18) must not fail a query that is merely slow there.
+    assert time.perf_counter() - started < 10.0
     if "fotograaf" in query:
         assert "Fotograaf voor evenementen en portretten" in found
 
@@ -110,3 +112,42 @@ def test_postgresql_keeps_a_tsvector_in_the_text_language(offers: Any) -> None:
         assert listing.search_vector
     else:
         assert listing.search_vector is None
+
+
+def test_the_window_read_once_gives_the_same_results_as_the_lazy_search(
+    offers: Any, places: dict[str, Any], vocab: dict[str, Any], pieter: Any, monkeypatch: Any
+) -> None:
+    """The search page reads the window's ids once (``search_window``) and ranks those (``search_results``): the
+    same listings, in the same order, with the same rank and distance as ``search_listings``, window or not."""
+    from coopsip.networking import selectors
+
+    for n in range(6):
+        services.publish_listing(
+            author=pieter,
+            data=offer_input(
+                title=f"Fotograaf {n}",
+                body="festival " * (n % 3),
+                sectors=(vocab["audiovisual"],),
+                municipality_id=[places["gent"], places["liege"], places["brussel"]][n % 3].pk,
+                remote=n == 4,
+            ),
+        )
+    searches = [
+        SearchFilters(query="fotograaf"),
+        SearchFilters(query="fotograaf festival"),
+        SearchFilters(query="fotograaf", near=places["gent"], within_km=60, order="distance"),
+        SearchFilters(query="", sector=vocab["audiovisual"], order="newest"),
+        SearchFilters(query="photographe", language="fr"),
+        SearchFilters(query="nothing-matches-this"),
+    ]
+    for window_size in (500, 3):
+        monkeypatch.setattr(selectors, "SEARCH_WINDOW", window_size)
+        for filters in searches:
+            lazy = [(li.pk, li.search_rank, li.distance2) for li in search_listings(filters)]
+            ids = selectors.search_window(filters)
+            read_once = [(li.pk, li.search_rank, li.distance2) for li in selectors.search_results(filters, ids)]
+            assert read_once == lazy, (window_size, filters)
+            assert len(ids) == len(lazy) <= window_size + 1
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 500)
+    # Pieter's six, his offer and Camille's (tagged with the Photography skill, whose synonyms hold the word)
+    assert len(selectors.search_window(SearchFilters(query="fotograaf"))) == 8

@@ -274,3 +274,23 @@ def test_the_personal_home_suggests_needs_to_members_whose_profile_fits(
     assert titles == ["1 new need fits your profile: could you help?"]
     Profile.objects.filter(user=pieter).update(is_visible=False)  # opted out: no suggestion
     assert [item for item in items_for(pieter) if item.section == "networking"] == []
+
+
+def test_a_search_finding_more_than_its_window_says_so_and_shows_the_newest(
+    member: Any, places: Any, vocab: Any, pieter: Any, monkeypatch: Any
+) -> None:
+    from coopsip.networking import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_WINDOW", 4)
+    for n in range(7):
+        services.publish_listing(
+            author=pieter,
+            data=offer_input(
+                title=f"Fotograaf {n}", sectors=(vocab["audiovisual"],), municipality_id=places["gent"].pk
+            ),
+        )
+    page = client_for(member).get(reverse("networking:search") + "?q=fotograaf&order=newest").content.decode()
+    assert "More than 4 results" in page and "Add a word or a filter to find fewer." in page
+    assert "Fotograaf 6" in page and "Fotograaf 3" in page and "Fotograaf 2" not in page
+    none = client_for(member).get(reverse("networking:search") + "?q=fotograaf&kind=need").content.decode()
+    assert "0 results" in none and "More than" not in none
