@@ -153,3 +153,39 @@ def test_a_visitor_finds_what_became_of_the_2017_2018_recommendations(
     expect(journey).to_contain_text("The ethics committee — done, 100%")
     expect(journey).to_contain_text("Ethics committee created")
     assert_accessible(page)
+
+
+def test_a_visitor_searches_and_staff_open_a_synthesis_with_its_info_moment(
+    page: Page, live_server: Any, sara: User, totp_secret: str
+) -> None:
+    from coopsip.recommendations.models import Recommendation
+    from coopsip.recommendations.search import index_recommendations
+
+    groups = _groups(sara)
+    ethics = submitted(group=groups[0], title="An ethics committee", proposal="Advice on ethical questions.")
+    vans = submitted(group=groups[1], title="Shared vans", proposal="Members share delivery vans.")
+    index_recommendations(Recommendation.objects.filter(pk__in=[ethics.pk, vans.pk]))
+    decided(sara, ethics)
+    decided(sara, vans)
+    page.goto("/en/outcomes/")
+    page.get_by_role("search").get_by_label(label("Words")).fill("committees")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("1 recommendation", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="An ethics committee")).to_be_visible()
+    expect(page.get_by_role("link", name="Shared vans")).to_have_count(0)
+    assert_accessible(page)
+
+    first = submitted(group=groups[0], title="A tool library", proposal="Lend tools.")
+    synthesis = services.keep_as_is(by=sara, theme=first.theme, recommendation_id=first.pk)
+    _log_in(page, "sara@example.org", totp_secret)
+    page.goto(f"/en/staff/recommendations/synthesis/{synthesis.pk}/")
+    page.get_by_role("link", name="Open to every member, with an info moment…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open to every member, with an info moment")
+    assert_accessible(page)
+    page.get_by_label(label("Video link")).fill("https://meet.example.org/sip")
+    page.get_by_role("button", name="Open it and create the info moment").click()
+    expect(page.get_by_text("the info moment is planned")).to_be_visible()
+    expect(page.get_by_role("link", name="Info moment: A tool library")).to_be_visible()
+    assert_accessible(page)
+    synthesis.refresh_from_db()
+    assert synthesis.comments_open and synthesis.info_event is not None

@@ -18,7 +18,9 @@ so the texts below are short restatements of what the seeds say each group was a
 recommendations is merged into one synthesis, shown to the groups and opened to every member; another
 submitted recommendation is kept as it is. Both go to the board: one decision is published (with a project
 and its milestones), the other is recorded and waits to be published. One group has a test project with
-an approved budget, expenses, a log and its evaluation.
+an approved budget, expenses, a log and its evaluation. A third theme's synthesis is still with the groups,
+opened to every member with an info moment (an event by video in two weeks) and comments: members read it and
+comment on it.
 
 Everything goes through the services, without emailing anyone: the emails they queued are deleted before
 the transaction commits (the people are made up). Loading twice adds nothing (each step looks for what it
@@ -27,7 +29,7 @@ made).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +38,7 @@ from django.utils import timezone
 
 from coopsip.accounts.models import User
 from coopsip.core.models import OutgoingEmail
+from coopsip.demo.recommendations_groups import submit_alike_pair
 from coopsip.demo.registrations import DEMO_EDITION
 from coopsip.editions.models import Edition, Theme
 from coopsip.groups.models import Seat, SeatState
@@ -53,6 +56,7 @@ from coopsip.recommendations.models import (
     Synthesis,
     TestProject,
 )
+from coopsip.recommendations.search import index_recommendations
 
 STAFF_EMAIL = "staff@demo.coopsip.org"
 BOARD_EMAIL = "bestuur@demo.coopsip.org"
@@ -209,9 +213,12 @@ def _archive_recommendation(theme: Theme, data: dict[str, Any]) -> Recommendatio
         },
     )
     if created:
-        RecommendationVersion.objects.create(
+        version = RecommendationVersion.objects.create(
             recommendation=recommendation, number=1, title=recommendation.title, proposal=recommendation.proposal
         )
+        # Written during its edition, the week before it was submitted (not on the day the demo was loaded).
+        written = datetime(theme.edition.starts_on.year, 12, 15, tzinfo=UTC) - timedelta(days=7)
+        RecommendationVersion.objects.filter(pk=version.pk).update(created_at=written)
     return recommendation
 
 
@@ -399,7 +406,9 @@ def _test_project(staff: Any, recommendation: Recommendation) -> None:
     if officer_seat is None:
         return
     officer = officer_seat.registration.user
-    period = services.test_project_period(group.edition) or (timezone.localdate(), timezone.localdate())
+    # A test project that is over (it has its evaluation): its period lies in the past.
+    today = timezone.localdate()
+    period = (today - timedelta(days=75), today - timedelta(days=15))
     project = services.propose_test_project(
         by=officer,
         group=group,
@@ -441,6 +450,76 @@ def _test_project(staff: Any, recommendation: Recommendation) -> None:
     )
 
 
+def _open_synthesis_with_info_moment(staff: Any) -> None:
+    """A theme's synthesis shown to its groups and opened to every member with an info moment in two weeks
+    (an event of the events engine, by video), still open for comments: what a member sees before the board."""
+    from datetime import time, timedelta
+
+    from coopsip.editions.phases import BRUSSELS
+    from coopsip.events.models import Attendance, Audience, EventFormat, EventKind
+    from coopsip.events.services import EventInput
+
+    edition = Edition.objects.filter(slug=DEMO_EDITION).first()
+    if edition is None or Synthesis.objects.filter(edition=edition, info_event__isnull=False).exists():
+        return
+    # Submitted recommendations no synthesis took yet, a theme without any synthesis first. Which themes have
+    # active groups depends on the groups the engine formed, so a theme that already has a synthesis will do.
+    waiting = sorted(
+        Recommendation.objects.filter(edition=edition, status=RecommendationStatus.SUBMITTED).select_related("theme"),
+        key=lambda r: (Synthesis.objects.filter(theme=r.theme).exists(), r.theme.position, r.pk),
+    )
+    if not waiting:
+        return
+    theme = waiting[0].theme
+    sources = [r for r in waiting if r.theme_id == theme.pk and r.language == waiting[0].language][:2]
+    if len(sources) == 2:
+        synthesis = services.merge_into_synthesis(
+            by=staff,
+            theme=theme,
+            recommendation_ids=[r.pk for r in sources],
+            title=sources[0].title,
+            text="\n\n".join(r.proposal for r in sources if r.proposal),
+            language=sources[0].language,
+        )
+    else:
+        synthesis = services.keep_as_is(by=staff, theme=theme, recommendation_id=sources[0].pk)
+    services.send_to_groups(by=staff, synthesis=synthesis)
+    day = timezone.localdate() + timedelta(days=14)
+    link = f"/nl/staff/recommendations/synthesis/{synthesis.pk}/"
+    services.open_with_info_moment(
+        by=staff,
+        synthesis=synthesis,
+        event=EventInput(
+            titles={
+                "nl": f"Infomoment: {synthesis.title}",
+                "fr": f"Moment d'information : {synthesis.title}",
+                "en": f"Info moment: {synthesis.title}",
+            },
+            descriptions={
+                "nl": f"Het team stelt de synthese van de aanbevelingen over dit thema voor. Lees en geef "
+                f"commentaar voor ze naar de raad van bestuur gaat: {link}",
+                "fr": f"L'équipe présente la synthèse des recommandations sur ce thème. Lisez-la et commentez-la "
+                f"avant qu'elle parte au conseil d'administration : {link}",
+                "en": f"The team presents the synthesis of the recommendations on this theme. Read it and comment "
+                f"before it goes to the board: {link}",
+            },
+            starts_at=datetime.combine(day, time(19, 0), tzinfo=BRUSSELS),
+            ends_at=datetime.combine(day, time(20, 30), tzinfo=BRUSSELS),
+            kind=EventKind.INFO_SESSION,
+            format=EventFormat.PRESENTATION,
+            theme=theme,
+            edition=edition,
+            attendance=Attendance.ONLINE,
+            video_url="https://meet.example.org/sip-info-moment",
+            audience=Audience.MEMBERS,
+        ),
+    )
+    for person in [m for r in sources if r.group for m in _members_of(r.group)[1:2]]:
+        services.comment_on_synthesis(
+            by=person, synthesis=synthesis, text="Duidelijk. Kan het ook in Wallonië?", language="nl"
+        )
+
+
 def load_recommendations_followup() -> dict[str, int]:
     """The archive's outcomes since 2015 and the demo edition's synthesis, decisions, projects and test project."""
     staff, board = _person(STAFF_EMAIL), _person(BOARD_EMAIL)
@@ -453,6 +532,11 @@ def load_recommendations_followup() -> dict[str, int]:
     with transaction.atomic():
         _load_archive(staff, board)
         _load_demo_edition(staff, board)
+        _open_synthesis_with_info_moment(staff)
+        # Then two alike recommendations reach the team, still waiting for a synthesis: the theme page suggests them.
+        submit_alike_pair()
+        # The archive's recommendations are written here without the group's services: index them for search.
+        index_recommendations(Recommendation.objects.filter(search_stems=""))
         # The people are made up: nobody is emailed (the services queued their emails on commit),
         # and nobody's digest tells of the projects' progress (the notifications the services left waiting).
         OutgoingEmail.objects.exclude(pk__in=before).delete()

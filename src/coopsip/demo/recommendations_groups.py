@@ -23,7 +23,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from coopsip.accounts.models import User
@@ -81,8 +83,10 @@ IDEAS = {
     ],
 }
 
-# The structured text of a recommendation, per language: three successive versions of "need" and "actions".
-TEXTS = {
+# The structured text of a recommendation, per topic and language: three successive versions of "need" and
+# "actions". Each recommendation's text fits its title; the two material-bank ones (a draft and a blocked round in
+# two groups) say the same thing, so the similarity suggestion has something real to find.
+BANK = {
     "nl": {
         "need": [
             "Leden hebben toestellen nodig die ze zelden gebruiken.",
@@ -122,6 +126,101 @@ TEXTS = {
         "feasibility": "Discuté avec le bureau de Liège, qui a de la place.",
     },
 }
+
+MENTORSHIP = {
+    "nl": {
+        "need": [
+            "Nieuwe leden weten niet waar te beginnen.",
+            "Nieuwe leden verdwalen in de administratie en de tarieven van hun eerste maanden.",
+            "Nieuwe leden verdwalen in de administratie en de tarieven van hun eerste maanden; "
+            "wie niemand kent, haakt vaak af.",
+        ],
+        "proposal": "Elk nieuw lid krijgt een peter of meter: een ervaren lid dat zes maanden meeloopt.",
+        "actions": [
+            "1. Peters en meters zoeken.",
+            "1. Twintig ervaren leden vragen om peter of meter te worden.\n2. Een startgesprek per nieuw lid.",
+            "1. Twintig ervaren leden vragen om peter of meter te worden.\n2. Een startgesprek per nieuw lid.\n"
+            "3. Na zes maanden een korte bevraging.",
+        ],
+        "carriers": "Het onthaalteam, met de vrijwillige peters en meters.",
+        "cost_and_means": "Een opleiding van een halve dag voor de peters en meters; geen andere kosten.",
+        "risks": "Te weinig ervaren leden die tijd hebben.",
+        "feasibility": "Het onthaalteam deed al een proef met vijf koppels.",
+    },
+    "fr": {
+        "need": [
+            "Les nouveaux membres ne savent pas par où commencer.",
+            "Les nouveaux membres se perdent dans l'administration et les tarifs de leurs premiers mois.",
+            "Les nouveaux membres se perdent dans l'administration et les tarifs de leurs premiers mois ; "
+            "celles et ceux qui ne connaissent personne abandonnent souvent.",
+        ],
+        "proposal": "Chaque nouveau membre a un parrain ou une marraine : un membre expérimenté, pendant six mois.",
+        "actions": [
+            "1. Trouver des parrains et marraines.",
+            "1. Demander à vingt membres expérimentés d'être parrain ou marraine.\n"
+            "2. Un entretien de départ par nouveau membre.",
+            "1. Demander à vingt membres expérimentés d'être parrain ou marraine.\n"
+            "2. Un entretien de départ par nouveau membre.\n3. Un court questionnaire après six mois.",
+        ],
+        "carriers": "L'équipe d'accueil, avec les parrains et marraines bénévoles.",
+        "cost_and_means": "Une demi-journée de formation pour les parrains et marraines ; pas d'autre coût.",
+        "risks": "Trop peu de membres expérimentés qui ont du temps.",
+        "feasibility": "L'équipe d'accueil a déjà fait un essai avec cinq binômes.",
+    },
+}
+
+BREAKFAST = {
+    "nl": {
+        "need": [
+            "Leden werken vaak alleen.",
+            "Leden werken vaak alleen en kennen de andere leden van hun kantoor niet.",
+            "Leden werken vaak alleen en kennen de andere leden van hun kantoor niet; "
+            "opdrachten die ze samen zouden kunnen doen, gaan verloren.",
+        ],
+        "proposal": "Elke eerste maandag van de maand een netwerkontbijt in elk kantoor, open voor alle leden.",
+        "actions": [
+            "1. Een datum kiezen.",
+            "1. Een vaste datum kiezen: de eerste maandag.\n2. Een eerste ontbijt in Brussel.",
+            "1. Een vaste datum kiezen: de eerste maandag.\n2. Een eerste ontbijt in Brussel.\n"
+            "3. Daarna in elk kantoor, met een korte voorstelronde.",
+        ],
+        "carriers": "De kantoren, met een lid dat elke maand het ontbijt klaarzet.",
+        "cost_and_means": "Koffie, brood en fruit: ongeveer 150 euro per ontbijt.",
+        "risks": "Weinig volk in de kleine kantoren.",
+        "feasibility": "De gedeelde ruimte in Brussel is op maandagochtend vrij.",
+    },
+    "fr": {
+        "need": [
+            "Les membres travaillent souvent seuls.",
+            "Les membres travaillent souvent seuls et ne connaissent pas les autres membres de leur bureau.",
+            "Les membres travaillent souvent seuls et ne connaissent pas les autres membres de leur bureau ; "
+            "des missions qu'ils pourraient faire ensemble se perdent.",
+        ],
+        "proposal": (
+            "Chaque premier lundi du mois, un petit-déjeuner réseau dans chaque bureau, ouvert à tous les membres."
+        ),
+        "actions": [
+            "1. Choisir une date.",
+            "1. Choisir une date fixe : le premier lundi.\n2. Un premier petit-déjeuner à Bruxelles.",
+            "1. Choisir une date fixe : le premier lundi.\n2. Un premier petit-déjeuner à Bruxelles.\n"
+            "3. Ensuite dans chaque bureau, avec un court tour de table.",
+        ],
+        "carriers": "Les bureaux, avec un membre qui prépare le petit-déjeuner chaque mois.",
+        "cost_and_means": "Café, pain et fruits : environ 150 euros par petit-déjeuner.",
+        "risks": "Peu de monde dans les petits bureaux.",
+        "feasibility": "L'espace partagé de Bruxelles est libre le lundi matin.",
+    },
+}
+
+
+def _text(language: str, title: str) -> dict[str, Any]:
+    """The text that fits a demo recommendation's title (titles may carry the group's key in brackets)."""
+    if title.startswith((SUBMITTED_TITLES[language][0], IDEAS[language][1][0])):
+        return MENTORSHIP[language]
+    if title.startswith((SUBMITTED_TITLES[language][1], IDEAS[language][2][0])):
+        return BREAKFAST[language]
+    return BANK[language]
+
 
 SUBMITTED_TITLES = {
     "nl": ["Een peter- en meterschap voor elk nieuw lid", "Een netwerkontbijt in elk kantoor"],
@@ -167,7 +266,7 @@ def _groups() -> list[WorkingGroup]:
 
 
 def _fields(language: str, step: int, title: str) -> dict[str, str]:
-    text = TEXTS[language]
+    text = _text(language, title)
 
     def one(name: str) -> str:
         value = text[name]
@@ -197,6 +296,14 @@ def _write(recommendation: Recommendation, people: list[User], steps: range) -> 
         )
 
 
+def _backdate(recommendation: Recommendation, before: datetime) -> None:
+    """The versions written one a day in the days before ``before`` (its consent round opened then), not on the
+    day the demo was loaded: the journey reads in time order."""
+    versions = list(recommendation.versions.order_by("number").values_list("pk", flat=True))
+    for index, pk in enumerate(versions):
+        RecommendationVersion.objects.filter(pk=pk).update(created_at=before - timedelta(days=len(versions) - index))
+
+
 def _consent(
     recommendation: Recommendation,
     people: list[User],
@@ -208,7 +315,9 @@ def _consent(
     leave_out: Collection[str] = (),
     close: bool = True,
 ) -> ConsentRound:
-    consent_round = services.open_consent_round(by=officer, recommendation=recommendation, closes_at=closes, now=opened)
+    consent_round = services.open_consent_round(
+        by=officer, recommendation=recommendation, closes_at=closes, now=opened, notify=False
+    )
     reasons = {
         "nl": ("Goed idee, maar wie betaalt de verzekering?", "Dit zou de leden in kleine kantoren uitsluiten."),
         "fr": ("Bonne idée, mais qui paie l'assurance ?", "Cela exclurait les membres des petits bureaux."),
@@ -272,6 +381,9 @@ def _fill(groups: list[WorkingGroup], now: datetime) -> None:
             for index, (title, challenge, text) in enumerate(IDEAS[language])
         ]
 
+    # The ideas came first, a month before the recommendations' consent rounds.
+    Idea.objects.filter(group__in=groups).update(created_at=F("created_at") - timedelta(days=30))
+
     first = groups[0]
     people, officer = _members(first), _officer(first)
     if officer is not None and len(people) >= 3:
@@ -286,6 +398,7 @@ def _fill(groups: list[WorkingGroup], now: datetime) -> None:
             by=officer, group=first, title=SUBMITTED_TITLES[language][1], language=language, ideas=ideas[first.pk][2:]
         )
         _write(asked, people, range(1, 3))
+        _backdate(asked, now - timedelta(days=2))
         _consent(
             asked,
             people,
@@ -309,6 +422,7 @@ def _fill(groups: list[WorkingGroup], now: datetime) -> None:
             ideas=ideas[blocked_group.pk][:1],
         )
         _write(blocked, people, range(1, 3))
+        _backdate(blocked, now - timedelta(days=12))
         _consent(blocked, people, officer, opened=now - timedelta(days=12), closes=now - timedelta(days=5), block=True)
 
     # Two submitted recommendations per theme.
@@ -328,6 +442,7 @@ def _fill(groups: list[WorkingGroup], now: datetime) -> None:
                 title = f"{title} ({group.key})"
             recommendation = services.create_draft(by=officer, group=group, title=title, language=language, ideas=free)
             _write(recommendation, people, range(1, 3))
+            _backdate(recommendation, now - timedelta(days=20 - number))
             _consent(
                 recommendation,
                 people,
@@ -340,3 +455,41 @@ def _fill(groups: list[WorkingGroup], now: datetime) -> None:
                 services.submit_recommendation(
                     by=officer, recommendation=recommendation, now=now - timedelta(days=13 - number)
                 )
+
+
+ALIKE_TITLES = {
+    "nl": ["Materiaal delen tussen vennoten", "Een uitleendienst voor dure toestellen"],
+    "fr": ["Partager le matériel entre membres", "Un service de prêt pour le matériel coûteux"],
+}
+
+
+def submit_alike_pair() -> None:
+    """Two recommendations of one group that say much the same (both a material bank), submitted after the team's
+    syntheses were made: the staff theme page suggests them as alike, and staff may merge them."""
+    now = timezone.now()
+    for group in _groups():
+        people, officer = _members(group), _officer(group)
+        if officer is None or len(people) < 3:
+            continue
+        language = _lang(group)
+        titles = ALIKE_TITLES[language]
+        if Recommendation.objects.filter(group=group, title__in=titles).exists():
+            return
+        for number, title in enumerate(titles):
+            recommendation = services.create_draft(by=officer, group=group, title=title, language=language, ideas=[])
+            # The second is written once less, so the two texts are alike but not the same.
+            _write(recommendation, people, range(1, 3 - number))
+            _backdate(recommendation, now - timedelta(days=8 - number))
+            _consent(
+                recommendation,
+                people,
+                officer,
+                opened=now - timedelta(days=8 - number),
+                closes=now - timedelta(days=3 - number),
+            )
+            recommendation.refresh_from_db()
+            if recommendation.status == RecommendationStatus.ADOPTED:
+                services.submit_recommendation(
+                    by=officer, recommendation=recommendation, now=now - timedelta(days=2 - number)
+                )
+        return

@@ -12,4 +12,5 @@ class RecommendationsConfig(AppConfig):
             home,  # noqa: F401  (registers its personal-home block)
             privacy,  # noqa: F401  (registers its personal data)
             services_followup,  # noqa: F401  (registers its notification topic)
+            tasks,  # noqa: F401  (registers the consent rounds' notification topic)
         )

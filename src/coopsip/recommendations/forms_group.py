@@ -73,7 +73,9 @@ class DraftForm(forms.Form):
 
 
 class ConsentOpenForm(forms.Form):
-    closes_on = forms.DateField(label=_("Answers until (date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(
+        label=_("Answers until (date)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     closes_at_time = forms.TimeField(
         label=_("Time (Brussels)"), initial=time(20, 0), widget=forms.TimeInput(attrs={"type": "time"})
     )

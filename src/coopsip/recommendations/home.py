@@ -1,4 +1,5 @@
-"""The personal home's block: open consent rounds of the person's groups that wait for their answer."""
+"""The personal home's blocks: open consent rounds of the person's groups that wait for their answer, and the
+syntheses staff opened to every member for comments (with their info moment)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from coopsip.core import personal_home
 from coopsip.editions.phases import BRUSSELS
 from coopsip.groups.models import Seat, SeatState
-from coopsip.recommendations.models import ConsentAnswer, ConsentRound
+from coopsip.recommendations.models import ConsentAnswer, ConsentRound, Synthesis, SynthesisStatus
 
 MAX_ITEMS = 5
 
@@ -54,4 +55,37 @@ def consent_items(user: Any) -> Iterable[personal_home.HomeItem]:
         )
 
 
+def open_syntheses(user: Any) -> list[Synthesis]:
+    """Syntheses open to every member for comments, not yet with the board; newest first. One query."""
+    from coopsip.core.access import is_member
+
+    if not user.is_authenticated or not is_member(user):
+        return []
+    return list(
+        Synthesis.objects.filter(comments_open=True, status__in=[SynthesisStatus.DRAFT, SynthesisStatus.WITH_GROUPS])
+        .select_related("info_event")
+        .order_by("-updated_at", "-pk")[:MAX_ITEMS]
+    )
+
+
+def synthesis_items(user: Any) -> Iterable[personal_home.HomeItem]:
+    for synthesis in open_syntheses(user):
+        event = synthesis.info_event
+        text = _("The team asks every member's comments before it goes to the board.")
+        if event is not None and event.starts_at > timezone.now():
+            when = formats.date_format(event.starts_at.astimezone(BRUSSELS), "l j F, H:i")
+            text += " " + _("Info moment: %(when)s.") % {"when": when}
+        yield personal_home.HomeItem(
+            title=_("A synthesis of recommendations is open for your comments: “%(title)s”")
+            % {"title": synthesis.title},
+            text=text,
+            url=reverse("recommendations_staff:synthesis", kwargs={"pk": synthesis.pk}),
+            link_text=_("Read and comment"),
+            urgency=personal_home.Urgency.INFO,
+            when=event.starts_at if event is not None else None,
+            section="groups",
+        )
+
+
 personal_home.register("recommendations", consent_items, order=26)
+personal_home.register("recommendations_syntheses", synthesis_items, order=27)

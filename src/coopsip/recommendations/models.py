@@ -29,6 +29,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +169,10 @@ class Recommendation(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("why it was withdrawn"), max_length=SHORT_TEXT_MAX, blank=True)
+    # Search (core.search): Snowball stems on every database and, on PostgreSQL, a tsvector in the text's
+    # language (dutch, french or english) with a GIN index; written by services.index_recommendations.
+    search_stems = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("recommendation")

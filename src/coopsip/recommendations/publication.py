@@ -8,12 +8,15 @@ version, which always works.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -55,8 +58,28 @@ def pdf_available() -> bool:
     return True
 
 
+# ``lang`` attributes inside the body: the web page keeps them (screen readers, hyphenation); WeasyPrint's PDF is
+# not tagged, so they change nothing a reader sees there, but each change of language costs Pango a new layout
+# context (a fifth of the booklet's CPU time, bench/README.md). The document's own language stays.
+_INNER_LANG = re.compile(r'(<(?!html\b)[a-zA-Z][^<>]*?)\slang="[a-zA-Z-]{2,8}"')
+PDF_CACHE_SECONDS = 24 * 3600
+
+
+def _for_pdf(html: str) -> str:
+    return _INNER_LANG.sub(r"\1", html)
+
+
 def render_pdf(html: str, *, base_url: str) -> bytes | None:
-    """The PDF of ``html``, or None when WeasyPrint cannot make it (logged)."""
+    """The PDF of ``html``, or None when WeasyPrint cannot make it (logged).
+
+    A PDF is kept in the cache under the hash of its HTML: the same content is laid out once (the booklet of 200
+    recommendations takes seconds of CPU), and any change of the text, a decision or a project makes new HTML,
+    so a stale PDF is never served.
+    """
+    key = "recommendations:pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return bytes(cached)
     try:
         import weasyprint
     except (ImportError, OSError):
@@ -65,10 +88,12 @@ def render_pdf(html: str, *, base_url: str) -> bytes | None:
     # WeasyPrint logs every layout step at INFO: a line per page in the server's log is noise.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     try:
-        return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+        pdf: bytes = weasyprint.HTML(string=_for_pdf(html), base_url=base_url).write_pdf()
     except Exception:  # a broken font or image must not take the page down with it
         logger.exception("WeasyPrint could not make the PDF")
         return None
+    cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
 
 
 def render_html(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
@@ -152,7 +177,7 @@ def _context(edition: Edition) -> dict[str, Any]:
 @require_safe
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _readable_edition(request, slug)
-    context = _context(edition) | {"pdf_available": pdf_available(), "languages": LANGUAGES}
+    context = _context(edition) | {"pdf_available": pdf_available(), "pdf_languages": LANGUAGES}
     return render(request, "recommendations/publication/page.html", context)
 
 
@@ -195,5 +220,5 @@ def manage(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             _("The publication is in the edition's archive.") if published else _("The publication is taken back."),
         )
         return see_other(reverse("recommendations_staff:publication", kwargs={"slug": edition.slug}))
-    context = _context(edition) | {"languages": LANGUAGES, "site_url": settings.SITE_URL}
+    context = _context(edition) | {"pdf_languages": LANGUAGES, "site_url": settings.SITE_URL}
     return render(request, "recommendations/publication/manage.html", context)

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from coopsip.editions.models import Edition
+from coopsip.recommendations import search
 from coopsip.recommendations.models import (
     BoardDecision,
     FollowUpProject,
@@ -69,6 +70,7 @@ class OutcomeFilter:
     theme: int | None = None
     decision: str = ""
     project: str = ""  # a ProjectStatus, or NO_PROJECT
+    query: str = ""  # words to find in the title, need, proposal and actions (core.search)
 
 
 def outcomes(filters: OutcomeFilter) -> QuerySet[Recommendation]:
@@ -86,7 +88,11 @@ def outcomes(filters: OutcomeFilter) -> QuerySet[Recommendation]:
         rows = rows.filter(**{"project_status__isnull": True})
     elif filters.project:
         rows = rows.filter(**{"project_status": filters.project})
-    return rows.order_by("-edition__starts_on", "theme__position", "theme_id", "pk")
+    order = ("-edition__starts_on", "theme__position", "theme_id", "pk")
+    if filters.query.strip():
+        # The best matches first (SearchRank on PostgreSQL, the stems found on SQLite).
+        return search.matching(rows, filters.query).order_by("-search_rank", *order)
+    return rows.order_by(*order)
 
 
 def may_be_seen_in_public(recommendation: Recommendation) -> bool:
@@ -128,7 +134,7 @@ def journey(recommendation: Recommendation, *, show_unpublished: bool, show_grou
     ideas = list(recommendation.ideas.order_by("created_at"))
     links = list(
         SynthesisSource.objects.filter(recommendation=recommendation)
-        .select_related("synthesis")
+        .select_related("synthesis__info_event")
         .prefetch_related(
             Prefetch(
                 "synthesis__source_links",
@@ -136,6 +142,7 @@ def journey(recommendation: Recommendation, *, show_unpublished: bool, show_grou
             )
         )
     )
+    _synthesis_moments(links)
     decision = decision_of(recommendation, published_only=not show_unpublished)
     projects = (
         list(decision.projects.filter(public=True).prefetch_related("milestones", "updates").order_by("pk"))
@@ -159,17 +166,57 @@ def journey(recommendation: Recommendation, *, show_unpublished: bool, show_grou
     }
 
 
+# What happened to a synthesis after it was made, read from its history (core.audit): the groups told, the
+# opening to every member (with the info moment), the sending to the board. Kind → the change recorded.
+SYNTHESIS_MOMENTS = (
+    ("with_groups", "status", "with_groups"),
+    ("open_to_members", "comments_open", True),
+    ("to_board", "status", "to_board"),
+)
+
+
+def _synthesis_moments(links: list[SynthesisSource]) -> None:
+    """Give each link's synthesis ``moments`` (a list of Step, in time order) and ``comment_count``; two queries
+    for all of them."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from coopsip.core.models import ChangeRecord
+
+    syntheses = {link.synthesis_id: link.synthesis for link in links}
+    if not syntheses:
+        return
+    counts = dict(
+        Synthesis.objects.filter(pk__in=syntheses).annotate(n=Count("comments")).values_list("pk", "n")
+    )  # fmt: skip
+    records = ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Synthesis), object_id__in=list(syntheses)
+    ).order_by("at", "pk")
+    moments: dict[int, list[Step]] = {pk: [] for pk in syntheses}
+    for record in records.only("object_id", "at", "changes"):
+        changes = record.changes if isinstance(record.changes, dict) else {}
+        for kind, name, value in SYNTHESIS_MOMENTS:
+            change = changes.get(name)
+            if isinstance(change, list) and len(change) == 2 and change[1] == value:
+                moments[record.object_id].append(Step(when=record.at, kind=kind, title=""))
+    for pk, synthesis in syntheses.items():
+        synthesis.moments = moments[pk]  # type: ignore[attr-defined]
+        synthesis.comment_count = counts.get(pk, 0)  # type: ignore[attr-defined]
+
+
 # ---------------------------------------------------------------------------
 # Staff: a theme's submitted recommendations; the board: an edition's bundle
 
 
-def theme_recommendations(theme_id: int) -> QuerySet[Recommendation]:
-    """Every recommendation of the theme a group gave to the team, across groups and countries."""
-    return (
-        Recommendation.objects.filter(theme_id=theme_id, status__in=SUBMITTED_OR_LATER)
-        .select_related("group__office")
-        .order_by("status", "language", "pk")
+def theme_recommendations(theme_id: int, query: str = "") -> QuerySet[Recommendation]:
+    """Every recommendation of the theme a group gave to the team, across groups and countries (those
+    holding every word of ``query``, best first, when one is given)."""
+    rows = Recommendation.objects.filter(theme_id=theme_id, status__in=SUBMITTED_OR_LATER).select_related(
+        "group__office"
     )
+    if query.strip():
+        return search.matching(rows, query).order_by("-search_rank", "status", "language", "pk")
+    return rows.order_by("status", "language", "pk")
 
 
 def bundle(edition: Edition) -> list[dict[str, Any]]:

@@ -40,6 +40,7 @@ from coopsip.recommendations.models import (
     RecommendationVersion,
 )
 from coopsip.recommendations.models import RecommendationStatus as S
+from coopsip.recommendations.search import index_recommendations
 
 LANGUAGES = ("nl", "fr", "en")
 MAX_CONSENT_DAYS = 60
@@ -261,6 +262,7 @@ def create_draft(
             created_by=by,
         )
         _snapshot(recommendation, by=by, note=_("First draft"))
+        index_recommendations(Recommendation.objects.filter(pk=recommendation.pk))
         Idea.objects.filter(pk__in=[idea.pk for idea in chosen], recommendation__isnull=True).update(
             recommendation=recommendation
         )
@@ -314,6 +316,7 @@ def save_draft(
         current.version += 1
         current.save(update_fields=[*VERSIONED_FIELDS, "version", "updated_at"])
         version = _snapshot(current, by=by, note=note.strip())
+        index_recommendations(Recommendation.objects.filter(pk=current.pk))
         record_change(actor=by, obj=current, action="version", changes={"version": [based_on, current.version]})
     recommendation.refresh_from_db()
     return version
@@ -346,9 +349,16 @@ def set_contributions(*, by: Any, recommendation: Recommendation, document_ids: 
 
 
 def open_consent_round(
-    *, by: Any, recommendation: Recommendation, closes_at: datetime, now: datetime | None = None
+    *,
+    by: Any,
+    recommendation: Recommendation,
+    closes_at: datetime,
+    now: datetime | None = None,
+    notify: bool = True,
 ) -> ConsentRound:
     """Ask the group's consent on the latest version until ``closes_at``; the text is frozen meanwhile.
+    Every member of the group is told by email on commit (``tasks.send_consent_opened``), unless ``notify``
+    is False (the demo's made-up people).
 
     Raises RecommendationInvalid (closing time not in the future or too far, wrong status).
     """
@@ -366,8 +376,17 @@ def open_consent_round(
         consent_round = ConsentRound.objects.create(
             recommendation=current, version=version, opened_by=by, opened_at=now, closes_at=closes_at
         )
+        if notify:
+            _tell_group_on_commit(consent_round.pk)
     recommendation.refresh_from_db()
     return consent_round
+
+
+def _tell_group_on_commit(round_id: int) -> None:
+    """Every member of the group is emailed that the round waits for them, once the round is saved."""
+    from coopsip.recommendations.tasks import send_consent_opened
+
+    transaction.on_commit(lambda: send_consent_opened.enqueue(round_id), robust=True)
 
 
 def answer_consent(

@@ -9,7 +9,7 @@ jump from a draft to a decision.
   text that keeps a link to each source and the version that went in), ``keep_as_is`` (one source, its own
   words), ``edit_synthesis``, ``send_to_groups`` (the groups whose work went in are emailed, each person in
   their language, and may comment), ``open_to_all_members`` (the info moments), ``comment_on_synthesis``,
-  ``send_to_board``.
+  ``open_with_info_moment`` (opens it and creates the info moment's event in one step), ``send_to_board``.
 - **The board**: ``record_decision`` (on a synthesis sent to the board, or on one submitted recommendation;
   refused on a withdrawn one; changeable until published), ``publish_decisions`` (every decision of an edition
   not yet published, together; every member of the groups concerned is told in their language).
@@ -34,6 +34,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -292,6 +293,22 @@ def open_to_all_members(*, by: Any, synthesis: Synthesis, event: Any = None) -> 
     synthesis.save(update_fields=["comments_open", "info_event", "updated_at"])
     record_change(actor=by, obj=synthesis, action="update", changes={"comments_open": [False, True]})
     return synthesis
+
+
+@transaction.atomic
+def open_with_info_moment(*, by: Any, synthesis: Synthesis, event: Any) -> Synthesis:
+    """In one step: the synthesis opens to every member for comments and its info moment becomes an event of
+    the events engine (``event`` is an ``events.services.EventInput``). Raises ``events.services.EventInvalid``
+    (by form field) or FollowUpRefused; either way nothing is written."""
+    from coopsip.events import services as events
+
+    locked = _locked_synthesis(synthesis.pk)
+    if locked.status in (SynthesisStatus.TO_BOARD, SynthesisStatus.DECIDED):
+        raise FollowUpRefused(_("The board already has this synthesis."))
+    if locked.info_event_id is not None:
+        raise FollowUpRefused(_("This synthesis already has its info moment."))
+    created = events.create_event(by=by, data=event)
+    return open_to_all_members(by=by, synthesis=locked, event=created)
 
 
 def may_comment(user: Any, synthesis: Synthesis) -> bool:
@@ -676,7 +693,12 @@ def requested_total(project: TestProject) -> Decimal:
 
 def spent_total(project: TestProject) -> Decimal:
     total = project.expenses.aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else Decimal("0.00")
+    return Decimal(total).quantize(Decimal("0.01")) if total is not None else Decimal("0.00")
+
+
+def euros(amount: Decimal) -> str:
+    """An amount as money in the reader's language: two decimals, the language's decimal separator."""
+    return number_format(Decimal(amount).quantize(Decimal("0.01")), 2, use_l10n=True)
 
 
 def _locked_test_project(project: TestProject) -> TestProject:
@@ -693,7 +715,7 @@ def approve_test_project(*, by: Any, test_project: TestProject, amount: Decimal)
     spent = spent_total(project)
     if amount < spent:
         raise FollowUpRefused(
-            _("%(spent)s EUR are already spent: the approved budget cannot be lower.") % {"spent": spent}
+            _("%(spent)s EUR are already spent: the approved budget cannot be lower.") % {"spent": euros(spent)}
         )
     previous = project.approved_amount
     project.approved_amount = amount
@@ -759,7 +781,7 @@ def record_expense(
                     "This expense would take the total to %(total)s EUR, above the approved budget of "
                     "%(approved)s EUR (%(left)s EUR left). Ask the team to allow it."
                 )
-                % {"total": spent + amount, "approved": approved, "left": approved - spent}
+                % {"total": euros(spent + amount), "approved": euros(approved), "left": euros(approved - spent)}
             )
     expense = Expense.objects.create(
         test_project=project,

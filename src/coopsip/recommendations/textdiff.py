@@ -41,14 +41,20 @@ def diff_pieces(old: str, new: str) -> list[Piece]:
 def diff_html(old: str, new: str) -> str:
     """Escaped HTML with ``<del>`` for removed and ``<ins>`` for added words."""
     out = []
+    previous: Piece | None = None
     for piece in diff_pieces(old, new):
         text = escape(piece.text)
         if piece.kind == "removed":
             out.append(f"<del>{text}</del>")
         elif piece.kind == "added":
+            # A word replaced by another: a space between the two, or a screen reader reads them as one word.
+            glued = previous is not None and previous.kind == "removed"
+            if glued and not previous.text[-1:].isspace() and not piece.text[:1].isspace():  # type: ignore[union-attr]
+                out.append(" ")
             out.append(f"<ins>{text}</ins>")
         else:
             out.append(text)
+        previous = piece
     return "".join(out)
 
 

@@ -9,6 +9,7 @@ from coopsip.recommendations import publication, views_board, views_public, view
 
 public_patterns = [
     path("", views_public.outcomes, name="outcomes"),
+    path("outcomes.csv", views_public.outcomes_csv, name="outcomes_csv"),
     path("<int:pk>/", views_public.detail, name="detail"),
     path("publication/<slug:slug>/", publication.page, name="publication"),
     path("publication/<slug:slug>/<str:language>.pdf", publication.pdf, name="publication_pdf"),
@@ -22,6 +23,7 @@ staff_patterns = [
     path("synthesis/<int:pk>/", views_staff.synthesis_page, name="synthesis"),
     path("synthesis/<int:pk>/edit/", views_staff.edit, name="edit"),
     path("synthesis/<int:pk>/comment/", views_staff.comment, name="comment"),
+    path("synthesis/<int:pk>/info-moment/", views_staff.info_moment, name="info_moment"),
     path("synthesis/<int:pk>/<str:action>/", views_staff.act, name="act"),
     path("project/<int:pk>/", views_staff.project_page, name="project"),
     path("decision/<int:pk>/project/", views_staff.create_project, name="create_project"),

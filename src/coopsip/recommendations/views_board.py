@@ -38,7 +38,9 @@ LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=DecisionKind.choices)
-    meeting_date = forms.DateField(label=gettext_lazy("Board meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_date = forms.DateField(
+        label=gettext_lazy("Board meeting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     answer_nl = forms.CharField(
         label=gettext_lazy("Answer in Dutch"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
         max_length=TEXT_MAX,
@@ -141,6 +143,18 @@ def decide_recommendation(request: AuthenticatedRequest, pk: int) -> HttpRespons
     ):
         raise PermissionDenied("recommendations.view_draft")
     existing = BoardDecision.objects.filter(recommendation=recommendation).first()
+    if recommendation.status == RecommendationStatus.WITHDRAWN:
+        # Nothing to decide: the page says why instead of offering a form that would be refused.
+        return render(
+            request,
+            "recommendations/board/decide.html",
+            {
+                "target": recommendation,
+                "existing": existing,
+                "edition": recommendation.edition,
+                "refused": _("This recommendation was withdrawn by its group: the board cannot decide on it."),
+            },
+        )
     return _decide(request, target=recommendation, existing=existing, recommendation=recommendation)
 
 

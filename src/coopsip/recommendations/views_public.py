@@ -6,10 +6,17 @@ waiting for a decision, and the group its own (``recommendations.view_journey`` 
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -18,11 +25,21 @@ from coopsip.core.http import Request
 from coopsip.editions.models import Edition, Theme
 from coopsip.recommendations import selectors_followup as selectors
 from coopsip.recommendations.models import DecisionKind, ProjectStatus, Recommendation
+from coopsip.registrations.exports import escape_cell
 
 PAGE_SIZE = 25
 
 
 class OutcomeFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Search the texts in the language they were written in: most are in Dutch or French. "
+            "“comité” also finds “comités”."
+        ),
+    )
     edition = forms.ChoiceField(label=_("Edition"), required=False)
     theme = forms.TypedChoiceField(label=_("Theme"), required=False, coerce=int, empty_value=None)
     decision = forms.ChoiceField(
@@ -40,8 +57,8 @@ class OutcomeFilterForm(forms.Form):
         self.fields["theme"].choices = [("", _("Every theme")), *((t.pk, t.title) for t in themes)]  # type: ignore[attr-defined]
 
 
-@require_safe
-def outcomes(request: Request) -> HttpResponse:
+def _filtered(request: Request) -> tuple[OutcomeFilterForm, QuerySet[Recommendation]]:
+    """The filter form and the recommendations it keeps (the page and the CSV use the same ones)."""
     editions = list(Edition.objects.filter(published_at__isnull=False).order_by("-starts_on"))
     edition_slug = request.GET.get("edition", "")
     themes = list(Theme.objects.filter(edition__slug=edition_slug).order_by("position")) if edition_slug else []
@@ -53,8 +70,15 @@ def outcomes(request: Request) -> HttpResponse:
             theme=values.get("theme"),
             decision=values.get("decision") or "",
             project=values.get("project") or "",
+            query=values.get("q") or "",
         )
     )
+    return form, rows
+
+
+@require_safe
+def outcomes(request: Request) -> HttpResponse:
+    form, rows = _filtered(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -87,3 +111,48 @@ def detail(request: Request, pk: int) -> HttpResponse:
         "recommendations/public/detail.html",
         {"recommendation": recommendation, "decisions": dict(DecisionKind.choices), **context},
     )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_CHUNK = 500
+
+
+def _csv_lines(rows: QuerySet[Recommendation], site_url: str) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    decisions = dict(DecisionKind.choices)
+    projects = dict(ProjectStatus.choices)
+    yield "\ufeff" + writer.writerow(
+        [
+            gettext_now("Recommendation"),
+            gettext_now("Language"),
+            gettext_now("Edition"),
+            gettext_now("Theme"),
+            gettext_now("Decision"),
+            gettext_now("Project"),
+            gettext_now("Web address"),
+        ]
+    )
+    for rec in rows.iterator(chunk_size=CSV_CHUNK):
+        row = [
+            rec.title,
+            rec.language,
+            rec.edition.title,
+            rec.theme.title,
+            str(decisions.get(rec.decision_kind, "")),  # type: ignore[attr-defined]
+            str(projects.get(rec.project_status, "")),  # type: ignore[attr-defined]
+            site_url + reverse("recommendations_public:detail", kwargs={"pk": rec.pk}),
+        ]
+        yield writer.writerow([escape_cell(str(value)) for value in row])
+
+
+@require_safe
+def outcomes_csv(request: Request) -> StreamingHttpResponse:
+    """The public list as CSV, with the page's filters and search, streamed (every row, not one page)."""
+    _form, rows = _filtered(request)
+    response = StreamingHttpResponse(_csv_lines(rows, settings.SITE_URL), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="what-became-of-our-recommendations.csv"'
+    return response

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,7 +36,7 @@ from coopsip.recommendations.models import (
     RecommendationStatus,
     Synthesis,
 )
-from coopsip.recommendations.similarity import Document, suggest
+from coopsip.recommendations.similarity import Document, Suggestions, suggest
 
 PAGE_SIZE = 20
 SUGGESTIONS_SHOWN = 15
@@ -74,18 +78,35 @@ class MergeForm(forms.Form):
         self.fields["recommendations"].choices = choices  # type: ignore[attr-defined]
 
 
+SUGGESTIONS_KEPT_S = 24 * 3600
+
+
+def theme_suggestions(submitted: list[Recommendation]) -> Suggestions:
+    """The similarity suggestions of a theme's submitted recommendations, kept in the shared cache under a hash
+    of their texts: the same texts give the same suggestions, and a new, edited, merged or withdrawn
+    recommendation changes the hash, so staff never see stale ones."""
+    documents = [Document(key=rec.pk, language=rec.language, text=similarity_text(rec)) for rec in submitted]
+    digest = hashlib.sha256()
+    for doc in documents:
+        digest.update(f"{doc.key}\x1f{doc.language}\x1f{doc.text}\x1e".encode())
+    key = f"recommendations:suggestions:{SUGGESTIONS_SHOWN}:{digest.hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = suggest(documents, limit=SUGGESTIONS_SHOWN)
+        cache.set(key, found, SUGGESTIONS_KEPT_S)
+    return found
+
+
 def _theme_page(request: AuthenticatedRequest, theme: Theme, form: MergeForm | None = None) -> HttpResponse:
     submitted = list(
         Recommendation.objects.filter(theme=theme, status=RecommendationStatus.SUBMITTED)
         .only("pk", "title", "need", "proposal", "actions", "language")
         .order_by("pk")
     )
-    suggestions = suggest(
-        [Document(key=rec.pk, language=rec.language, text=similarity_text(rec)) for rec in submitted],
-        limit=SUGGESTIONS_SHOWN,
-    )
+    suggestions = theme_suggestions(submitted)
     titles = {rec.pk: rec for rec in submitted}
-    page = Paginator(selectors.theme_recommendations(theme.pk), PAGE_SIZE).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "")[:200]
+    page = Paginator(selectors.theme_recommendations(theme.pk, q), PAGE_SIZE).get_page(request.GET.get("page"))
     if form is None:
         form = MergeForm(
             choices=[(rec.pk, rec.title) for rec in submitted], initial={"language": get_language() or "nl"}
@@ -101,7 +122,8 @@ def _theme_page(request: AuthenticatedRequest, theme: Theme, form: MergeForm | N
         "suggestion_count": suggestions.total,
         "form": form,
         "syntheses": theme.syntheses.order_by("pk").annotate(sources_count=Count("source_links")),
-        "query": "",
+        "q": q,
+        "query": urlencode({"q": q}) if q else "",
     }
     return render(request, "recommendations/staff/theme.html", context)
 
@@ -246,6 +268,67 @@ def act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     return see_other(reverse("recommendations_staff:synthesis", kwargs={"pk": synthesis.pk}))
 
 
+def info_moment_initial(synthesis: Synthesis, *, now: Any = None) -> dict[str, Any]:
+    """The event form prefilled for the synthesis' info moment: its title and a link to the synthesis in each
+    language, the theme and edition, a presentation for members in two weeks at 19:00 (Brussels)."""
+    from datetime import datetime, time, timedelta
+
+    from coopsip.editions.phases import BRUSSELS
+    from coopsip.events.models import Attendance, Audience, EventFormat, EventKind
+
+    day = (now or timezone.now()).astimezone(BRUSSELS).date() + timedelta(days=14)
+    initial: dict[str, Any] = {
+        "kind": EventKind.INFO_SESSION,
+        "format": EventFormat.PRESENTATION,
+        "theme": synthesis.theme_id,
+        "edition": synthesis.edition_id,
+        "attendance": Attendance.ONLINE,
+        "audience": Audience.MEMBERS,
+        "starts_at": datetime.combine(day, time(19, 0), tzinfo=BRUSSELS),
+        "ends_at": datetime.combine(day, time(20, 30), tzinfo=BRUSSELS),
+    }
+    for code, _name in LANGUAGE_CHOICES:
+        with translation.override(code):
+            title = getattr(synthesis, f"title_{code}", "") or synthesis.title
+            url = settings.SITE_URL + reverse("recommendations_staff:synthesis", kwargs={"pk": synthesis.pk})
+            initial[f"title_{code}"] = _("Info moment: %(title)s") % {"title": title}
+            initial[f"description_{code}"] = _(
+                "The team presents the synthesis of the recommendations on this theme. Every member may read "
+                "it and comment on it before it goes to the board: %(url)s"
+            ) % {"url": url}
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def info_moment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Open the synthesis to every member and create its info moment (an event) in one step."""
+    from coopsip.events.organise_forms import EventForm
+    from coopsip.events.services import EventInvalid
+
+    require(request.user, "recommendations.synthesise")
+    require(request.user, "events.create")
+    synthesis: Synthesis = get_object_or_404(Synthesis.objects.select_related("theme", "edition"), pk=pk)
+    form = EventForm(request.POST if request.method == "POST" else None, initial=info_moment_initial(synthesis))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.open_with_info_moment(by=request.user, synthesis=synthesis, event=form.to_input())
+        except EventInvalid as invalid:
+            for name, message in invalid.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        except services.FollowUpRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, _("Every member may now read and comment on this synthesis; the info moment is planned.")
+            )
+            return see_other(reverse("recommendations_staff:synthesis", kwargs={"pk": synthesis.pk}))
+    status = 400 if form.errors else 200
+    return render(
+        request, "recommendations/staff/info_moment.html", {"synthesis": synthesis, "form": form}, status=status
+    )
+
+
 def _translated_fields(prefix: str, label: str, *, max_length: int, textarea: bool) -> dict[str, forms.Field]:
     fields: dict[str, forms.Field] = {}
     for code, name in LANGUAGE_CHOICES:
@@ -328,7 +411,7 @@ class ProjectStatusForm(forms.Form):
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Milestone"), max_length=TITLE_MAX)
     due_on = forms.DateField(
-        label=gettext_lazy("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

@@ -33,7 +33,7 @@ from coopsip.recommendations.models import (
     TestProjectLogEntry,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _money(label: Any, *, required: bool = False) -> forms.DecimalField:

@@ -68,3 +68,55 @@ def test_the_publications_are_in_the_archive_and_nobody_was_emailed(demo: dict[s
 def test_loading_twice_adds_nothing(demo: dict[str, int]) -> None:
     before = load_recommendations_followup()
     assert load_recommendations_followup() == before
+
+
+def test_a_synthesis_open_to_every_member_with_its_info_moment(demo: dict[str, int]) -> None:
+    from coopsip.accounts.models import User
+
+    synthesis = Synthesis.objects.get(edition__slug=DEMO_EDITION, info_event__isnull=False)
+    assert synthesis.comments_open and synthesis.status == "with_groups" and synthesis.comments.exists()
+    assert synthesis.info_event is not None and synthesis.info_event.kind == "info_session"
+    member = User.objects.get(email="vennoot@demo.coopsip.org")
+    home = client_for(member).get("/en/me/").content.decode()
+    assert "A synthesis of recommendations is open for your comments" in home
+    page = client_for(member).get(reverse("recommendations_staff:synthesis", kwargs={"pk": synthesis.pk}))
+    assert page.status_code == 200 and "Add my comment" in page.content.decode()
+
+
+def test_the_archive_is_found_by_a_search(demo: dict[str, int]) -> None:
+    page = client_for(None).get("/en/outcomes/", {"q": "ethische comités"}).content.decode()
+    assert "Een ethisch comité voor Smart oprichten" in page
+
+
+def test_the_journeys_read_in_time_order_and_the_evaluated_test_project_is_over(demo: dict[str, int]) -> None:
+    from django.utils import timezone
+
+    from coopsip.recommendations.models import ConsentRound, Recommendation, TestProject
+
+    for recommendation in Recommendation.objects.filter(submitted_at__isnull=False):
+        for version in recommendation.versions.all():
+            assert version.created_at <= recommendation.submitted_at, (recommendation.title, version.number)
+    for consent_round in ConsentRound.objects.select_related("recommendation"):
+        for version in consent_round.recommendation.versions.all():
+            assert version.created_at < consent_round.opened_at, (consent_round.recommendation.title, version.number)
+    evaluated = TestProject.objects.filter(evaluation__isnull=False)
+    assert evaluated.exists()
+    assert all(project.ends_on < timezone.localdate() for project in evaluated)
+
+
+def test_the_team_is_offered_two_alike_recommendations_to_merge(demo: dict[str, int]) -> None:
+    from coopsip.accounts.models import User
+    from coopsip.demo.recommendations_groups import ALIKE_TITLES
+    from coopsip.recommendations.models import Recommendation, RecommendationStatus
+
+    titles = [title for pair in ALIKE_TITLES.values() for title in pair]
+    alike = list(Recommendation.objects.filter(edition__slug=DEMO_EDITION, title__in=titles))
+    assert len(alike) == 2 and all(r.status == RecommendationStatus.SUBMITTED for r in alike)
+    staff = User.objects.get(email="staff@demo.coopsip.org")
+    page = (
+        client_for(staff)
+        .get(reverse("recommendations_staff:theme", kwargs={"theme_id": alike[0].theme_id}))
+        .content.decode()
+    )
+    assert "No two submitted recommendations look alike." not in page
+    assert alike[0].title in page and alike[1].title in page

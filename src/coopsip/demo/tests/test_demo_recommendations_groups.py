@@ -63,3 +63,19 @@ def test_loading_twice_adds_nothing(demo: dict[str, int]) -> None:
     before = load_recommendations_groups()
     assert load_recommendations_groups() == before
     assert before["ideas"] == Idea.objects.count() > 0
+
+
+def test_each_recommendation_says_what_its_title_promises(demo: dict[str, int]) -> None:
+    topics = {"peter": "peter", "parrainage": "parrain", "ontbijt": "ontbijt", "petit-déjeuner": "petit-déjeuner"}
+    topics |= {"materiaalbank": "materiaalbank", "matériauthèque": "matériauthèque"}
+    proposals = set()
+    checked = 0
+    for recommendation in Recommendation.objects.filter(edition__slug=DEMO_EDITION, version__gte=2):
+        text = recommendation.versions.get(number=recommendation.version)
+        proposals.add(text.proposal)
+        for in_title, in_text in topics.items():
+            if in_title in recommendation.title.lower():
+                assert in_text in text.proposal.lower(), (recommendation.title, text.proposal)
+                checked += 1
+    assert checked >= 3
+    assert len(proposals) >= 3  # not one body for every title

@@ -235,6 +235,27 @@ def _approved_test_project(group: Any, staff: Any, amount: str) -> Any:
     return services.approve_test_project(by=staff, test_project=project, amount=Decimal(amount))
 
 
+def test_refusals_show_amounts_as_money_in_the_readers_language(groups: Any, staff: Any) -> None:
+    from django.utils import translation
+
+    project = _approved_test_project(groups[0], staff, "200.00")
+    secretary = user("m1@example.org")
+    for amount, day in (("100.10", 1), ("49.90", 2)):
+        services.record_expense(
+            by=secretary, test_project=project, amount=Decimal(amount), description="Room", spent_on=date(2021, 2, day)
+        )
+    with translation.override("nl"), pytest.raises(services.FollowUpRefused) as refused:
+        services.record_expense(
+            by=secretary, test_project=project, amount=Decimal("100.01"), description="Hall", spent_on=date(2021, 2, 3)
+        )
+    message = str(refused.value)
+    assert "250,01 EUR" in message and "200,00 EUR" in message and "50,00 EUR" in message, message
+    assert "0000" not in message
+    with translation.override("fr"), pytest.raises(services.FollowUpRefused) as lower:
+        services.approve_test_project(by=staff, test_project=project, amount=Decimal("10.00"))
+    assert "150,00 EUR" in str(lower.value), str(lower.value)
+
+
 def test_expenses_never_go_above_the_approved_budget_without_staff(groups: Any, staff: Any) -> None:
     project = _approved_test_project(groups[0], staff, "200.00")
     secretary = user("m1@example.org")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from conftest import client_for
 from coopsip.recommendations import publication
 from coopsip.recommendations import services_followup as services
-from coopsip.recommendations.models import BudgetKind, DecisionKind, RecommendationStatus
+from coopsip.recommendations.models import BoardDecision, BudgetKind, DecisionKind, RecommendationStatus
 from coopsip.recommendations.tests.conftest import user
 from coopsip.recommendations.tests.followup import decided, submitted, to_board
 
@@ -167,6 +167,18 @@ def test_staff_see_suggestions_and_merge_two_recommendations(personas: dict[str,
     assert "One ethics committee" in page and "An ethics committee" in page and "Ethics committee" in page
 
 
+def test_suggestions_follow_the_texts_when_a_recommendation_changes(groups: Any, staff: Any) -> None:
+    # The suggestions are kept in the shared cache; a changed text must show at once, not the kept pairs.
+    first = submitted(group=groups[0], title="Shared vans", proposal="Share delivery vans between members in Ghent.")
+    submitted(group=groups[1], title="Vans to share", proposal="Members in Ghent share their delivery vans.")
+    url = reverse("recommendations_staff:theme", kwargs={"theme_id": first.theme_id})
+    assert "No two submitted recommendations look alike." not in client_for(staff).get(url).content.decode()
+    type(first).objects.filter(pk=first.pk).update(
+        title="A mentor for every newcomer", proposal="Every new member gets an experienced member as a mentor."
+    )
+    assert "No two submitted recommendations look alike." in client_for(staff).get(url).content.decode()
+
+
 def test_merging_one_shows_the_reason_and_keeps_the_input(groups: Any, staff: Any) -> None:
     first = submitted(group=groups[0])
     response = client_for(staff).post(
@@ -262,6 +274,10 @@ def test_deciding_on_a_withdrawn_recommendation_shows_why(groups: Any, board: An
     response = client_for(board).post(url, {"decision": "accepted", "meeting_date": "2026-01-20"})
     assert response.status_code == 200
     assert "withdrawn by its group" in response.content.decode()
+    assert not BoardDecision.objects.filter(recommendation=recommendation).exists()
+    # Opening the page says so at once, without a form that would only be refused.
+    page = client_for(board).get(url).content.decode()
+    assert "withdrawn by its group" in page and 'name="decision"' not in page
 
 
 def _pdf_text(content: bytes) -> str:
@@ -337,8 +353,51 @@ def test_the_publication_is_public_once_staff_publish_it_and_its_pdf_holds_every
     )
 
 
+def test_the_publication_pages_link_each_booklet_by_its_language_and_the_links_give_pdfs(
+    groups: Any, staff: Any, monkeypatch: Any
+) -> None:
+    import re
+
+    recommendation = submitted(group=groups[0])
+    decided(staff, recommendation)
+    slug = recommendation.edition.slug
+    publication.set_published(by=staff, edition=recommendation.edition, published=True)
+    monkeypatch.setattr(publication, "pdf_available", lambda: True)
+    monkeypatch.setattr(publication, "render_pdf", lambda html, base_url: b"%PDF-1.4 booklet")
+    public_page = client_for(None).get(reverse("recommendations_public:publication", kwargs={"slug": slug}))
+    links = re.findall(r'<a href="([^"]+\.pdf)" hreflang="(\w+)">([^<]+)</a>', public_page.content.decode())
+    assert [(href.rsplit("/", 1)[-1], name) for href, _code, name in links] == [
+        ("nl.pdf", "Nederlands"),
+        ("fr.pdf", "Français"),
+        ("en.pdf", "English"),
+    ]
+    staff_page = client_for(staff).get(reverse("recommendations_staff:publication", kwargs={"slug": slug}))
+    staff_links = re.findall(r'<a href="([^"]+\.pdf)">(PDF \w+)</a>', staff_page.content.decode())
+    assert [name for _href, name in staff_links] == ["PDF NL", "PDF FR", "PDF EN"]
+    for href in [href for href, _code, _name in links] + [href for href, _name in staff_links]:
+        pdf = client_for(None).get(href)
+        assert pdf.status_code == 200, href
+        assert pdf["Content-Type"] == "application/pdf", href
+
+
 # ---------------------------------------------------------------------------
 # Test projects
+
+
+def test_date_fields_show_their_default_in_dutch_and_french(groups: Any) -> None:
+    from django.utils import translation
+
+    from coopsip.editions.models import Phase, PhaseKind
+
+    group = groups[0]
+    starts_on, ends_on = date(2027, 1, 15), date(2027, 4, 15)
+    Phase.objects.create(edition=group.edition, kind=PhaseKind.TEST_PROJECTS, starts_on=starts_on, ends_on=ends_on)
+    for language in ("nl", "fr", "en"):
+        with translation.override(language):
+            propose = reverse("recommendations_testprojects:propose", kwargs={"group_id": group.pk})
+        page = client_for(user("m1@example.org")).get(propose).content.decode()
+        assert f'type="date" name="starts_on" value="{starts_on.isoformat()}"' in page, language
+        assert f'type="date" name="ends_on" value="{ends_on.isoformat()}"' in page, language
 
 
 def test_a_group_proposes_a_test_project_staff_approve_and_expenses_stay_within(
@@ -381,6 +440,8 @@ def test_a_group_proposes_a_test_project_staff_approve_and_expenses_stay_within(
     refused = client_for(secretary).post(expense, {"amount": "40.01", "description": "More", "spent_on": "2021-02-02"})
     assert refused.status_code == 200
     assert "above the approved budget of 100.00 EUR (40.00 EUR left)" in refused.content.decode()
+    budget_table = client_for(secretary).get(detail_url).content.decode()
+    assert '<th scope="row">Remaining</th><td class="number">40.00</td>' in budget_table
     log = reverse("recommendations_testprojects:log", kwargs={"pk": project_pk})
     assert client_for(secretary).post(log, {"kind": "need", "text": "We need a room."}).status_code == 303
     entry = services.TestProjectLogEntry.objects.get()

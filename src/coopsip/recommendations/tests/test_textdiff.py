@@ -3,8 +3,9 @@
 from coopsip.recommendations.textdiff import Piece, diff_html, diff_pieces
 
 
-def test_a_changed_word_is_removed_then_added() -> None:
-    assert diff_html("a shared fund", "a common fund") == "a <del>shared</del><ins>common</ins> fund"
+def test_a_changed_word_is_removed_then_added_with_a_space_between_for_screen_readers() -> None:
+    assert diff_html("a shared fund", "a common fund") == "a <del>shared</del> <ins>common</ins> fund"
+    assert diff_html("one two", "one three\nfour") == "one <del>two</del> <ins>three\nfour</ins>"
 
 
 def test_added_and_removed_sentences() -> None:
