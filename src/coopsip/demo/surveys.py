@@ -9,6 +9,8 @@
 * The general assembly's ballot of last June, closed, counted and published,
   whose elected themes are themes of a draft next edition (a copy of the
   current one); and an open ballot on other shortlisted proposals.
+* Each ballot held at its general assembly, an event of the events engine: last
+  month's (past) and the coming one (sign-up open), whose page shows the open vote.
 
 The people are the synthetic members of ``demo.services``; answers and votes
 are drawn from a seeded random generator. Found by their titles: loading twice
@@ -26,6 +28,8 @@ from django.utils import timezone
 from coopsip.accounts.models import User
 from coopsip.editions import services as editions_services
 from coopsip.editions.models import CurrentEdition, Edition
+from coopsip.events.models import Audience, Event, EventFormat, EventKind
+from coopsip.events.services import EventInput, create_event
 from coopsip.surveys import services as surveys_services
 from coopsip.surveys.models import Question, QuestionKind, Response, Survey
 from coopsip.surveys.services import QuestionInput
@@ -39,6 +43,8 @@ OPEN_TITLE_EN = "How was this year's Smart in Progress?"
 CLOSED_BALLOT = "General assembly: themes of the next edition"
 OPEN_BALLOT = "Extra themes for France"
 NEXT_EDITION_SLUG = "demo-next"
+PAST_ASSEMBLY_EN = "General assembly of the cooperative"
+COMING_ASSEMBLY_EN = "Extraordinary general assembly: themes for France"
 
 
 def _members(*, office: str | None = None, limit: int = 60) -> list[User]:
@@ -402,8 +408,46 @@ def _next_edition() -> Edition | None:
     )
 
 
+def _assembly(title_en: str, title_nl: str, title_fr: str, starts_at: Any) -> Event:
+    """A general assembly as an event of the events engine (members only, in Brussels), found by its title."""
+    found = Event.objects.filter(title=title_nl).first()
+    if found is not None:
+        return found
+    return create_event(
+        by=None,
+        data=EventInput(
+            titles={"nl": title_nl, "fr": title_fr, "en": title_en},
+            descriptions=_t(
+                "De jaarlijkse algemene vergadering van de coöperatie: de vennoten kiezen de thema's.",
+                "L'assemblée générale annuelle de la coopérative : les associé·es choisissent les thèmes.",
+                "The cooperative's yearly general assembly: the members choose the themes.",
+            ),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=3),
+            kind=EventKind.OTHER,
+            format=EventFormat.PRESENTATION,
+            address="Rue Emile Féron 70, 1060 Bruxelles",
+            capacity=250,
+            audience=Audience.MEMBERS,
+        ),
+    )
+
+
 def _ballots(rng: random.Random, people: list[User], proposals: dict[str, list[ThemeProposal]]) -> None:
     now = timezone.now()
+    at_18 = now.replace(hour=17, minute=0, second=0, microsecond=0)  # 18:00 or 19:00 in Brussels
+    past_assembly = _assembly(
+        PAST_ASSEMBLY_EN,
+        "Algemene vergadering van de coöperatie",
+        "Assemblée générale de la coopérative",
+        at_18 - timedelta(days=31),
+    )
+    coming_assembly = _assembly(
+        COMING_ASSEMBLY_EN,
+        "Buitengewone algemene vergadering: thema's voor Frankrijk",
+        "Assemblée générale extraordinaire : thèmes pour la France",
+        at_18 + timedelta(days=13),
+    )
     closed = votes_services.create_ballot(
         actor=None,
         title=CLOSED_BALLOT,
@@ -412,6 +456,7 @@ def _ballots(rng: random.Random, people: list[User], proposals: dict[str, list[T
         opens_at=now - timedelta(days=40),
         closes_at=now - timedelta(days=30),
         proposals=proposals["closed"],
+        event=past_assembly,
     )
     options = list(closed.options.order_by("position"))
     weights = [5, 4, 3, 2, 2][: len(options)]
@@ -441,6 +486,7 @@ def _ballots(rng: random.Random, people: list[User], proposals: dict[str, list[T
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=14),
         proposals=proposals["open"],
+        event=coming_assembly,
     )
     open_ballot = Ballot.objects.get(title=OPEN_BALLOT)
     open_options = list(open_ballot.options.all())

@@ -2,19 +2,28 @@
 
 ``MIN_GROUP`` is the smallest number of answers shown on a published page (and
 in any cross-tab column): below it, a total could point at a person.
+
+The counts are grouped in the database (one row per question and distinct
+answer) and kept in the shared cache under a version of the cohort's answers:
+how many responses are sent and when the last one changed (every save of a
+response touches ``updated_at``), and which questions of which kinds are asked.
+A new, changed or erased answer gives a new version, so a cached count is never
+stale; a closed survey's page is counted once and then read from the cache.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from statistics import mean, median
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coopsip.core import charts
@@ -61,11 +70,35 @@ def _labels(question: Question) -> tuple[dict[int, str], dict[int, str]]:
     return options, rows
 
 
-def question_results(
-    survey: Survey, questions: Sequence[Question], *, cohort: str, published: bool
-) -> list[QuestionResult]:
-    """One result per question, from one grouped query over the answers (and one for text counts)."""
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _version(survey: Survey, questions: Sequence[Question], cohort: str) -> str:
+    """The cohort's answers as they are now: how many are sent, the last change, the questions and their kinds."""
+    version = responses(survey, cohort).aggregate(n=Count("pk"), last=Max("updated_at"))
+    asked = ",".join(f"{q.pk}:{q.kind}:{[c.pk for c in q.choices.all()]}" for q in questions)
+    return "{}:{}:{}:{}:{}".format(
+        survey.pk,
+        cohort,
+        version["n"],
+        version["last"].isoformat() if version["last"] else "-",
+        hashlib.sha256(asked.encode()).hexdigest()[:16],
+    )
+
+
+def _counted(
+    survey: Survey, questions: Sequence[Question], cohort: str
+) -> tuple[dict[int, list[tuple[Any, int]]], dict[int, int]]:
+    """Per question the (answer, people) pairs of the choice-like kinds, and the number of written answers.
+
+    Read from the shared cache when the cohort's answers have not changed since
+    they were counted; else counted by two grouped queries and stored.
+    """
     sent = responses(survey, cohort)
+    key = "surveys:counts:" + _version(survey, questions, cohort)
+    stored = cache.get(key)
+    if stored is not None:
+        return stored
     grouped: dict[int, list[tuple[Any, int]]] = defaultdict(list)
     for row in (
         Answer.objects.filter(response__in=sent)
@@ -82,6 +115,16 @@ def question_results(
         .annotate(n=Count("id"))
         .order_by()
     )
+    counted = (dict(grouped), text_counts)
+    cache.set(key, counted, CACHE_SECONDS)
+    return counted
+
+
+def question_results(
+    survey: Survey, questions: Sequence[Question], *, cohort: str, published: bool
+) -> list[QuestionResult]:
+    """One result per question, from the counts of ``_counted`` (cached per version of the answers)."""
+    grouped, text_counts = _counted(survey, questions, cohort)
     results = []
     for number, question in enumerate(questions, start=1):
         if question.kind in TEXT_KINDS:
@@ -177,9 +220,10 @@ def _chart_for(
         )
     if kind in (QuestionKind.SCALE_5, QuestionKind.SCALE_10):
         low, high = (1, 5) if kind == QuestionKind.SCALE_5 else (0, 10)
-        counts_s = Counter({int(value): n for value, n in values})
-        expanded = [score for score, n in counts_s.items() for _i in range(n)]
-        summary = {"mean": f"{mean(expanded):.1f}", "median": f"{median(expanded):g}"}
+        counts_s: Counter[int] = Counter()
+        for value, n in values:
+            counts_s[int(value)] += n
+        summary = _summary([(float(score), n) for score, n in counts_s.items()])
         return (
             charts.distribution(
                 title=title,
@@ -215,8 +259,7 @@ def _chart_for(
     ordered_values = sorted(counts_v, key=_sort_key)
     summary = {}
     if kind == QuestionKind.NUMBER:
-        numbers = [float(v) for v, n in counts_v.items() for _i in range(n)]
-        summary = {"mean": f"{mean(numbers):.1f}", "median": f"{median(numbers):g}"}
+        summary = _summary([(float(v), n) for v, n in counts_v.items()])
     return (
         charts.distribution(
             title=title,
@@ -228,6 +271,24 @@ def _chart_for(
         ),
         summary,
     )
+
+
+def _summary(weighted: list[tuple[float, int]]) -> dict[str, str]:
+    """The mean and median of values counted ``n`` times each, without writing out every answer."""
+    total = sum(n for _value, n in weighted)
+    ordered = sorted(weighted)
+    average = sum(value * n for value, n in ordered) / total
+
+    def at(index: int) -> float:  # the value at this position of the sorted answers
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if index < seen:
+                return value
+        return ordered[-1][0]
+
+    middle = (at((total - 1) // 2) + at(total // 2)) / 2
+    return {"mean": f"{average:.1f}", "median": f"{middle:g}"}
 
 
 def _sort_key(value: str) -> tuple[int, float, str]:
@@ -268,8 +329,21 @@ def _items(question: Question, value: Any) -> list[str]:
 def cross_tab(survey: Survey, question: Question, *, by: Question | str, cohort: str) -> CrossTab:
     """Answers of ``question`` (rows) by another question's answer, or by "office" or "country" (columns).
 
-    A column is left out when fewer than ``MIN_GROUP`` responses fall in it.
+    A column is left out when fewer than ``MIN_GROUP`` responses fall in it. Kept in the
+    shared cache per version of the answers (see ``_counted``) and language.
     """
+    asked = [question] + ([by] if isinstance(by, Question) else [])
+    by_key = by.pk if isinstance(by, Question) else by
+    key = f"surveys:cross:{_version(survey, asked, cohort)}:{question.pk}:{by_key}:{get_language()}"
+    stored = cache.get(key)
+    if stored is not None:
+        return stored
+    computed = _cross_tab(survey, question, by=by, cohort=cohort)
+    cache.set(key, computed, CACHE_SECONDS)
+    return computed
+
+
+def _cross_tab(survey: Survey, question: Question, *, by: Question | str, cohort: str) -> CrossTab:
     sent = responses(survey, cohort)
     groups: dict[int, list[str]] = {}
     if isinstance(by, Question):

@@ -31,7 +31,12 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "surveys/index.html",
-        {"open": selectors.open_for(request.user), "published": selectors.published_for(request.user)},
+        {
+            "open": selectors.open_for(request.user),
+            "published": selectors.published_for(request.user),
+            # Most surveys are for members: a person who is not one is told why the list may stay empty.
+            "entry": getattr(request.user, "register_entry", None),
+        },
     )
 
 

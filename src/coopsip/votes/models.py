@@ -111,6 +111,16 @@ class Ballot(models.Model):
         related_name="+",
         help_text=_("The edition whose themes the elected proposals become."),
     )
+    # The general assembly where the vote is held (date, place, sign-up): an event of the events engine.
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("general assembly (event)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ballots",
+        help_text=_("The event of the general assembly: its page shows the vote, and the ballot shows the event."),
+    )
     result = models.JSONField(_("result"), null=True, blank=True)
     counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
     published_at = models.DateTimeField(_("result published"), null=True, blank=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from coopsip.core.audit import record_change
 from coopsip.editions import services as editions_services
 from coopsip.editions.models import Edition, Theme
+from coopsip.events.models import Event
 from coopsip.votes import counting
 from coopsip.votes.models import (
     Ballot,
@@ -151,8 +152,12 @@ def create_ballot(
     closes_at: datetime,
     proposals: Sequence[ThemeProposal],
     edition: Edition | None = None,
+    event: Event | None = None,
 ) -> Ballot:
-    """A ballot on shortlisted proposals; the order that breaks ties is drawn by lot now and shown."""
+    """A ballot on shortlisted proposals; the order that breaks ties is drawn by lot now and shown.
+
+    ``event``: the general assembly (an event of the events engine) where the vote is held.
+    """
     if method not in BallotMethod.values:
         raise VoteRefused(_("Choose the voting method."))
     if closes_at <= opens_at:
@@ -170,6 +175,7 @@ def create_ballot(
         opens_at=opens_at,
         closes_at=closes_at,
         edition=edition,
+        event=event,
         created_by=actor,
     )
     options = [
@@ -182,6 +188,25 @@ def create_ballot(
     ballot.save(update_fields=["tie_order"])
     record_change(actor=actor, obj=ballot, action="created")
     return ballot
+
+
+@transaction.atomic
+def link_event(*, actor: Any, ballot: Ballot, event: Event | None) -> Ballot:
+    """Hold the vote at ``event`` (the general assembly), or at no event with None."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    before = ballot.event_id
+    ballot.event = event
+    ballot.save(update_fields=["event"])
+    record_change(
+        actor=actor, obj=ballot, action="event_linked", changes={"event": [before, event.pk if event else None]}
+    )
+    return ballot
+
+
+def open_ballots_of(event: Event, now: datetime | None = None) -> list[Ballot]:
+    """The ballots held at ``event`` that are open now (for the event's page)."""
+    now = now or timezone.now()
+    return list(Ballot.objects.filter(event=event, opens_at__lte=now, closes_at__gt=now).order_by("closes_at", "pk"))
 
 
 def voter_key(ballot: Ballot, user: Any) -> str:
@@ -200,8 +225,10 @@ def _new_receipt() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
-def _clean_choices(ballot: Ballot, choices: Sequence[int | str]) -> list[int]:
-    valid = set(ballot.options.values_list("pk", flat=True))
+def _clean_choices(
+    ballot: Ballot, choices: Sequence[int | str], option_ids: Collection[int] | None = None
+) -> list[int]:
+    valid = set(option_ids) if option_ids is not None else set(ballot.options.values_list("pk", flat=True))
     cleaned: list[int] = []
     for choice in choices:
         try:
@@ -224,8 +251,18 @@ def window_refusal(ballot: Ballot, now: datetime) -> str | None:
     return None
 
 
-def cast_vote(*, ballot: Ballot, user: Any, choices: Sequence[int | str], now: datetime | None = None) -> str:
-    """Record (or replace) ``user``'s vote and return a new receipt code. Members only, within the window."""
+def cast_vote(
+    *,
+    ballot: Ballot,
+    user: Any,
+    choices: Sequence[int | str],
+    now: datetime | None = None,
+    option_ids: Collection[int] | None = None,
+) -> str:
+    """Record (or replace) ``user``'s vote and return a new receipt code. Members only, within the window.
+
+    ``option_ids``: the ballot's option ids when the caller has them already (the page does), to save a query.
+    """
     now = now or timezone.now()
     refusal = window_refusal(ballot, now)
     if refusal:
@@ -233,32 +270,33 @@ def cast_vote(*, ballot: Ballot, user: Any, choices: Sequence[int | str], now: d
     entry = getattr(user, "register_entry", None)
     if entry is None or not entry.is_member:
         raise VoteRefused(_("Only members of the cooperative vote."))
-    cleaned = _clean_choices(ballot, choices)
-    for attempt in range(3):
-        try:
-            return _write_vote(ballot=ballot, user=user, choices=cleaned)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return _write_vote(ballot=ballot, user=user, choices=_clean_choices(ballot, choices, option_ids))
 
 
 @transaction.atomic
 def _write_vote(*, ballot: Ballot, user: Any, choices: list[int]) -> str:
-    with transaction.atomic():
-        Participation.objects.get_or_create(ballot=ballot, user=user)
-    # The person's participation row is the lock: a second request of theirs waits here.
-    Participation.objects.select_for_update().get(ballot=ballot, user=user)
+    """Two statements, each an atomic upsert on its unique key (no read first, no retry, no savepoint).
+
+    The participation is inserted unless it exists; the ballot's content is inserted, or its choices and
+    receipt replaced when the member voted before (found by the voter key). Two requests of one member
+    at the same moment (two tabs) serialise on the cast ballot's row: one row each, the later choices kept,
+    and only the later receipt matches them.
+    """
+    Participation.objects.bulk_create([Participation(ballot=ballot, user=user)], ignore_conflicts=True)
     code = _new_receipt()
-    key = voter_key(ballot, user)
-    updated = CastBallot.objects.filter(ballot=ballot, voter_key=key).update(
-        choices=choices, receipt_hash=receipt_hash(ballot, code)
-    )
-    if not updated:
-        with transaction.atomic():
-            CastBallot.objects.create(
-                ballot=ballot, voter_key=key, receipt_hash=receipt_hash(ballot, code), choices=choices
+    CastBallot.objects.bulk_create(
+        [
+            CastBallot(
+                ballot=ballot,
+                voter_key=voter_key(ballot, user),
+                receipt_hash=receipt_hash(ballot, code),
+                choices=choices,
             )
+        ],
+        update_conflicts=True,
+        unique_fields=["ballot", "voter_key"],
+        update_fields=["choices", "receipt_hash"],
+    )
     return code
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from coopsip.core.access import require
 from coopsip.core.http import AuthenticatedRequest, see_other
 from coopsip.editions.models import Edition
+from coopsip.events.models import Event
 from coopsip.votes import services
 from coopsip.votes.models import Ballot, BallotMethod, Participation, ProposalStatus, ThemeProposal
 from coopsip.votes.views import result_view
@@ -43,6 +46,13 @@ class DecisionForm(forms.Form):
         field.queryset = ThemeProposal.objects.exclude(pk=proposal.pk).exclude(status=ProposalStatus.MERGED)
 
 
+class EventChoiceField(forms.ModelChoiceField["Event"]):
+    """Events by title and date (staff's short date), so two assemblies of the same name are told apart."""
+
+    def label_from_instance(self, obj: Event) -> str:
+        return f"{obj.title} ({formats.date_format(timezone.localtime(obj.starts_at), 'STAFF_DATE_FORMAT')})"
+
+
 class BallotForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     method = forms.ChoiceField(label=gettext_lazy("Voting method"), choices=BallotMethod.choices)
@@ -57,6 +67,37 @@ class BallotForm(forms.Form):
     edition: forms.ModelChoiceField[Edition] = forms.ModelChoiceField(
         label=gettext_lazy("Next edition"), queryset=Edition.objects.all(), required=False
     )
+    event = EventChoiceField(
+        label=gettext_lazy("General assembly (event)"),
+        queryset=Event.objects.none(),
+        required=False,
+        help_text=gettext_lazy("The event where the vote is held: its page shows the vote while it is open."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["event"]
+        assert isinstance(field, EventChoiceField)
+        field.queryset = assembly_events()
+
+
+def assembly_events() -> Any:
+    """Events a vote can be held at: not cancelled, from a month ago on (the assembly may have started)."""
+    since = timezone.now() - timedelta(days=30)
+    return Event.objects.filter(cancelled_at__isnull=True, starts_at__gte=since).order_by("starts_at", "pk")
+
+
+class EventLinkForm(forms.Form):
+    event = EventChoiceField(
+        label=gettext_lazy("General assembly (event)"), queryset=Event.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, ballot: Ballot, **kwargs: Any) -> None:
+        kwargs["initial"] = {"event": ballot.event_id}
+        super().__init__(*args, **kwargs)
+        field = self.fields["event"]
+        assert isinstance(field, EventChoiceField)
+        field.queryset = assembly_events() | Event.objects.filter(pk=ballot.event_id or 0)
 
 
 def _ballot(request: AuthenticatedRequest, pk: int) -> Ballot:
@@ -114,6 +155,7 @@ def ballot_new(request: AuthenticatedRequest) -> HttpResponse:
                 closes_at=data["closes_at"],
                 proposals=list(data["proposals"]),
                 edition=data["edition"],
+                event=data["event"],
             )
         except services.VoteRefused as refused:
             form.add_error(None, str(refused))
@@ -138,8 +180,23 @@ def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "rooms": list(found.room_counts.all()),
             "result": result_view(found),
             "editions": Edition.objects.order_by("-starts_on")[:10],
+            "event_form": EventLinkForm(ballot=found),
         },
     )
+
+
+@login_required
+@require_POST
+def link_event(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Hold the vote at an event (the general assembly), or at none."""
+    found = _ballot(request, pk)
+    form = EventLinkForm(request.POST, ballot=found)
+    if form.is_valid():
+        services.link_event(actor=request.user, ballot=found, event=form.cleaned_data["event"])
+        messages.success(request, _("The ballot's event is saved."))
+    else:
+        messages.error(request, _("Choose an event from the list."))
+    return _back(found)
 
 
 def _back(found: Ballot) -> HttpResponse:

@@ -53,3 +53,15 @@ def test_a_closed_counted_ballot_made_the_next_editions_themes_and_another_is_op
 def test_loading_twice_adds_nothing(demo: dict[str, int]) -> None:
     before = load_surveys()
     assert load_surveys() == before
+
+
+def test_each_ballot_is_held_at_its_general_assembly(demo: dict[str, int]) -> None:
+    closed, coming = Ballot.objects.get(title=CLOSED_BALLOT), Ballot.objects.get(title=OPEN_BALLOT)
+    assert closed.event is not None and closed.event.starts_at < closed.closes_at
+    assert coming.event is not None and coming.event.starts_at < coming.closes_at
+    member = User.objects.get(email="vennoot@demo.coopsip.org")
+    event_page = client_for(member).get(reverse("events:detail", kwargs={"pk": coming.event.pk})).content.decode()
+    assert "The vote of this general assembly" in event_page
+    assert reverse("votes:ballot", kwargs={"pk": coming.pk}) in event_page
+    ballot_page = client_for(member).get(reverse("votes:ballot", kwargs={"pk": coming.pk})).content.decode()
+    assert "The general assembly" in ballot_page and "Sign up for the assembly" in ballot_page

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import client_for
+from coopsip.accounts.models import User
 from coopsip.surveys import services
 from coopsip.surveys.models import QuestionKind, Response, Survey
 
@@ -233,10 +234,32 @@ def test_the_results_page_runs_the_same_queries_for_6_and_30_answers(staff: Any,
     assert _results_queries(client, small_survey) == few
 
 
+def test_counted_results_come_from_the_cache_until_an_answer_changes(staff: Any, small_survey: Survey) -> None:
+    client = client_for(staff)
+    _with_answers(small_survey, 6)
+    url = reverse("surveys_staff:results", kwargs={"pk": small_survey.pk})
+    first = _results_queries(client, small_survey)
+    again = _results_queries(client, small_survey)
+    assert again == first - 2  # the two grouped counts are read from the cache
+    assert '<th scope="row">yes</th><td>3</td><td>50%</td>' in client.get(url).content.decode()
+    # Person 1 said no; changing to yes gives a new version of the answers: counted again, never stale.
+    yes_no = small_survey.questions.get(kind=QuestionKind.YES_NO)
+    user = User.objects.get(email="p1@example.org")
+    short = small_survey.questions.get(kind=QuestionKind.SHORT_TEXT)
+    services.save_answers(survey=small_survey, user=user, raw={yes_no.pk: "yes", short.pk: "a drummer"}, submit=True)
+    assert '<th scope="row">yes</th><td>4</td><td>67%</td>' in client.get(url).content.decode()
+
+
+def test_scale_averages_and_medians_are_computed_from_the_counts(staff: Any, small_survey: Survey) -> None:
+    _with_answers(small_survey, 6)  # scores 1 2 3 4 5 1: average 2.7, median 2.5
+    page = client_for(staff).get(reverse("surveys_staff:results", kwargs={"pk": small_survey.pk})).content.decode()
+    assert "Average 2.7, median 2.5." in page
+
+
 def test_results_show_a_chart_and_its_numbers_per_question(staff: Any, small_survey: Survey) -> None:
     _with_answers(small_survey, 12)
     page = client_for(staff).get(reverse("surveys_staff:results", kwargs={"pk": small_survey.pk})).content.decode()
-    assert page.count("<svg") == 3  # one choice, yes/no, scale; texts are listed, not drawn
+    assert page.count('<figure class="chart"') == 3  # one choice, yes/no, scale; texts are listed, not drawn
     assert '<th scope="row">yes</th><td>6</td><td>50%</td>' in page
     assert "12 written answers." in page
 
@@ -265,6 +288,14 @@ def test_a_cross_tab_by_office_leaves_out_groups_under_five(staff: Any, small_su
     cross = page.split('id="cross"')[1].split("</section>")[0]
     assert "Gent" in cross and "Left out, fewer than 5 answers:" in cross and "Mons" in cross
     assert '<th scope="col">Mons</th>' not in cross
+    # Two more answers in Mons make five: the cached cross-tab is counted again and shows the column.
+    _with_answers(small_survey, 2, start=9, office_slug="mons")
+    page = (
+        client_for(staff)
+        .get(reverse("surveys_staff:results", kwargs={"pk": small_survey.pk}), {"cross": single.pk, "by": "office"})
+        .content.decode()
+    )
+    assert '<th scope="col">Mons</th>' in page.split('id="cross"')[1].split("</section>")[0]
 
 
 def test_exports_in_csv_and_xlsx_hold_one_row_per_response(staff: Any, small_survey: Survey) -> None:
@@ -314,7 +345,7 @@ def test_published_results_show_totals_only_and_nothing_under_five(
     assert publish.status_code == 303
     page = client_for(lotte).get(results_url).content.decode()
     assert "6 people answered." in page
-    assert page.count("<svg") == 3  # activity, yes/no, scale
+    assert page.count('<figure class="chart"') == 3  # activity, yes/no, scale
     studio_part = page.split(studio.text)[1].split("</section>")[0]
     assert "Fewer than 5 people answered this question: its results are not shown." in studio_part
     assert "Written answers are not published." in page
@@ -322,7 +353,20 @@ def test_published_results_show_totals_only_and_nothing_under_five(
     assert "Networking needs" in client_for(lotte).get(reverse("surveys:index")).content.decode()
     # The staff page shows the small group.
     staff_page = client.get(reverse("surveys_staff:results", kwargs={"pk": small_survey.pk})).content.decode()
-    assert staff_page.count("<svg") == 4
+    assert staff_page.count('<figure class="chart"') == 4
+
+
+def test_members_reach_surveys_from_the_header_and_published_results_from_the_personal_home(
+    staff: Any, lotte: Any, small_survey: Survey
+) -> None:
+    client = client_for(lotte)
+    page = client.get("/en/me/").content.decode()
+    assert reverse("surveys:index") in page and "Results: Networking needs" not in page
+    _with_answers(small_survey, 5)
+    services.publish_results(actor=staff, survey=small_survey)
+    page = client.get("/en/me/").content.decode()
+    assert "Results: Networking needs" in page
+    assert reverse("surveys:results", kwargs={"pk": small_survey.pk}) in page
 
 
 def test_pilot_answers_are_counted_apart(staff: Any, liege: Any) -> None:

@@ -115,6 +115,7 @@ def test_every_page_per_role(personas: dict[str, Any]) -> None:
         reverse("votes_staff:hands", kwargs={"pk": ballot.pk}): {"staff": 303, "visitor": 302},
         reverse("votes_staff:count", kwargs={"pk": ballot.pk}): {"staff": 303, "visitor": 302},
         reverse("votes_staff:publish", kwargs={"pk": ballot.pk}): {"staff": 303, "visitor": 302},
+        reverse("votes_staff:link_event", kwargs={"pk": ballot.pk}): {"staff": 303, "visitor": 302},
     }
     for role in ROLES:
         client = client_for(personas[role])
@@ -138,3 +139,21 @@ def test_the_personal_home_offers_the_open_ballot_until_the_member_voted(member:
     assert "Vote: Themes 2027" in client.get(reverse("home:me")).content.decode()
     services.cast_vote(ballot=ballot, user=member, choices=[])
     assert "Vote: Themes 2027" not in client.get(reverse("home:me")).content.decode()
+
+
+def test_members_reach_the_themes_and_a_published_result_from_the_header_and_the_personal_home(
+    member: Any, staff: Any
+) -> None:
+    client = client_for(member)
+    page = client.get(reverse("home:me")).content.decode()
+    assert "Themes and votes" in page and "Themes of the next edition" not in page  # nothing proposed yet
+    ballot = make_ballot(voter(9))  # three shortlisted proposals
+    page = client.get("/en/me/").content.decode()
+    assert "3 themes are proposed: support the ones you want, or propose your own." in page
+    assert reverse("votes:proposals") in page
+    ballot = close(ballot)
+    services.count_ballot(actor=staff, ballot=ballot)
+    services.publish_result(actor=staff, ballot=ballot)
+    page = client.get("/en/me/").content.decode()
+    assert "Result of the vote: Themes 2027" in page
+    assert reverse("votes:ballot", kwargs={"pk": ballot.pk}) in page
