@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -15,7 +16,10 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", core_views.health, name="health"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path("api/v1/", include("coopsip.api.urls")),
+    # The sitemap: an index of sections, each paginated (editions/sitemaps.py).
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("coopsip.home.urls")),
@@ -40,8 +44,11 @@ urlpatterns += i18n_patterns(
     path("board/recommendations/", include((urls_followup.board_patterns, "recommendations_board"))),
     path("test-projects/", include((urls_followup.testproject_patterns, "recommendations_testprojects"))),
     path("recommendations/", include("coopsip.recommendations.urls")),
+    path("statistics/", include("coopsip.stats.urls")),
+    path("staff/statistics/", include("coopsip.stats.staff_urls")),
     path("notifications/", include("coopsip.notifications.urls")),
     path("network/", include("coopsip.networking.urls")),
+    path("contributions/", include("coopsip.contributions.urls")),
     path("staff/network/", include("coopsip.networking.staff_urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("coopsip.accounts.urls")),

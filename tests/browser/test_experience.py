@@ -142,3 +142,50 @@ def test_the_french_sector_filter_finds_the_graphic_design_events(
     expect(results).to_contain_text("Petit-déjeuner graphisme")
     expect(results).not_to_contain_text("Jam musicale")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_event_page_gives_the_address_in_the_readers_language_with_a_map_link(
+    page: Page, live_server: Any, migration_rows: None, code: str, width: str
+) -> None:
+    from coopsip.events.models import Place, PlaceKind
+
+    baf = Place.objects.create(
+        name="BAF",
+        kind=PlaceKind.SHARED_SPACE,
+        address_nl="Werkhuizenkaai 12, 1000 Brussel",
+        address_fr="Quai des Usines 12, 1000 Bruxelles",
+    )
+    event = services.create_event(
+        by=None,
+        data=event_input(
+            titles={"nl": "Afterwork", "fr": "Afterwork", "en": "Afterwork"},
+            starts_at=timezone.now() + timedelta(days=3),
+            audience=Audience.PUBLIC,
+            place=baf,
+            address="",
+            capacity=20,
+        ),
+    )
+    expected = {"nl": "Werkhuizenkaai 12, 1000 Brussel", "fr": "Quai des Usines 12, 1000 Bruxelles"}
+    # English has no address of its own here: it falls back to Dutch, the default language.
+    address = expected.get(code, expected["nl"])
+    page.set_viewport_size({"width": WIDTHS[width], "height": 900})
+    page.goto(f"/{code}/events/{event.pk}/", timeout=60_000)
+    main = page.get_by_role("main")
+    expect(main).to_contain_text(address)
+    other = expected["fr" if code != "fr" else "nl"]
+    expect(main).not_to_contain_text(other)
+    link = main.get_by_role("link", name=_(code, "Show on a map"))
+    href = link.get_attribute("href") or ""
+    assert href.startswith("https://www.openstreetmap.org/search?query=")
+    # The icons are decoration: hidden from screen readers, beside a text that says the same.
+    hidden = page.evaluate(
+        "Array.from(document.querySelectorAll('main svg.icon'))"
+        ".every(svg => svg.getAttribute('aria-hidden') === 'true')"
+    )
+    assert hidden and page.locator("main svg.icon").count() >= 3
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    shot(page, f"event-{code}-{width}")

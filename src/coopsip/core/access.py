@@ -67,6 +67,8 @@ rules.add_perm("members.verify_membership", is_authenticated & ~is_verified_pers
 rules.add_perm("accounts.edit_profile", is_authenticated)
 rules.add_perm("accounts.export_data", is_authenticated)
 rules.add_perm("accounts.delete_account", is_authenticated)
+# A board member volunteers in their profile to sit in working groups (the 2017-2018 format).
+rules.add_perm("accounts.volunteer_as_board_member", is_board_member)
 
 # Staff area
 rules.add_perm("core.view_staff_area", is_staff_member)
@@ -152,7 +154,20 @@ def officer_of_circle(user: Any, circle: Any) -> bool:
     return circle is not None and _circle_role(user, circle.pk) in ("moderator", "secretary")
 
 
+@rules.predicate
+def officer_of_some_circle(user: Any) -> bool:
+    """The moderator or secretary of at least one group (they plan that group's meetings)."""
+    if not user.is_authenticated:
+        return False
+    from coopsip.events.models import CircleMember
+
+    return CircleMember.objects.filter(user=user, role__in=("moderator", "secretary")).exists()
+
+
 rules.add_perm("events.create", is_staff_member)
+# A group's moderator and secretary create its meetings (members-only, for that group), not other events.
+rules.add_perm("events.create_meeting", is_staff_member | officer_of_some_circle)
+rules.add_perm("events.create_for_circle", is_staff_member | officer_of_circle)
 rules.add_perm("events.view_event", is_staff_member | organises_event | may_see_event)
 rules.add_perm("events.organise", is_staff_member | organises_event)
 # A group's video link stops for a person who left the group, also for past meetings (a link is often reused).
@@ -462,6 +477,34 @@ def owns_project(user: Any, project: Any) -> bool:
 
 
 rules.add_perm("networking.change_project", owns_project)
+
+
+# Sector networks (a Circle marked as a network): the list and pages are public; members ask to join; the
+# network's moderators and secretary (its coordinators) and staff answer requests and take people out.
+@rules.predicate
+def coordinates_network(user: Any, network: Any) -> bool:
+    return network is not None and _circle_role(user, network.circle_id) in ("moderator", "secretary")
+
+
+@rules.predicate
+def in_sector_network(user: Any, network: Any) -> bool:
+    return network is not None and _circle_role(user, network.circle_id) is not None
+
+
+rules.add_perm("networking.view_sector_networks", rules.always_allow)
+rules.add_perm("networking.join_sector_network", is_member & ~in_sector_network)
+rules.add_perm("networking.leave_sector_network", in_sector_network)
+rules.add_perm("networking.manage_sector_network", is_staff_member | coordinates_network)
+# The follow-up of networking events: the dashboard, its CSV and the events' level are for staff; the
+# aggregate "networking this year" page is public (no figure for fewer than five people).
+rules.add_perm("networking.follow_up_events", is_staff_member)
+
+
+# Statistics and open data (issue 19): everyone reads the public figures (small groups suppressed);
+# staff and the board read the exact detail and the funnel; staff recompute and rebuild the open data.
+rules.add_perm("stats.view_public", rules.always_allow)
+rules.add_perm("stats.view_detail", is_staff_member | is_board_member)
+rules.add_perm("stats.manage", is_staff_member)
 
 
 def require(user: Any, perm: str, obj: object | None = None) -> None:

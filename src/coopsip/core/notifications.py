@@ -198,6 +198,62 @@ def notify(
     return Notified(sent=sent, queued_for_digest=queued, skipped=skipped)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell one person (for ``notify_each``)."""
+
+    key: str
+    recipient: Any
+    render: Callable[[Any], Message]
+
+
+def notify_each(*, topic: str, notices: Iterable[Notice]) -> Notified:
+    """``notify`` for many (key, person) pairs at once, as a scheduled digest of saved searches needs.
+
+    The same outcome as calling ``notify(topic=..., key=notice.key, recipients=[notice.recipient], ...)`` for
+    each notice, in a fixed number of queries for the lines that wait for a digest (the choices, the lines
+    already there, one insert); a person who wants an email for each message goes through ``notify``.
+    """
+    from coopsip.notifications.models import PendingNotification
+
+    wanted = [notice for notice in notices if notice.recipient.is_active and notice.recipient.email]
+    choices = deliveries_for(users=[notice.recipient for notice in wanted], topic=topic)
+    there = set(
+        PendingNotification.objects.filter(
+            user_id__in={notice.recipient.pk for notice in wanted}, key__in={notice.key for notice in wanted}
+        ).values_list("user_id", "key")
+    )
+    sent = queued = skipped = 0
+    rows = []
+    with transaction.atomic():
+        for notice in wanted:
+            person = notice.recipient
+            delivery = choices[person.pk]
+            if delivery == NONE:
+                skipped += 1
+            elif delivery == EACH:
+                sent += notify(topic=topic, key=notice.key, recipients=[person], render=notice.render).sent
+            else:
+                queued += 1
+                if (person.pk, notice.key) in there:
+                    continue
+                there.add((person.pk, notice.key))
+                with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+                    message = notice.render(person)
+                rows.append(
+                    PendingNotification(
+                        user=person,
+                        key=notice.key,
+                        topic=topic,
+                        subject=message.subject[:300],
+                        text=message.text,
+                        url=message.url,
+                    )
+                )
+        PendingNotification.objects.bulk_create(rows, ignore_conflicts=True)
+    return Notified(sent=sent, queued_for_digest=queued, skipped=skipped)
+
+
 def digest_key(*, user_id: int, now: datetime) -> str:
     from coopsip.editions.phases import BRUSSELS
 

@@ -39,6 +39,9 @@ class HomeItem:
     urgency: int = Urgency.INFO
     when: datetime | None = None
     section: str = ""  # the app's own label, e.g. "groups"
+    # A meeting or an event says its day, time and place ("Tue 15 Dec, 19:00–21:00 · Brussels office"):
+    # ``coopsip.events.text.day_time_place`` writes it in the reader's language.
+    schedule: str = ""
 
 
 Provider = Callable[[Any], Iterable[HomeItem]]

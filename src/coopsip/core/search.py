@@ -16,7 +16,12 @@ rows where **every** word matches **one of** the fields given in
 
 It is a ``QuerySet.filter`` with plain lookups, so it works the same on SQLite
 (the default set-up) and PostgreSQL, adds no query, keeps the caller's ordering
-and pagination, and follows relations (``user__email``). A query has at most
+and pagination, and follows relations (``user__email``). On PostgreSQL those
+lookups read ``UPPER(field::text) LIKE UPPER('%word%')``; ``person_search_indexes``
+gives a migration the indexes that serve exactly that expression: a GIN
+trigram index (``pg_trgm``) per name and email field, and a ``text_pattern_ops``
+index per number field for the prefix. The answers are the same with or without
+them (the indexes only change how PostgreSQL finds the rows), and SQLite skips them. A query has at most
 ``MAX_WORDS`` words; longer ones are cut. Accents are not folded yet:
 "Chloe" does not find "Chloé" (PostgreSQL's ``unaccent`` would, SQLite has none).
 
@@ -53,7 +58,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import connection, migrations, models
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
@@ -213,3 +218,48 @@ def matching_people(queryset: QuerySet[M], query: str, *, fields: PersonFields) 
     if not words(query):
         return queryset
     return queryset.filter(people_condition(query, fields=fields))
+
+
+def _person_index_statements(table: str, fields: PersonFields) -> list[tuple[str, str]]:
+    """(create, drop) SQL of the indexes serving ``matching_people`` on ``table``'s own columns."""
+    statements = []
+    for column in (*fields.names, *fields.emails):
+        name = f"{table}_{column}_trgm"[:63]
+        statements.append(
+            (
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ((UPPER("{column}"::text)) gin_trgm_ops)',
+                f'DROP INDEX IF EXISTS "{name}"',
+            )
+        )
+    for column in fields.numbers:
+        name = f"{table}_{column}_prefix"[:63]
+        statements.append(
+            (
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ((UPPER("{column}"::text)) text_pattern_ops)',
+                f'DROP INDEX IF EXISTS "{name}"',
+            )
+        )
+    return statements
+
+
+def person_search_indexes(table: str, fields: PersonFields) -> list[migrations.operations.base.Operation]:
+    """Migration operations: on PostgreSQL, ``pg_trgm`` and the indexes ``matching_people`` uses on ``table``.
+
+    Only the table's own columns (no ``user__email``). ``pg_trgm`` is a trusted extension (PostgreSQL 13+):
+    the database's owner may create it. Nothing happens on SQLite.
+    """
+    from django.contrib.postgres.operations import TrigramExtension
+
+    statements = _person_index_statements(table, fields)
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for create, _drop in statements:
+                schema_editor.execute(create)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for _create, drop in statements:
+                schema_editor.execute(drop)
+
+    return [TrigramExtension(), migrations.RunPython(forwards, backwards, elidable=False)]

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
 
 from coopsip.editions.models import (
@@ -29,7 +30,6 @@ from coopsip.editions.models import (
     FaqItem,
     Phase,
     PhaseKind,
-    PublicSession,
     Theme,
     ThemeOffice,
 )
@@ -38,7 +38,8 @@ from coopsip.places.models import Office
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 LANGUAGES = ("nl", "fr", "en")
-CONTACT_EMAIL = "smartinprogress@smart.coop"  # the seeds obfuscate it (…@nullsmart.coop)
+# One contact address across the site: the footer's (the seeds give smartinprogress@smart.coop, obfuscated).
+CONTACT_EMAIL = settings.COOPSIP_CONTACT_EMAIL
 CONTACT_LINK = f"[{CONTACT_EMAIL}](mailto:{CONTACT_EMAIL})"
 
 
@@ -1010,7 +1011,8 @@ SIP3 = EditionData(
 
 SIP_2019 = EditionData(
     slug="2019-2020",
-    sip_number=None,  # the seeds number the first three editions only
+    # The seeds number the first three editions only; the later ones follow on (the archive labels all alike).
+    sip_number=4,
     title=same("Smart in Progress 2019-2020"),
     starts_on=date(2019, 12, 1),
     ends_on=date(2020, 4, 30),
@@ -1194,7 +1196,7 @@ SIP_2019 = EditionData(
 
 SIP_2020 = EditionData(
     slug="2020-2021",
-    sip_number=None,
+    sip_number=5,
     title=same("Smart in Progress 2020-2021"),
     starts_on=date(2020, 11, 1),
     ends_on=date(2021, 4, 30),
@@ -1535,7 +1537,7 @@ SIP_2020 = EditionData(
 
 DEMO_2026 = EditionData(
     slug="2026-2027",
-    sip_number=None,
+    sip_number=6,
     title=same("Smart in Progress 2026-2027"),
     starts_on=date(2026, 11, 1),
     ends_on=date(2027, 4, 30),
@@ -1838,17 +1840,7 @@ def _load_edition(data: EditionData, offices: dict[str, Office]) -> Edition:
                 "meetings_max": phase.meetings_max,
             },
         )
-    for session in data.sessions:
-        _put(
-            PublicSession,
-            {"edition": edition, "starts_at": session.starts_at},
-            {
-                **_translated("title", session.title),
-                **_translated("description", session.description),
-                "ends_at": session.ends_at,
-                "location": session.location,
-            },
-        )
+    # The info sessions (data.sessions) are events of the events engine, with their sign-up: demo.events loads them.
     for position, item in enumerate(data.faq, start=1):
         _put(
             FaqItem,
@@ -1877,6 +1869,5 @@ def load_editions(editions: Iterable[EditionData] = EDITIONS) -> dict[str, int]:
         "themes": Theme.objects.count(),
         "theme_offices": ThemeOffice.objects.count(),
         "phases": Phase.objects.count(),
-        "public_sessions": PublicSession.objects.count(),
         "faq_items": FaqItem.objects.count(),
     }

@@ -49,6 +49,42 @@ DECLINES = (
 COMMITMENT = "I take part for the whole period. Taking part now and then is not possible."
 
 
+# A working group's meetings in its own language (issue 16: no English agendas on Dutch and French pages).
+MEETING_AGENDA = {
+    "nl": (
+        "1. Nieuws van iedereen\n2. Wat we leerden sinds de vorige keer\n3. Ideeën om uit te werken\n"
+        "4. Volgende bijeenkomst"
+    ),
+    "fr": (
+        "1. Tour de table\n2. Ce que nous avons appris depuis la dernière fois\n3. Idées à explorer\n"
+        "4. Prochaine réunion"
+    ),
+    "en": "1. Round of news\n2. What we learnt since last time\n3. Ideas to explore\n4. Next meeting",
+}
+MEETING_MINUTES = {
+    "nl": (
+        "## Bijeenkomst {number}\n\n- {present} van de {seated} leden waren er.\n"
+        "- We somden op waar leden tegenaan lopen rond dit thema en kozen drie vragen om uit te zoeken.\n"
+        "- Volgende keer: ieder brengt een voorbeeld uit het eigen werk mee."
+    ),
+    "fr": (
+        "## Réunion {number}\n\n- {present} membres sur {seated} étaient présents.\n"
+        "- Nous avons listé les difficultés des membres sur ce thème et choisi trois questions à étudier.\n"
+        "- La prochaine fois : chacun apporte un exemple tiré de son propre travail."
+    ),
+    "en": (
+        "## Meeting {number}\n\n- {present} of {seated} members came.\n"
+        "- We listed what members run into on this theme and chose three questions to study.\n"
+        "- Next time: each brings one example from their own work."
+    ),
+}
+OFFICE_ADDRESS = {
+    "nl": "Kantoor {office} van de coöperatie",
+    "fr": "Bureau {office} de la coopérative",
+    "en": "{office} office of the cooperative",
+}
+
+
 def active_circles() -> list[Circle]:
     """The circles of the demo edition's active working groups, in the groups' order."""
     return [
@@ -99,7 +135,13 @@ def _answer(run: FormationRun) -> None:
     groups = list(WorkingGroup.objects.filter(proposed_group__run=run).order_by("pk"))
     # Large groups start, a video group with a free seat first (the demo member is invited into it).
     starting = sorted(groups, key=lambda g: (g.mode != "video", g.proposed_size >= g.max_size, -g.proposed_size, g.pk))
-    starting = starting[:ACTIVE]
+    # One group per theme first, so that the active groups cover several themes (the recommendations' demo
+    # needs a theme per stage: decided, with the board, open to every member), whatever the engine proposed.
+    first_of_theme: list[WorkingGroup] = []
+    for group in starting:
+        if all(group.theme_id != first.theme_id for first in first_of_theme):
+            first_of_theme.append(group)
+    starting = (first_of_theme + [g for g in starting if g not in first_of_theme])[:ACTIVE]
     for group in starting:
         for seat in group.seats.filter(state=SeatState.OFFERED).select_related("registration__user"):
             _accept(seat, asked + timedelta(days=rng.randint(1, 4)))
@@ -243,6 +285,7 @@ def _meetings(group: WorkingGroup, staff: User | None, now: datetime) -> None:
     )
     recorder = secretary.registration.user if secretary else staff
     theme = {code: getattr(group.theme, f"title_{code}", "") or group.theme.title for code in ("nl", "fr", "en")}
+    spoken = group.language if group.language in MEETING_AGENDA else "nl"
     for number, day in enumerate((last - timedelta(weeks=3), last, last + timedelta(weeks=3)), start=1):
         start = datetime.combine(day, time(hour, 0), tzinfo=BRUSSELS)
         video = group.office is None
@@ -261,11 +304,14 @@ def _meetings(group: WorkingGroup, staff: User | None, now: datetime) -> None:
                 starts_at=start,
                 ends_at=start + timedelta(hours=3),
                 attendance=Attendance.ONLINE if video else Attendance.IN_PERSON,
-                address="" if video else f"{group.office.name} office of the cooperative",  # type: ignore[union-attr]
+                address="" if video else OFFICE_ADDRESS[spoken].format(office=group.office.name),  # type: ignore[union-attr]
                 video_url=f"https://meet.example.org/working-group-{group.pk}" if video else "",
                 audience=Audience.CIRCLE,
                 circle=group.circle,
-                agenda="1. Round of news\n2. What we learnt since last time\n3. Ideas to explore\n4. Next meeting",
+                # A group meets in its language: the agenda and minutes are written in it (readers of another
+                # language are told so on the meeting's page).
+                language=spoken,
+                agenda=MEETING_AGENDA[spoken],
             ),
         )
         if start >= now:
@@ -277,9 +323,5 @@ def _meetings(group: WorkingGroup, staff: User | None, now: datetime) -> None:
             by=recorder,
             event=event,
             agenda=event.agenda,
-            minutes=(
-                f"## Meeting {number}\n\n- {len(present)} of {len(seated)} members came.\n"
-                "- We listed what members run into on this theme and chose three questions to study.\n"
-                "- Next time: each brings one example from their own work."
-            ),
+            minutes=MEETING_MINUTES[spoken].format(number=number, present=len(present), seated=len(seated)),
         )

@@ -26,6 +26,7 @@ from faker import Faker
 
 from coopsip.accounts.models import SPOKEN_LANGUAGES, User
 from coopsip.core.access import BOARD_GROUP, STAFF_GROUP
+from coopsip.demo.contributions import load_contributions
 from coopsip.demo.editions import load_editions
 from coopsip.demo.events import load_events
 from coopsip.demo.formation import load_formation
@@ -35,6 +36,7 @@ from coopsip.demo.networking import load_networking
 from coopsip.demo.recommendations_followup import load_recommendations_followup
 from coopsip.demo.recommendations_groups import load_recommendations_groups
 from coopsip.demo.registrations import load_registrations
+from coopsip.demo.stats import load_stats
 from coopsip.demo.surveys import load_surveys
 from coopsip.members.models import MembershipStatus, RegisterEntry
 from coopsip.places.models import Municipality, Office
@@ -189,6 +191,10 @@ def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
     counts = {**counts, **load_surveys()}
     # Then what became of them: syntheses, the board's decisions, projects, a test project; the archive's outcomes.
     counts = {**counts, **load_recommendations_followup()}
+    # The figures the team recorded for the editions before the platform (statistics; made up).
+    counts = {**counts, **load_stats()}
+    # Contributions on the current themes: answered, useful, highlighted, moved to resources, hidden, by an expert.
+    counts = {**counts, **load_contributions()}
     # The steps after a count add to it (the surveys' draft next edition, the networking meetings, the ideas'
     # discussions, the archive's recommendations): count again at the end, so the counts are what exists
     # afterwards, the same on every load.
@@ -196,17 +202,18 @@ def load_demo(*, people: int = DEFAULT_PEOPLE) -> dict[str, int]:
 
 
 def _final_counts() -> dict[str, int]:
-    from coopsip.editions.models import Edition, FaqItem, Phase, PublicSession, Theme, ThemeOffice
+    from coopsip.editions.models import Edition, FaqItem, Phase, Theme, ThemeOffice
     from coopsip.events.models import Circle, Event, Place, Series
     from coopsip.groupspace.models import DatePoll, Document, Post, Thread
     from coopsip.recommendations.models import ConsentAnswer, ConsentRound, Idea, Recommendation, RecommendationVersion
 
     models = {
+        # Contributions add an invited expert's account after the first count.
+        "accounts": User,
         "editions": Edition,
         "themes": Theme,
         "theme_offices": ThemeOffice,
         "phases": Phase,
-        "public_sessions": PublicSession,
         "faq_items": FaqItem,
         "places": Place,
         "events": Event,

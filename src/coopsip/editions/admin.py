@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from coopsip.editions.models import CurrentEdition, Edition, FaqItem, Phase, PublicSession, Resource, Theme
+from coopsip.editions.models import CurrentEdition, Edition, FaqItem, Phase, Resource, Theme
 
 
 class ReadOnly:
@@ -29,15 +29,10 @@ class FaqInline(ReadOnly, TranslationStackedInline):
     extra = 0
 
 
-class PublicSessionInline(ReadOnly, TranslationStackedInline):
-    model = PublicSession
-    extra = 0
-
-
 @admin.register(Edition)
 class EditionAdmin(ReadOnly, TranslationAdmin):
     list_display = ["title", "starts_on", "ends_on", "published_at"]
-    inlines = [PhaseInline, PublicSessionInline, FaqInline]
+    inlines = [PhaseInline, FaqInline]
 
 
 @admin.register(Theme)

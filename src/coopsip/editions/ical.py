@@ -1,7 +1,8 @@
-"""An edition's calendar as iCalendar (RFC 5545): phases, public sessions and the registration deadline.
+"""An edition's calendar as iCalendar (RFC 5545): phases, info sessions and the registration deadline.
 
 Phases are all-day events (their dates are Brussels calendar days; DTEND is
-the day after the last one, as the RFC wants). Public sessions and the
+the day after the last one, as the RFC wants). Info sessions (public events
+of the events engine) and the
 deadline are timed in Europe/Brussels, with the VTIMEZONE that describes it.
 
 Calendar apps that subscribe to the feed recognise an event by its UID and
@@ -15,17 +16,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urljoin
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 from icalendar.enums import TRANSP
 
 from coopsip.core.models import ChangeRecord
-from coopsip.editions.models import Edition, Phase, PublicSession
+from coopsip.editions.models import Edition, Phase
 from coopsip.editions.phases import BRUSSELS
+from coopsip.events.models import Event as EngineEvent
+from coopsip.events.selectors import public_info_sessions
 
 UID_DOMAIN = "coopsip"
 
@@ -91,19 +96,21 @@ def _phase_event(phase: Phase, edition: Edition, version: _Version, page_url: st
     return event
 
 
-def _session_event(session: PublicSession, version: _Version, page_url: str) -> Event:
-    description = "\n\n".join(text for text in (session.description, session.online_url) if text)
+def _session_event(session: EngineEvent, version: _Version, page_url: str) -> Event:
+    # The video link is for people who signed up: the feed links to the event's page, where they sign up.
+    url = reverse("events:detail", kwargs={"pk": session.pk})
+    if page_url.startswith("http"):
+        url = urljoin(page_url, url)
     event = _event(
-        uid=f"session-{session.pk}",
+        uid=f"info-session-{session.pk}",
         summary=session.title,
-        description=description,
-        url=session.online_url or page_url,
+        description="\n\n".join(text for text in (session.description, url) if text),
+        url=url,
         version=version,
     )
     event.start = session.starts_at.astimezone(BRUSSELS)
     event.end = session.ends_at.astimezone(BRUSSELS)
-    if session.location or session.online_url:
-        event.add("location", session.location or session.online_url)
+    event.add("location", session.where or _("Online"))
     return event
 
 
@@ -126,7 +133,7 @@ def edition_calendar(*, edition: Edition, page_url: str = "") -> bytes:
     ``page_url`` (the edition's public page) is set as the URL of each event.
     """
     phases = list(edition.phases.all())
-    sessions = list(edition.public_sessions.all())
+    sessions = list(public_info_sessions(edition).select_related("place"))
     versions = _Versions(edition, [*phases, *sessions])
     calendar = Calendar.new(
         prodid="-//coopsip//Smart in Progress//EN",

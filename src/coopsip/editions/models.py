@@ -10,7 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -62,6 +63,51 @@ class Edition(models.Model):
     commitment_ends_on = models.DateField(_("meetings until"), null=True, blank=True)
     group_size_min = models.PositiveSmallIntegerField(_("minimum group size"), default=6)
     group_size_max = models.PositiveSmallIntegerField(_("maximum group size"), default=12)
+    # The edition's format: who coordinates a group and which balance rules its groups keep.
+    # Read by the registration form (what to ask) and by group formation (formation.inputs).
+    requires_moderator = models.BooleanField(
+        _("each group has a moderator"), default=True, help_text=_("The moderator (or animator) leads the meetings.")
+    )
+    requires_secretary = models.BooleanField(
+        _("each group has a secretary"), default=True, help_text=_("The secretary keeps the notes of the meetings.")
+    )
+    requires_board_member = models.BooleanField(
+        _("each group has a board member"),
+        default=False,
+        help_text=_("A member of the board coordinates the group with the moderator (2017-2018)."),
+    )
+    min_stakeholder_types = models.PositiveSmallIntegerField(
+        _("stakeholder types per group, at least"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when groups need not mix stakeholder types."),
+    )
+    max_stakeholder_share = models.PositiveSmallIntegerField(
+        _("share of one stakeholder type, at most (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        # xgettext:no-python-format
+        help_text=_("For example 40: no more than 40% of a group are of one stakeholder type. Empty: no limit."),
+    )
+    max_gender_share = models.PositiveSmallIntegerField(
+        _("share of one gender, at most (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Among the people who answered. Empty: no gender balance, and the form does not ask."),
+    )
+    one_theme_per_office = models.BooleanField(
+        _("one theme per office"), default=False, help_text=_("Each office runs one theme (2019-2020).")
+    )
+    balance_rules_soft = models.BooleanField(
+        _("balance rules are wishes"),
+        default=False,
+        help_text=_(
+            "When ticked, the balance rules are followed as far as people allow and nobody is left out for them; "
+            "otherwise every group keeps them."
+        ),
+    )
     contact_email = models.EmailField(_("contact email address"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -97,6 +143,55 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        # The fields' own validators already say when a share is out of 1-100.
+        errors = self.format_errors(check_ranges=False)
+        if errors:
+            raise ValidationError(errors)
+
+    def format_errors(self, *, check_ranges: bool = True) -> dict[str, str]:
+        """What is wrong with the edition's format as it stands in memory (field name → message)."""
+        errors: dict[str, str] = {}
+        available = 1 + len(self.admitted_stakeholder_types)  # members always take part
+        for name in ("max_stakeholder_share", "max_gender_share"):
+            value = getattr(self, name)
+            if check_ranges and value is not None and not 1 <= value <= 100:
+                errors[name] = str(_("A share is a percentage between 1 and 100."))
+        if self.min_stakeholder_types is not None:
+            if self.min_stakeholder_types < 2:
+                errors["min_stakeholder_types"] = str(
+                    _("Mixing means at least two stakeholder types; leave empty for no mixing rule.")
+                )
+            elif self.min_stakeholder_types > available:
+                errors["min_stakeholder_types"] = str(
+                    _(
+                        "Groups cannot mix %(wanted)s stakeholder types: this edition admits %(available)s "
+                        "(members and the types ticked above)."
+                    )
+                ) % {"wanted": self.min_stakeholder_types, "available": available}
+        share = self.max_stakeholder_share
+        if share is not None and 1 <= share <= 100 and share * available < 100:
+            errors["max_stakeholder_share"] = str(
+                _("With %(available)s stakeholder types, no group can keep every type at %(share)s%% or less.")
+            ) % {"available": available, "share": share}
+        return errors
+
+    @property
+    def has_balance_rules(self) -> bool:
+        return (
+            self.min_stakeholder_types is not None
+            or self.max_stakeholder_share is not None
+            or self.max_gender_share is not None
+        )
+
+    @property
+    def mixes_stakeholder_types(self) -> bool:
+        """Whether registration asks for a stakeholder type: groups mix them, and not only members join."""
+        return bool(self.admitted_stakeholder_types) and (
+            self.min_stakeholder_types is not None or self.max_stakeholder_share is not None
+        )
 
     @property
     def countries(self) -> list[str]:
@@ -288,31 +383,6 @@ class Resource(models.Model):
                 condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
                 name="resource_is_a_file_or_a_link",
             ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class PublicSession(models.Model):
-    """A public date of an edition, such as the online info session of 16 December 2020."""
-
-    edition = models.ForeignKey(
-        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="public_sessions"
-    )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
-    location = models.CharField(_("place"), max_length=200, blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
-
-    class Meta:
-        verbose_name = _("public session")
-        verbose_name_plural = _("public sessions")
-        ordering = ["starts_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="publicsession_ends_after_start")
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,10 @@ from typing import Any, Literal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from coopsip.editions.models import CurrentEdition, Edition, Phase, PublicSession, Theme, ThemeOffice
+from coopsip.editions.models import CurrentEdition, Edition, Phase, Theme, ThemeOffice
 from coopsip.editions.phases import PhaseState, timeline
+from coopsip.events.models import Event
+from coopsip.events.selectors import public_info_sessions
 from coopsip.places.models import Country
 
 
@@ -66,17 +68,17 @@ def theme_for_public(*, edition: Edition, slug: str) -> Theme | None:
 
 @dataclass(frozen=True)
 class PublicDate:
-    """The next date a visitor can act on: a public session, or registration opening or closing."""
+    """The next date a visitor can act on: an info session (an event, with its sign-up), or registration dates."""
 
     kind: Literal["session", "registration_opens", "registration_closes"]
     at: datetime
-    session: PublicSession | None = None
+    session: Event | None = None
 
 
 def next_public_date(*, edition: Edition, moment: datetime) -> PublicDate | None:
-    """The soonest public date of ``edition`` after ``moment``: a session or a registration date."""
+    """The soonest public date of ``edition`` after ``moment``: an info session or a registration date."""
     candidates: list[PublicDate] = []
-    session = edition.public_sessions.filter(starts_at__gt=moment).order_by("starts_at").first()
+    session = public_info_sessions(edition).filter(starts_at__gt=moment).select_related("place").first()
     if session is not None:
         candidates.append(PublicDate(kind="session", at=session.starts_at, session=session))
     if edition.registration_opens_at is not None and edition.registration_opens_at > moment:

@@ -40,7 +40,6 @@ from coopsip.editions.models import (
     Edition,
     FaqItem,
     Phase,
-    PublicSession,
     Resource,
     Theme,
     ThemeOffice,
@@ -63,6 +62,17 @@ def translated(*names: str) -> list[str]:
     return [f"{name}_{code}" for name in names for code in LANGUAGES]
 
 
+# The edition's format: who coordinates a group and the balance rules its groups keep (copied with the edition).
+FORMAT_FIELDS = [
+    "requires_moderator",
+    "requires_secretary",
+    "requires_board_member",
+    "min_stakeholder_types",
+    "max_stakeholder_share",
+    "max_gender_share",
+    "one_theme_per_office",
+    "balance_rules_soft",
+]
 EDITION_FIELDS = [
     "slug",
     "sip_number",
@@ -84,6 +94,7 @@ EDITION_FIELDS = [
     "group_size_min",
     "group_size_max",
     "contact_email",
+    *FORMAT_FIELDS,
 ]
 PHASE_FIELDS = [
     "kind",
@@ -105,14 +116,6 @@ THEME_FIELDS = [
 ]
 THEME_OFFICE_FIELDS = ["theme", "office", "first_meeting_at"]
 RESOURCE_FIELDS = [*translated("title"), "theme", "url", "file", "language", "position"]
-PUBLIC_SESSION_FIELDS = [
-    *translated("title"),
-    "starts_at",
-    "ends_at",
-    "location",
-    "online_url",
-    *translated("description"),
-]
 FAQ_FIELDS = ["position", *translated("question", "answer")]
 
 # Fields carried from an edition into its copy (translations included).
@@ -128,6 +131,7 @@ _COPIED_EDITION_FIELDS = [
     "group_size_min",
     "group_size_max",
     "contact_email",
+    *FORMAT_FIELDS,
     *[f"intro_{code}" for code in ("nl", "fr", "en")],
 ]
 
@@ -171,6 +175,7 @@ def edition_rule_errors(edition: Edition) -> Errors:
     errors |= date_range_errors(
         edition.commitment_starts_on, edition.commitment_ends_on, end_field="commitment_ends_on"
     )
+    errors |= edition.format_errors()
     if edition.group_size_min is not None and edition.group_size_min < 2:
         errors["group_size_min"] = _("A group must have at least 2 people.")
     elif edition.group_size_max is not None and edition.group_size_max < (edition.group_size_min or 0):
@@ -297,13 +302,6 @@ def resource_rule_errors(resource: Resource, *, edition: Edition) -> Errors:
         errors["url"] = _("Give a link or a file, not both.")
     elif not (has_file or has_link):
         errors["url"] = _("Give a link or choose a file.")
-    return errors
-
-
-def public_session_rule_errors(session: PublicSession, *, edition: Edition) -> Errors:
-    errors = _default_language_errors(session, "title")
-    if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
-        errors["ends_at"] = _("The end comes before the start.")
     return errors
 
 
@@ -759,37 +757,7 @@ def delete_resource(*, actor: Any, resource: Resource) -> None:
     _delete_part(actor=actor, edition=edition_of_resource(resource), part=resource, label=_("resource"))
 
 
-# --- Public sessions and FAQ --------------------------------------------------
-
-
-@transaction.atomic
-def create_public_session(*, actor: Any, edition: Edition, values: Mapping[str, Any]) -> PublicSession:
-    """A public date of ``edition``, such as an online info session."""
-    return _create_part(
-        actor=actor,
-        edition=edition,
-        part=PublicSession(edition=edition),
-        values=values,
-        fields=PUBLIC_SESSION_FIELDS,
-        rules=public_session_rule_errors,
-    )
-
-
-@transaction.atomic
-def update_public_session(*, actor: Any, session: PublicSession, values: Mapping[str, Any]) -> PublicSession:
-    return _update_part(
-        actor=actor,
-        edition=session.edition,
-        part=session,
-        values=values,
-        fields=PUBLIC_SESSION_FIELDS,
-        rules=public_session_rule_errors,
-    )
-
-
-@transaction.atomic
-def delete_public_session(*, actor: Any, session: PublicSession) -> None:
-    _delete_part(actor=actor, edition=session.edition, part=session, label=_("public session"))
+# --- FAQ ------------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coopsip.editions import services
-from coopsip.editions.models import Edition, FaqItem, Phase, PublicSession, Resource, Theme, ThemeOffice
+from coopsip.editions.models import Edition, FaqItem, Phase, Resource, Theme, ThemeOffice
 from coopsip.editions.selectors import theme_label
 from coopsip.editions.services import DEFAULT_LANGUAGE, DEFAULT_LANGUAGE_MISSING, LANGUAGES, translated
 from coopsip.places.models import Office
@@ -141,6 +141,14 @@ class EditionForm(StaffModelForm):
             _("Brussels time. Give both, or neither."),
         ),
         Fieldset(_("Groups and contact"), ["group_size_min", "group_size_max", "contact_email"]),
+        Fieldset(
+            _("Format of the groups"),
+            services.FORMAT_FIELDS,
+            _(
+                "Who coordinates each group and which balance rules every group keeps. The registration form asks "
+                "a stakeholder type only when groups mix them, and a gender only when a gender balance applies."
+            ),
+        ),
     ]
 
     class Meta:
@@ -149,7 +157,13 @@ class EditionForm(StaffModelForm):
         formfield_callback = staff_formfield
 
     def rule_errors(self, candidate: Any) -> dict[str, str]:
-        return services.edition_rule_errors(candidate)
+        # The format's own rules come from the model's validation (``Edition.clean``), shown once.
+        format_errors = candidate.format_errors()
+        return {
+            name: message
+            for name, message in services.edition_rule_errors(candidate).items()
+            if name not in format_errors
+        }
 
 
 class CopyEditionForm(FieldsetsMixin, forms.Form):
@@ -323,22 +337,6 @@ class ResourceForm(ThemedPartForm):
 
     def rule_errors(self, candidate: Any) -> dict[str, str]:
         return services.resource_rule_errors(candidate, edition=self.edition)
-
-
-class PublicSessionForm(PartForm):
-    fieldsets = [
-        Fieldset(_("When and where"), ["starts_at", "ends_at", "location", "online_url"], _("Brussels time.")),
-        languages(_("Title"), "title", _("Dutch is required; the other languages fall back to it.")),
-        languages(_("Description"), "description", _("Markdown.")),
-    ]
-
-    class Meta:
-        model = PublicSession
-        fields = services.PUBLIC_SESSION_FIELDS
-        formfield_callback = staff_formfield
-
-    def rule_errors(self, candidate: Any) -> dict[str, str]:
-        return services.public_session_rule_errors(candidate, edition=self.edition)
 
 
 class FaqItemForm(PartForm):

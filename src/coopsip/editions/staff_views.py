@@ -40,7 +40,6 @@ from coopsip.editions.models import (
     EditionStatus,
     FaqItem,
     Phase,
-    PublicSession,
     Resource,
     Theme,
     ThemeOffice,
@@ -53,12 +52,12 @@ from coopsip.editions.staff_forms import (
     FaqItemForm,
     PartForm,
     PhaseForm,
-    PublicSessionForm,
     ResourceForm,
     ThemeForm,
     ThemeOfficeForm,
 )
 from coopsip.editions.validation import stale_years
+from coopsip.events.models import EventKind
 from coopsip.places.models import Country
 
 T = TypeVar("T")
@@ -119,16 +118,6 @@ PARTS: dict[str, PartKind] = {
         add_title=gettext_lazy("Add a resource"),
         edit_title=gettext_lazy("Edit the resource"),
         delete_title=gettext_lazy("Delete the resource"),
-    ),
-    "sessions": PartKind(
-        form=PublicSessionForm,
-        scope=lambda edition: PublicSession.objects.filter(edition=edition),
-        create=services.create_public_session,
-        update=lambda actor, part, values: services.update_public_session(actor=actor, session=part, values=values),
-        delete=lambda actor, part: services.delete_public_session(actor=actor, session=part),
-        add_title=gettext_lazy("Add a public session"),
-        edit_title=gettext_lazy("Edit the public session"),
-        delete_title=gettext_lazy("Delete the public session"),
     ),
     "faq": PartKind(
         form=FaqItemForm,
@@ -302,7 +291,8 @@ def dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "phases": edition.phases.all(),
         "themes": [(theme, _missing_languages(theme, "title", "summary", "challenges")) for theme in themes],
         "resources": edition.resources.all(),
-        "sessions": edition.public_sessions.all(),
+        # The info sessions are events of the events engine (with their sign-up): staff edit them there.
+        "sessions": edition.events.filter(kind=EventKind.INFO_SESSION).order_by("starts_at"),
         "faq": [(item, _missing_languages(item, "question", "answer")) for item in edition.faq.all()],
         "current_in": [row.get_country_display() for row in current_rows],
         "current_elsewhere": [
@@ -462,7 +452,6 @@ def _history_filter(edition: Edition) -> Q:
         | of(Theme, Theme.objects.filter(edition=edition))
         | of(ThemeOffice, ThemeOffice.objects.filter(theme__edition=edition))
         | of(Resource, Resource.objects.filter(Q(edition=edition) | Q(theme__edition=edition)))
-        | of(PublicSession, PublicSession.objects.filter(edition=edition))
         | of(FaqItem, FaqItem.objects.filter(edition=edition))
     )
 

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from coopsip.editions.models import Edition, FaqItem, Phase, PublicSession, Resource, Theme
+from coopsip.editions.models import Edition, FaqItem, Phase, Resource, Theme
 
 
 @register(Edition)
@@ -23,12 +23,6 @@ class ThemeTranslationOptions(TranslationOptions):
 @register(Resource)
 class ResourceTranslationOptions(TranslationOptions):
     fields = ("title",)
-    required_languages = {"nl": ("title",)}
-
-
-@register(PublicSession)
-class PublicSessionTranslationOptions(TranslationOptions):
-    fields = ("title", "description")
     required_languages = {"nl": ("title",)}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +23,8 @@ from coopsip.editions.selectors import (
     theme_for_public,
     timeline_rows,
 )
+
+EDITIONS_PER_PAGE = 10
 
 STAKEHOLDER_LABELS = {
     "client": _("clients"),
@@ -44,7 +47,9 @@ def _visible_edition(request: HttpRequest, slug: str) -> Edition:
 
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
-    return render(request, "editions/archive.html", {"editions": archive_editions()})
+    # Bounded: one edition a year, but each with its themes and offices.
+    page = Paginator(archive_editions(), EDITIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "editions/archive.html", {"editions": page.object_list, "page": page})
 
 
 @require_GET

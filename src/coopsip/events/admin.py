@@ -1,11 +1,12 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from coopsip.events.models import Circle, CircleMember, Event, Place, Series, SignUp
 from coopsip.registrations.admin import ReadOnly
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(TranslationAdmin):
     """Places have no rules beyond their fields: staff may keep them here."""
 
     list_display = ["name", "kind", "office", "address", "is_active"]

@@ -9,7 +9,8 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from coopsip.core import personal_home
-        from coopsip.events import privacy  # noqa: F401  (registers its personal data)
+        from coopsip.events import officers, privacy  # noqa: F401  (privacy registers its personal data)
         from coopsip.events.home import home_items
 
         personal_home.register("events", home_items, order=40)
+        officers.connect()

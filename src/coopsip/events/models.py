@@ -55,6 +55,9 @@ class Place(models.Model):
         validators=[refuse_control_characters],
     )
     is_active = models.BooleanField(_("in use"), default=True)
+    # Where to centre the map on the event's page (an office's own position when empty); the address stays the text.
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
 
     class Meta:
         verbose_name = _("place")
@@ -68,6 +71,15 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def position(self) -> tuple[float, float] | None:
+        """(latitude, longitude) for the map, or None when neither the place nor its office has one."""
+        if self.latitude is not None and self.longitude is not None:
+            return float(self.latitude), float(self.longitude)
+        if self.office is not None:
+            return float(self.office.latitude), float(self.office.longitude)
+        return None
 
 
 class CircleRole(models.TextChoices):
@@ -128,6 +140,8 @@ class EventFormat(models.TextChoices):
     PICNIC = "picnic", _("picnic")
     STREET_ART_WALK = "street_art_walk", _("street-art walk")
     WORKSPACE_TOUR = "workspace_tour", _("tour of shared workspaces")
+    # Issue 20: "a visit to practical cases is encouraged" (a cooperative, a shared workshop, a member's project).
+    PRACTICAL_VISIT = "practical_visit", _("visit to a practical case")
     MEETING = "meeting", _("meeting")
     OTHER = "other", _("other format")
 

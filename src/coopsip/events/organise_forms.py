@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopsip.editions.models import Edition, Theme
@@ -21,7 +23,7 @@ from coopsip.editions.phases import BRUSSELS
 from coopsip.editions.selectors import themes_to_choose
 from coopsip.editions.staff_forms import Fieldset, FieldsetsMixin, ThemeChoiceField, languages
 from coopsip.events.models import Attendance, Audience, Circle, Event, EventFormat, EventKind, Place, Sector
-from coopsip.events.services import LANGUAGES, EventInput, Mark
+from coopsip.events.services import LANGUAGES, EventInput, Mark, meeting_texts
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -58,6 +60,12 @@ class BrusselsDateTimeField(forms.SplitDateTimeField):
                 code="nonexistent",
             )
         return moment
+
+
+# What a group's moderator or secretary may give their group's meeting: no info session or partner meeting (the
+# team's), no minibus trip (the cooperative's bus); an edition published and not over.
+GROUP_MEETING_KINDS = (EventKind.GROUP_MEETING, EventKind.NETWORKING, EventKind.OTHER)
+GROUP_MEETING_FORMATS = tuple(choice for choice in EventFormat if choice != EventFormat.MINIBUS)
 
 
 def _optional_choices(choices: list[tuple[str, Any]], empty: Any) -> list[tuple[str, Any]]:
@@ -99,7 +107,7 @@ class EventForm(FieldsetsMixin, forms.Form):
     attendance = forms.ChoiceField(
         label=_("How to attend"), choices=Attendance.choices, initial=Attendance.IN_PERSON, widget=forms.RadioSelect
     )
-    place = forms.ModelChoiceField(
+    place: forms.ModelChoiceField[Place] = forms.ModelChoiceField(
         label=_("Place"),
         queryset=Place.objects.none(),
         required=False,
@@ -145,7 +153,7 @@ class EventForm(FieldsetsMixin, forms.Form):
         Fieldset(_("Agenda"), ["agenda"]),
     ]
 
-    def __init__(self, *args: Any, circles: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, circles: Any = None, meetings_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label_languages()
         self._circles = circles
@@ -154,6 +162,36 @@ class EventForm(FieldsetsMixin, forms.Form):
         self._set_queryset("place", Place.objects.filter(is_active=True))
         # Staff choose any group; a group's moderator or secretary only their own groups.
         self._set_queryset("circle", Circle.objects.all() if self._circles is None else self._circles)
+        if meetings_only:
+            # A group's officer creates meetings of their own group only: open to its members, for one group.
+            audience: forms.ChoiceField = self.fields["audience"]  # type: ignore[assignment]
+            audience.choices = [(Audience.CIRCLE, Audience.CIRCLE.label)]
+            audience.initial = Audience.CIRCLE
+            kind: forms.ChoiceField = self.fields["kind"]  # type: ignore[assignment]
+            kind.initial = EventKind.GROUP_MEETING
+            kind.choices = [(choice.value, choice.label) for choice in GROUP_MEETING_KINDS]
+            kind.error_messages["invalid_choice"] = _(
+                "A group's meeting is a group meeting, a networking moment or another gathering; "
+                "info sessions and partner meetings are organised by the team."
+            )
+            event_format: forms.ChoiceField = self.fields["format"]  # type: ignore[assignment]
+            event_format.choices = [(choice.value, choice.label) for choice in GROUP_MEETING_FORMATS]
+            event_format.error_messages["invalid_choice"] = _("Choose a format that fits a group's meeting.")
+            now = timezone.now()
+            self._set_queryset(
+                "edition",
+                # The meeting's own edition stays choosable when it is changed later.
+                Edition.objects.filter(
+                    Q(published_at__lte=now, ends_on__gte=timezone.localdate()) | Q(pk=self.initial.get("edition"))
+                ).order_by("-starts_on"),
+            )
+            self.fields["edition"].error_messages["invalid_choice"] = _(
+                "Choose an edition that is published and not over, or no edition."
+            )
+            circle = self.fields["circle"]
+            circle.required = True
+            circle.empty_label = None  # type: ignore[attr-defined]
+            circle.help_text = _("Its members hold a seat without signing up.")
 
     def _set_queryset(self, name: str, queryset: Any) -> None:
         field: forms.ModelChoiceField[Any] = self.fields[name]  # type: ignore[assignment]
@@ -176,7 +214,7 @@ class EventForm(FieldsetsMixin, forms.Form):
             capacity=event.capacity,
             audience=event.audience,
             circle=event.circle_id,
-            agenda=event.agenda,
+            agenda=meeting_texts(event)["agenda"],
             starts_at=event.starts_at.astimezone(BRUSSELS),
             ends_at=event.ends_at.astimezone(BRUSSELS),
             signup_deadline=event.signup_deadline.astimezone(BRUSSELS) if event.signup_deadline else None,

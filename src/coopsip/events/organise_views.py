@@ -5,7 +5,8 @@ time for a series or a group.
 Every view checks access first: ``_event_for`` gets the event by its id (404
 when unknown) and then requires ``events.organise`` on it (403): staff, the
 event's organiser, the moderator or secretary of its group. Creating needs
-``events.create`` (staff); the attendance tables need ``events.view_attendance``
+``events.create_meeting``: staff create any event, a group's moderator or secretary
+the meetings of their own groups (``events.create_for_circle``); the attendance tables need ``events.view_attendance``
 on the group (staff, the group's officers). Every change is a POST that calls
 one service and answers 303, or shows the form again with its errors (400).
 """
@@ -16,11 +17,12 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -36,9 +38,12 @@ from coopsip.editions.phases import BRUSSELS
 from coopsip.events import selectors, services
 from coopsip.events.models import (
     SEATED,
+    Audience,
     Circle,
     CircleRole,
     Event,
+    EventFormat,
+    EventKind,
     MinutesAttachment,
     Series,
     SignUp,
@@ -58,8 +63,12 @@ from coopsip.events.services import EventBusy, EventInvalid, SignUpRefused
 from coopsip.registrations.exports import escape_cell
 
 OFFICERS = (CircleRole.MODERATOR, CircleRole.SECRETARY)
+FormT = TypeVar("FormT", bound=EventForm)
 BLANK_SHEET_ROWS = 5
 CSV_COLUMNS = ("name", "email", "status", "guest_role", "signed_up_at")
+
+
+ORGANISE_PER_PAGE = 25  # events per page of "Events I organise" (coming and past each)
 
 
 def _event_for(request: AuthenticatedRequest, pk: int) -> Event:
@@ -70,6 +79,10 @@ def _event_for(request: AuthenticatedRequest, pk: int) -> Event:
 
 def _edit_url(event: Event) -> str:
     return reverse("events_organise:edit", kwargs={"pk": event.pk})
+
+
+# What a group's name in the reader's language reads (``circle_name``), selected with a list of groups.
+CIRCLE_NAME_RELATED = ("sector_network", "working_group__theme", "working_group__office")
 
 
 def _circles_for(user: Any) -> Any:
@@ -103,16 +116,27 @@ def _organised_by(user: Any) -> Q:
 @require_safe
 def event_list(request: AuthenticatedRequest) -> HttpResponse:
     staff = is_staff_member(request.user)
-    officer_of = Circle.objects.filter(memberships__user=request.user, memberships__role__in=OFFICERS)
+    officer_of = (
+        []
+        if staff
+        else list(
+            Circle.objects.filter(memberships__user=request.user, memberships__role__in=OFFICERS).select_related(
+                *CIRCLE_NAME_RELATED
+            )
+        )
+    )
     mine = Event.objects.all() if staff else Event.objects.filter(_organised_by(request.user))
-    if not staff and not mine.exists() and not officer_of.exists():
+    if not staff and not officer_of and not mine.exists():
         raise PermissionDenied
     now = timezone.now()
     events = selectors.with_counts(Event.objects.filter(pk__in=mine.values("pk"))).select_related("place", "series")
+    # Bounded: the team organises every event, and a year of weekly meetings adds up.
+    coming = Paginator(events.filter(ends_at__gt=now).order_by("starts_at", "pk"), ORGANISE_PER_PAGE)
+    past = Paginator(events.filter(ends_at__lte=now).order_by("-starts_at", "-pk"), ORGANISE_PER_PAGE)
     context = {
-        "coming": events.filter(ends_at__gt=now).order_by("starts_at", "pk"),
-        "past": events.filter(ends_at__lte=now).order_by("-starts_at", "-pk"),
-        "circles": [] if staff else list(officer_of),
+        "coming": coming.get_page(request.GET.get("coming")),
+        "past": past.get_page(request.GET.get("past")),
+        "circles": officer_of,
         "may_create": staff,
     }
     return render(request, "events/organise/list.html", context)
@@ -126,12 +150,40 @@ def _form_page(request: AuthenticatedRequest, form: Any, *, status: int | None =
     return render(request, "events/organise/form.html", {"form": form, **context}, status=status)
 
 
+def _creation_form(request: AuthenticatedRequest, form_class: type[FormT]) -> FormT:
+    """Staff create any event; a group's moderator or secretary only meetings of their own groups.
+
+    ``?circle=<id>`` (the link on the group's pages) chooses the group at once when it is one of theirs.
+    """
+    require(request.user, "events.create_meeting")
+    circles = _circles_for(request.user)
+    initial: dict[str, Any] = {}
+    chosen = request.GET.get("circle", "")
+    if chosen.isdigit() and (circles is None or circles.filter(pk=int(chosen)).exists()):
+        initial["circle"] = int(chosen)
+        initial["audience"] = Audience.CIRCLE
+        initial["kind"] = EventKind.GROUP_MEETING
+    edition = request.GET.get("edition", "")
+    if circles is None and request.GET.get("kind") == EventKind.INFO_SESSION and edition.isdigit():
+        # The edition's staff page: a public info session of that edition, presented, with its sign-up.
+        initial.update(
+            kind=EventKind.INFO_SESSION, format=EventFormat.PRESENTATION, edition=int(edition), audience=Audience.PUBLIC
+        )
+    return form_class(request.POST or None, initial=initial, circles=circles, meetings_only=circles is not None)
+
+
+def _check_circle(request: AuthenticatedRequest, form: EventForm) -> None:
+    # The form only offers the person's own groups; the rule is checked once more where it lives.
+    if form.cleaned_data.get("circle") is not None or not is_staff_member(request.user):
+        require(request.user, "events.create_for_circle", form.cleaned_data.get("circle"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, "events.create")
-    form = EventForm(request.POST or None)
+    form = _creation_form(request, EventForm)
     if request.method == "POST" and form.is_valid():
+        _check_circle(request, form)
         try:
             event = services.create_event(by=request.user, data=form.to_input())
         except EventInvalid as invalid:
@@ -145,9 +197,9 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create_series(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, "events.create")
-    form = SeriesForm(request.POST or None)
+    form = _creation_form(request, SeriesForm)
     if request.method == "POST" and form.is_valid():
+        _check_circle(request, form)
         try:
             series = services.create_series(by=request.user, data=form.to_input(), rule=form.rule())
         except EventInvalid as invalid:
@@ -171,7 +223,10 @@ def create_series(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = _event_for(request, pk)
-    form = EventForm(request.POST or None, initial=EventForm.initial_for(event), circles=_circles_for(request.user))
+    circles = _circles_for(request.user)
+    form = EventForm(
+        request.POST or None, initial=EventForm.initial_for(event), circles=circles, meetings_only=circles is not None
+    )
     status = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,9 +439,7 @@ def sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = _event_for(request, pk)
     which = request.POST.get("form")
-    minutes_form = MinutesForm(
-        request.POST if which == "minutes" else None, initial={"agenda": event.agenda, "minutes": event.minutes}
-    )
+    minutes_form = MinutesForm(request.POST if which == "minutes" else None, initial=services.meeting_texts(event))
     attachment_form = AttachmentForm(
         request.POST if which == "attachment" else None, request.FILES if which == "attachment" else None
     )
@@ -487,7 +540,7 @@ def circle_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_safe
 def circles(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "events.view_attendance")  # without a group: staff only
-    rows = Circle.objects.annotate(member_count=Count("memberships"))
+    rows = Circle.objects.annotate(member_count=Count("memberships")).select_related(*CIRCLE_NAME_RELATED)
     return render(request, "events/organise/circles.html", {"rows": rows})
 
 

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Now
 
 from coopsip.core.access import is_member, is_staff_member
-from coopsip.events.models import SEATED, Circle, Event, Series, SignUp, SignUpStatus
+from coopsip.events.models import SEATED, Audience, Circle, Event, EventKind, Series, SignUp, SignUpStatus
 
 
 def with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
@@ -49,6 +49,13 @@ class EventFilters:
     theme_id: int | None = None
     place_id: int | None = None
     attendance: str = ""
+
+
+def public_info_sessions(edition: Any) -> QuerySet[Event]:
+    """The info sessions of ``edition`` that everyone may attend (not cancelled), in date order."""
+    return Event.objects.filter(
+        edition=edition, kind=EventKind.INFO_SESSION, audience=Audience.PUBLIC, cancelled_at__isnull=True
+    ).order_by("starts_at", "pk")
 
 
 def upcoming_events(*, user: Any, now: datetime, filters: EventFilters = EventFilters()) -> QuerySet[Event]:

@@ -28,11 +28,12 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from coopsip.core.access import is_member, is_staff_member
 from coopsip.core.audit import record_change
+from coopsip.core.taskqueue import default_task_backend
 from coopsip.editions.models import Edition, Theme
 from coopsip.editions.phases import BRUSSELS
 from coopsip.events import notifications
@@ -300,7 +301,7 @@ def _apply(event: Event, data: EventInput) -> None:
     event.address = single_line(data.address) if data.attendance != Attendance.ONLINE and data.place is None else ""
     event.video_url = single_line(data.video_url) if data.attendance != Attendance.IN_PERSON else ""
     event.circle = data.circle if data.audience == Audience.CIRCLE else None
-    event.agenda = data.agenda
+    setattr(event, f"agenda_{text_language(event)}", data.agenda)
     event.remind_at = _remind_at(data.starts_at)
 
 
@@ -572,6 +573,8 @@ def sign_up(
             signup.promoted_at = None
             signup.save()
             signup.newly_queued = True
+            if hold_until is not None:
+                _plan_hold_lapse(event_id=event.pk, at=hold_until)
             if notify and status == SignUpStatus.PENDING:
                 notifications.on_commit_confirm_email(signup)
             elif notify:
@@ -579,6 +582,44 @@ def sign_up(
     except OperationalError as error:
         raise EventBusy from error
     return signup
+
+
+def _plan_hold_lapse(*, event_id: int, at: datetime) -> None:
+    """Plan the release of a kept seat for the moment it lapses (on the database queue; cron covers the others)."""
+    # Imported here: the task module calls this one's services.
+    from coopsip.events.tasks import release_lapsed_seat_holds
+
+    if not default_task_backend.supports_defer:
+        return
+    transaction.on_commit(lambda: release_lapsed_seat_holds.using(run_after=at).enqueue(event_id), robust=True)
+
+
+def release_lapsed_holds(*, now: datetime, event_id: int | None = None) -> int:
+    """Give the seats that visitors did not confirm in time to the first people waiting; returns how many moved.
+
+    A visitor's kept seat lapses at ``hold_until``; from then it is free, and
+    the waiting list is served at once (by the task planned for that moment,
+    and by the cron command as a safety net), not at the next sign-up or
+    cancellation. The visitor can still confirm within the day: they then get
+    a seat if one is free, else a place on the waiting list. Running twice
+    moves nobody twice.
+    """
+    lapsed = SignUp.objects.filter(status=SignUpStatus.PENDING, hold_until__lte=now)
+    if event_id is not None:
+        lapsed = lapsed.filter(event_id=event_id)
+    promoted = 0
+    for lapsed_event_id in sorted(set(lapsed.values_list("event_id", flat=True))):
+        try:
+            with transaction.atomic():
+                event = _lock_event(lapsed_event_id)
+                SignUp.objects.filter(event=event, status=SignUpStatus.PENDING, hold_until__lte=now).update(
+                    hold_until=None, updated_at=now
+                )
+                promoted += len(_promote_waiting(event, now=now))
+        except OperationalError:
+            # A busy event: the next run (or the next change to its seats) serves its waiting list.
+            continue
+    return promoted
 
 
 def _confirm_expired(signup: SignUp, now: datetime) -> bool:
@@ -841,14 +882,30 @@ def record_attendance(
     return came
 
 
+def text_language(event: Event) -> str:
+    """The language an agenda or minutes typed now is kept in: the meeting's, or the page's for a mixed one."""
+    code = event.language or (get_language() or settings.LANGUAGE_CODE)[:2]
+    return code if code in LANGUAGES else LANGUAGES[0]
+
+
+def meeting_texts(event: Event) -> dict[str, str]:
+    """The agenda and minutes as kept in ``text_language`` (what a form edits; no other language's text)."""
+    code = text_language(event)
+    return {field: getattr(event, f"{field}_{code}") or "" for field in ("agenda", "minutes")}
+
+
 def save_minutes(*, by: Any, event: Event, agenda: str, minutes: str) -> Event:
-    """Save the agenda and the minutes (Markdown) of a meeting."""
+    """Save the agenda and the minutes (Markdown) of a meeting, in its language (``text_language``).
+
+    Readers of another language see that text with the site's note, until someone writes theirs.
+    """
+    code = text_language(event)
     with transaction.atomic():
-        event.agenda = agenda.strip()
-        if minutes.strip() != event.minutes:
-            event.minutes = minutes.strip()
+        setattr(event, f"agenda_{code}", agenda.strip())
+        if minutes.strip() != (getattr(event, f"minutes_{code}") or ""):
+            setattr(event, f"minutes_{code}", minutes.strip())
             event.minutes_updated_at = timezone.now()
-        event.save(update_fields=["agenda", "minutes", "minutes_updated_at", "updated_at"])
+        event.save(update_fields=[f"agenda_{code}", f"minutes_{code}", "minutes_updated_at", "updated_at"])
         record_change(actor=by, obj=event, action="minutes")
     return event
 

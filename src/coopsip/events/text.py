@@ -12,9 +12,14 @@ safe again where they are written out (``ical.py``).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from coopsip.editions.phases import BRUSSELS
 
 # Line breaks of every kind (also NEL and the Unicode line and paragraph separators) and tabs.
 _BREAKS = re.compile(r" *[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+ *")
@@ -43,3 +48,31 @@ def refuse_control_characters(value: str) -> None:
             _("Write this on one line, without line breaks, tabs or other invisible control characters."),
             code="control_characters",
         )
+
+
+def day_time_place(event: Any) -> str:
+    """When and where, on one line, as the reader's language writes it: "Tue 15 Dec, 19:00–21:00 · Brussels office".
+
+    For the personal home's items about a meeting or an event. The day is the events' ``EVENT_DAY_FORMAT`` (the
+    language's own abbreviations), the time is Brussels time, the place is the known place's name or the other
+    address, or "online"; a hybrid event says "and online". Reads ``event.place``: select it with the event.
+    """
+    start = event.starts_at.astimezone(BRUSSELS)
+    end = event.ends_at.astimezone(BRUSSELS)
+    day = formats.date_format(start, "EVENT_DAY_FORMAT")
+    if start.date() == end.date():
+        moment = gettext("%(day)s, %(start)s–%(end)s") % {
+            "day": day,
+            "start": formats.time_format(start, "TIME_FORMAT"),
+            "end": formats.time_format(end, "TIME_FORMAT"),
+        }
+    else:
+        moment = gettext("%(day)s, %(start)s") % {"day": day, "start": formats.time_format(start, "TIME_FORMAT")}
+    place_name = event.place.name if event.place is not None else single_line(event.address)
+    if not place_name:
+        where = gettext("online")
+    elif event.attendance == "hybrid":
+        where = gettext("%(place)s and online") % {"place": place_name}
+    else:
+        where = place_name
+    return f"{moment} · {where}"

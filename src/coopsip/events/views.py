@@ -65,7 +65,9 @@ BUSY_RETRY_AFTER = "2"
 
 def _event(pk: int) -> Event:
     """The event at ``pk`` with its seat counts; 404 when there is none. Check access before showing it."""
-    event = selectors.with_counts(Event.objects.filter(pk=pk)).select_related("place", "series", "theme").first()
+    event = (
+        selectors.with_counts(Event.objects.filter(pk=pk)).select_related("place__office", "series", "theme").first()
+    )
     if event is None:
         raise Http404
     return event

@@ -90,7 +90,9 @@ class ChooseForm(forms.Form):
 
     option = forms.TypedChoiceField(label=_("Date"), coerce=int)
     attendance = forms.ChoiceField(label=_("How to attend"), choices=Attendance.choices, initial=Attendance.IN_PERSON)
-    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False)
+    place: forms.ModelChoiceField[Place] = forms.ModelChoiceField(
+        label=_("Place"), queryset=Place.objects.none(), required=False
+    )
     address = forms.CharField(label=_("Other address"), max_length=300, required=False)
     video_url = forms.CharField(label=_("Video link"), max_length=200, required=False)
 

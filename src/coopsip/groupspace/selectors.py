@@ -97,7 +97,9 @@ def polls_awaiting(user: Any) -> list[DatePoll]:
             circle__memberships__user=user, closed_at__isnull=True, options__starts_at__gt=timezone.now()
         )
         .exclude(options__answers__user=user)
-        .select_related("circle__working_group__theme", "circle__working_group__office")
+        # What names the group on the personal home (events' circle_name): a sector network's own name, or the
+        # working group's theme and place.
+        .select_related("circle__sector_network", "circle__working_group__theme", "circle__working_group__office")
         .distinct()
         .order_by("created_at", "pk")[:5]
     )

@@ -12,6 +12,7 @@ from coopsip.core.access import require
 from coopsip.core.http import AuthenticatedRequest
 from coopsip.editions.selectors import current_edition, next_public_date, timeline_rows
 from coopsip.places.models import Country
+from coopsip.registrations.eligibility import person_refusal
 from coopsip.registrations.models import Registration, RegistrationStatus
 
 
@@ -54,7 +55,10 @@ def me(request: HttpRequest) -> HttpResponse:
         edition = current_edition(country=_country_of(request))
         context |= {
             "edition": edition,
-            "registration_open": edition is not None and edition.status == "registration_open",
+            # Offered only to whom may register (members, and the stakeholders the edition admits): never a refusal.
+            "registration_open": edition is not None
+            and edition.status == "registration_open"
+            and person_refusal(edition, request.user) is None,
             "linked": getattr(request.user, "register_entry", None) is not None,
         }
     return render(request, "home/me.html", context)

@@ -41,6 +41,10 @@ OUR_NAMESPACES = {
     "groups_staff",
     "networking",
     "networking_staff",
+    "contributions",
+    "stats",
+    "stats_staff",
+    "api",
 }
 ROLES = ["visitor", "outsider", "nonmember", "member", "staff", "board"]
 EVERYONE = set(ROLES)
@@ -78,6 +82,7 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("notifications:preferences", {}, LOGGED_IN),
     ("home:me", {}, LOGGED_IN),
     ("recommendations_public:outcomes", {}, EVERYONE),
+    ("recommendations_public:outcomes_csv", {}, EVERYONE),
     ("networking:search", {}, {"member", "staff"}),
     ("networking:publish", {}, {"member", "staff"}),
     ("networking:mine", {}, {"member", "staff"}),
@@ -85,6 +90,29 @@ PAGES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("networking_staff:reports", {}, {"staff"}),
     ("networking:projects", {}, {"member", "staff"}),
     ("networking:project_create", {}, {"member", "staff"}),
+    ("networking:sector_networks", {}, EVERYONE),
+    ("networking:this_year", {}, EVERYONE),
+    ("networking_staff:followup", {}, {"staff"}),
+    ("networking_staff:followup_csv", {}, {"staff"}),
+    ("networking_staff:followup_record", {}, {"staff"}),
+    # Statistics and the public API (stats/tests, api/tests: small groups, CSV, the ZIP, bad parameters)
+    ("stats:index", {}, EVERYONE),
+    ("stats:overview_csv", {}, EVERYONE),
+    ("stats:decisions_csv", {}, EVERYONE),
+    ("stats:activity", {}, EVERYONE),
+    ("stats:open_data", {}, EVERYONE),
+    ("stats:open_data_zip", {}, EVERYONE),
+    ("stats_staff:activity", {}, {"staff", "board"}),
+    ("api:index", {}, EVERYONE),
+    ("api:openapi", {}, EVERYONE),
+    ("api:docs", {}, EVERYONE),
+    ("api:console", {}, EVERYONE),
+    ("api:editions", {}, EVERYONE),
+    ("api:themes", {}, EVERYONE),
+    ("api:phases", {}, EVERYONE),
+    ("api:events", {}, EVERYONE),
+    ("api:recommendations", {}, EVERYONE),
+    ("api:statistics", {}, EVERYONE),
 ]
 # Pages that only answer POST, and pages that need an object.
 POST_ONLY = ["accounts:set_language", "accounts:export_data", "accounts:delete", "events:renew_calendar"]
@@ -118,6 +146,8 @@ OBJECT_PAGES = [
     "votes_staff:count",
     "votes_staff:publish",
     "votes_staff:themes",
+    # votes/tests/test_assembly.py: the ballot's general assembly (event), every role
+    "votes_staff:link_event",
     "editions:detail",
     "editions:theme",
     "editions:faq",
@@ -230,6 +260,14 @@ OBJECT_PAGES += [
     "networking:project_join",
     "networking:project_recommend",
     "networking:project_meeting",
+    # networking/tests/test_sector_networks.py and test_followup.py
+    "networking:sector_network",
+    "networking:sector_network_join",
+    "networking:sector_network_leave",
+    "networking:sector_network_manage",
+    "networking:sector_network_decide",
+    "networking:sector_network_remove",
+    "networking_staff:followup_event",
 ]
 # recommendations/tests/test_access.py: every page of the group's side for every role (a member of another
 # group, the group's member, its secretary, its office's advisor, staff, the board on drafts), ids of another group
@@ -249,7 +287,33 @@ OBJECT_PAGES += [
     "recommendations:reopen",
     "recommendations:contributions",
 ]
-PUBLIC_HELPERS = ["accounts:places"]
+PUBLIC_HELPERS = ["accounts:places", "api:not_found"]
+# stats/tests/test_stats.py and test_activity.py (per role, exact for staff and the board), api/tests/test_api.py
+OBJECT_PAGES += [
+    "stats:edition",
+    "stats:edition_csv",
+    "stats:activity_csv",
+    "stats_staff:current",
+    "stats_staff:edition",
+    "stats_staff:csv",
+    "stats_staff:activity_csv",
+    "stats_staff:refresh",
+    "stats_staff:rebuild_open_data",
+    "api:edition",
+    "api:recommendation",
+]
+# contributions/tests/test_access.py: every role on each page and POST action (sharing: people linked to the
+# register, staff and invited experts and partners; moderation: staff)
+OBJECT_PAGES += [
+    "contributions:theme",
+    "contributions:detail",
+    "contributions:useful",
+    "contributions:file",
+    "contributions:highlight",
+    "contributions:hide",
+    "contributions:move",
+    "contributions:invited",
+]
 # recommendations/tests/test_followup_views.py: visitors on unpublished decisions and publications, the board on
 # drafts, members of another group, staff and board on each page, the wrong method
 OBJECT_PAGES += [
@@ -261,6 +325,8 @@ OBJECT_PAGES += [
     "recommendations_staff:merge",
     "recommendations_staff:keep",
     "recommendations_staff:synthesis",
+    # recommendations/tests/test_search_and_info_moments.py: every role but staff, GET and POST
+    "recommendations_staff:info_moment",
     "recommendations_staff:edit",
     "recommendations_staff:comment",
     "recommendations_staff:act",

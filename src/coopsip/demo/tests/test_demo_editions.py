@@ -18,17 +18,17 @@ from coopsip.editions.models import (
     FaqItem,
     Phase,
     PhaseKind,
-    PublicSession,
     Theme,
     ThemeOffice,
 )
 from coopsip.editions.validation import extension_errors, phase_errors
+from coopsip.events.models import Event, EventKind
 from coopsip.votes.models import Ballot
 
 pytestmark = pytest.mark.django_db
 
 REAL_EDITIONS = ["2015-2016", "2017-2018", "2018-2019", "2019-2020", "2020-2021"]
-TABLES: list[type[models.Model]] = [Edition, CurrentEdition, Theme, ThemeOffice, Phase, PublicSession, FaqItem]
+TABLES: list[type[models.Model]] = [Edition, CurrentEdition, Theme, ThemeOffice, Phase, FaqItem]
 
 
 def _theme(edition: str, slug: str) -> Theme:
@@ -50,9 +50,9 @@ def test_the_five_real_editions_and_the_demo_one_are_loaded(demo: dict[str, int]
         ("2015-2016", 1),
         ("2017-2018", 2),
         ("2018-2019", 3),
-        ("2019-2020", None),
-        ("2020-2021", None),
-        ("2026-2027", None),
+        ("2019-2020", 4),
+        ("2020-2021", 5),
+        ("2026-2027", 6),
         # The draft of the next edition that the ballot's elected themes went to (demo.surveys).
         (NEXT_EDITION_SLUG, None),
     ]
@@ -85,7 +85,6 @@ def test_every_text_is_written_in_each_language_and_renders_without_stray_code_b
         Edition: ["title", "intro"],
         Theme: ["title", "summary"],
         Phase: ["title"],
-        PublicSession: ["title", "description"],
         FaqItem: ["question", "answer"],
     }
     for model, names in fields.items():
@@ -101,7 +100,7 @@ def test_every_text_is_written_in_each_language_and_renders_without_stray_code_b
 
 
 def test_every_row_passes_the_model_and_edition_rules(demo: dict[str, int]) -> None:
-    for model in (Edition, Theme, ThemeOffice, Phase, PublicSession, FaqItem):
+    for model in (Edition, Theme, ThemeOffice, Phase, FaqItem):
         for obj in model._default_manager.all():
             obj.full_clean()
     for phase in Phase.objects.select_related("edition"):
@@ -127,10 +126,14 @@ def test_the_2020_2021_phases_have_the_dates_of_the_seed(demo: dict[str, int]) -
 
 
 def test_the_info_session_is_at_ten_in_brussels(demo: dict[str, int]) -> None:
-    session = PublicSession.objects.get(edition__slug="2020-2021")
+    # An event of the events engine (PublicSession was folded into it), once per edition.
+    session = Event.objects.get(edition__slug="2020-2021", kind=EventKind.INFO_SESSION)
     assert session.starts_at == datetime(2020, 12, 16, 9, 0, tzinfo=UTC)
     assert session.ends_at == datetime(2020, 12, 16, 10, 30, tzinfo=UTC)
-    assert session.location == ""  # online, with its link; no place
+    assert session.where == "" and session.video_url  # online, with its link for those who sign up; no place
+    # Its agenda is written in each language (issue 16: no English agendas on Dutch and French pages).
+    for name in ("title", "description", "agenda"):
+        assert all(getattr(session, f"{name}_{code}") for code in ("nl", "fr", "en")), name
     with translation.override("en"):
         assert "presentation" in session.description
 
@@ -221,8 +224,10 @@ def test_the_demo_edition_is_current_in_belgium_and_france(demo: dict[str, int])
         EditionStatus.RUNNING,
     ]
     assert demo_edition.faq.count() == 8
-    session = demo_edition.public_sessions.get()
-    assert session.starts_at == datetime(2026, 12, 9, 9, 0, tzinfo=UTC)
+    # Its info session (an event; the recommendations' info moment is another one, later).
+    assert demo_edition.events.filter(
+        kind=EventKind.INFO_SESSION, starts_at=datetime(2026, 12, 9, 9, 0, tzinfo=UTC)
+    ).exists()
     for slug in REAL_EDITIONS:
         edition = Edition.objects.get(slug=slug)
         assert edition.published_at is not None

@@ -46,14 +46,64 @@ def test_a_weekly_series_meets_every_monday_morning_at_the_kop(demo: dict[str, i
 
 
 def test_staff_see_who_missed_two_meetings_of_the_sector_network_in_a_row(demo: dict[str, int]) -> None:
-    # The sector network: the other circles are working groups (demo.groups).
-    table = circle_attendance(circle=Circle.objects.get(working_group__isnull=True), now=timezone.now())
+    # The graphic-design sector network, whose minutes this module writes (demo.networking adds another network,
+    # the other circles are working groups of demo.groups).
+    network = Circle.objects.filter(working_group__isnull=True, events__minutes_nl__startswith="## Bijeenkomst")
+    table = circle_attendance(circle=network.distinct().get(), now=timezone.now())
     assert len(table.events) >= 3
     assert any(row.missed_two_in_a_row for row in table.rows)
-    assert Event.objects.filter(circle__isnull=False, minutes__startswith="## Meeting").exists()
+    assert Event.objects.filter(circle__isnull=False, minutes_nl__startswith="## Bijeenkomst").exists()
+
+
+def test_agendas_minutes_and_addresses_are_in_the_readers_or_the_meetings_language(demo: dict[str, int]) -> None:
+    from django.utils import translation
+
+    from coopsip.events.models import Place
+
+    # The sector network meets in both languages: its agenda and minutes are written in each (and English).
+    meeting = Event.objects.filter(circle__working_group__isnull=True, minutes_nl__startswith="## Bijeenkomst").first()
+    assert meeting is not None and meeting.language == ""
+    assert meeting.minutes_fr.startswith("## Réunion") and meeting.minutes_en.startswith("## Meeting")
+    # No English agenda is left on Dutch and French pages: what they show is in their language or says it is not.
+    for code in ("nl", "fr"):
+        with translation.override(code):
+            english = Event.objects.filter(**{f"agenda_{code}__contains": "Questions and answers"})
+            assert not english.exclude(language="en").exists()
+            assert not Event.objects.filter(**{f"agenda_{code}__contains": "Round of news"}).exists()
+    # A working group's meetings are in the group's language, so are their agendas.
+    assert not Event.objects.filter(circle__working_group__isnull=False, language="").exists()
+    baf = Place.objects.get(name="BAF")
+    assert (baf.address_nl, baf.address_fr) == ("Werkhuizenkaai 12, 1000 Brussel", "Quai des Usines 12, 1000 Bruxelles")
+    event = Event.objects.filter(place=baf).select_related("place").first()
+    assert event is not None
+    for code, town in (("nl", "1000 Brussel"), ("fr", "1000 Bruxelles"), ("en", "1000 Bruxelles")):
+        with translation.override(code):
+            assert event.where.endswith(town)
 
 
 def test_the_demo_events_send_no_email_and_load_once(demo: dict[str, int]) -> None:
     assert not OutgoingEmail.objects.filter(key__startswith="events:").exists()
     before = Event.objects.count()
     assert load_events()["events"] == before == demo["events"]
+
+
+def test_a_visit_to_a_practical_case_is_planned_for_the_current_edition(demo: dict[str, int]) -> None:
+    from coopsip.editions.models import CurrentEdition
+
+    visit = Event.objects.get(format=EventFormat.PRACTICAL_VISIT)
+    assert visit.place is not None and visit.place.name == "LaVallée"
+    assert visit.edition == CurrentEdition.objects.get(country="BE").edition
+    assert visit.starts_at > timezone.now()
+    assert visit.signups.filter(status=SignUpStatus.CONFIRMED).count() == 9
+    for name in ("title", "description", "agenda"):
+        assert all(getattr(visit, f"{name}_{code}") for code in ("nl", "fr", "en")), name
+
+
+def test_the_sector_networks_agendas_and_minutes_are_in_each_language(demo: dict[str, int]) -> None:
+    meetings = Event.objects.filter(circle__name__startswith="Sectornetwerk grafisch ontwerp")
+    past = meetings.filter(starts_at__lt=timezone.now())
+    assert past.exists()
+    for meeting in past:
+        for name in ("agenda", "minutes"):
+            assert all(getattr(meeting, f"{name}_{code}") for code in ("nl", "fr", "en")), (meeting, name)
+    assert "Nous avons comparé" in past.first().minutes_fr

@@ -18,3 +18,21 @@ def test_the_demo_edition_has_a_published_proposal(demo: dict[str, int]) -> None
     assert run.report["share_assigned"] > 0.7
     # Everyone active is either in a group or told why not.
     assert run.members.count() + run.unplaced.count() == run.report["registrants"]
+
+
+def test_the_2017_edition_is_formed_in_its_own_format(demo: dict[str, int]) -> None:
+    run = FormationRun.objects.get(edition__slug="2017-2018")
+    assert run.status == RunStatus.DONE, run.error
+    assert run.params["require_board"] and not run.params["balance_soft"]
+    assert run.params["min_stakeholder_types"] == 3 and run.params["max_stakeholder_share"] == 0.4
+    assert run.report["violations"] == 0
+    groups = list(run.groups.prefetch_related("members__registration"))
+    assert groups
+    for group in groups:
+        members = list(group.members.all())
+        assert [m.role for m in members].count("board") == 1
+        kinds = [m.registration.stakeholder_type for m in members]
+        assert len(set(kinds)) >= 3
+        assert max(kinds.count(kind) for kind in kinds) <= 0.4 * len(kinds)
+    # What each rule costs is measured and stored for the run page.
+    assert {row["rule"] for row in run.report["balance_costs"]} == {"min_stakeholder_types", "max_stakeholder_share"}

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _sector_network() -> Circle:
-    return Circle.objects.get(name__startswith="Sectornetwerk")
+    return Circle.objects.get(name__startswith="Sectornetwerk grafisch ontwerp")
 
 
 def test_the_sector_network_has_an_open_date_poll_with_answers_and_a_best_date(demo: dict[str, int]) -> None:
@@ -40,7 +40,9 @@ def test_a_member_who_has_not_answered_is_asked_on_the_personal_home(demo: dict[
 def test_the_groups_share_documents_and_discuss_with_replies(demo: dict[str, int]) -> None:
     circle = _sector_network()
     documents = Document.objects.filter(circle=circle)
-    assert documents.count() == 3 and all(d.added_by_id for d in documents)
+    # The group space's three documents, beside the networking demo's vademecum links of the same network.
+    group_space = {"Reading list on the theme", "Smart in Progress: method of the working groups", "Shared notes (pad)"}
+    assert group_space <= set(documents.values_list("title", flat=True)) and all(d.added_by_id for d in documents)
     threads = Thread.objects.filter(circle=circle)
     assert threads.count() == 2
     assert all(thread.post_count >= 3 and thread.posts.count() == thread.post_count for thread in threads)

@@ -14,9 +14,10 @@ from coopsip.accounts.models import User
 from coopsip.core.audit import record_change
 from coopsip.core.models import ChangeRecord
 from coopsip.editions.ical import edition_calendar
-from coopsip.editions.models import Edition, Phase, PhaseKind, PublicSession
+from coopsip.editions.models import Edition, Phase, PhaseKind
 from coopsip.editions.services import publish_edition
 from coopsip.editions.tests.test_public_pages import brussels, make_2020_2021, url
+from coopsip.events.models import Event as EngineEvent
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def events(calendar: Calendar) -> dict[str, Event]:
 
 
 def info_session(calendar: Calendar) -> Event:
-    [event] = [event for uid, event in events(calendar).items() if uid.startswith("session-")]
+    [event] = [event for uid, event in events(calendar).items() if uid.startswith("info-session-")]
     return event
 
 
@@ -60,7 +61,7 @@ def test_the_info_session_is_at_10_in_brussels_winter_time(edition: Edition) -> 
 
 
 def test_a_session_in_summer_is_at_utc_plus_two(edition: Edition) -> None:
-    PublicSession.objects.filter(edition=edition).update(
+    EngineEvent.objects.filter(edition=edition).update(
         starts_at=brussels(2021, 3, 30, 18), ends_at=brussels(2021, 3, 30, 20)
     )
     session = info_session(parse(edition))

@@ -62,10 +62,19 @@ def site_scripts(html: str) -> list[str]:
     return re.findall(r'<script src="/static/[^"]+"[^>]*></script>', html)
 
 
+def site_icons(html: str) -> list[str]:
+    """The site's own icons: the inline sprite of the base template and its uses (``{% icon %}``), not content."""
+    sprite = re.findall(r'<svg [^>]*class="icon-sprite"[^>]*>.*?</svg>', html, re.S)
+    uses = re.findall(
+        r'<svg class="icon" aria-hidden="true" focusable="false"><use href="#i-[a-z]+"></use></svg>', html
+    )
+    return sprite + uses
+
+
 def content_of(html: str) -> str:
-    """The page without the site's own script tags."""
-    for script in site_scripts(html):
-        html = html.replace(script, "")
+    """The page without the site's own script tags and icons."""
+    for own in site_scripts(html) + site_icons(html):
+        html = html.replace(own, "")
     return html
 
 

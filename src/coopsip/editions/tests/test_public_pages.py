@@ -22,13 +22,13 @@ from coopsip.editions.models import (
     FaqItem,
     Phase,
     PhaseKind,
-    PublicSession,
     Resource,
     Theme,
     ThemeOffice,
 )
 from coopsip.editions.phases import BRUSSELS
 from coopsip.editions.services import publish_edition, unpublish_edition
+from coopsip.events.models import Attendance, Audience, Event, EventFormat, EventKind
 from coopsip.places.models import Office
 
 LANGUAGES = ["nl", "fr", "en"]
@@ -99,14 +99,19 @@ def make_2020_2021(*, previous: Edition | None = None) -> Edition:
         (PhaseKind.TEST_PROJECTS, date(2021, 1, 15), date(2021, 4, 15)),
     ]:
         Phase.objects.create(edition=edition, kind=kind, starts_on=starts_on, ends_on=ends_on)
-    PublicSession.objects.create(
+    # The info session is a public event of the events engine (with its sign-up).
+    Event.objects.create(
         edition=edition,
         **translated(
             "title", {"nl": "Online infosessie", "fr": "Séance d'information en ligne", "en": "Online info session"}
         ),
+        kind=EventKind.INFO_SESSION,
+        format=EventFormat.PRESENTATION,
+        audience=Audience.PUBLIC,
+        attendance=Attendance.ONLINE,
         starts_at=brussels(2020, 12, 16, 10),
         ends_at=brussels(2020, 12, 16, 11, 30),
-        online_url="https://meet.example.org/sip",
+        video_url="https://meet.example.org/sip",
     )
     Theme.objects.create(
         edition=edition,
@@ -427,23 +432,32 @@ def test_the_archive_shows_offices_dates_and_outcomes(staff: User) -> None:
 # --- Query counts: fixed whatever the number of editions, themes and offices ------------------------
 
 
-ARCHIVE_QUERIES = 3  # editions, their themes, the offices of the themes
+ARCHIVE_QUERIES = 4  # how many editions, a page of them, their themes, the offices of the themes
 
 
-@pytest.mark.parametrize("count", [1, 5])
-def test_the_archive_takes_the_same_number_of_queries_for_1_or_5_editions(
+@pytest.mark.parametrize("count", [1, 15])
+def test_the_archive_takes_the_same_number_of_queries_for_1_or_15_editions(
     staff: User, count: int, django_assert_num_queries: Any
 ) -> None:
     make_published_editions(count, actor=staff)
     client = client_for(None)
     with django_assert_num_queries(ARCHIVE_QUERIES):
-        assert client.get(url("editions:archive")).status_code == 200
+        response = client.get(url("editions:archive"))
+    assert response.status_code == 200
+    # Bounded: ten editions a page, the newest first, and a link to the next page.
+    assert len(response.context["editions"]) == min(count, 10)
+    assert ('href="?page=2"' in response.content.decode()) == (count > 10)
+    if count > 10:
+        with django_assert_num_queries(ARCHIVE_QUERIES):
+            second = client.get(url("editions:archive"), {"page": 2})
+        assert len(second.context["editions"]) == count - 10
+        assert "Page 2 of 2" in second.content.decode()
 
 
 @pytest.mark.parametrize(
     ("name", "kwargs", "queries"),
     [
-        # edition, phases, next session, themes, public sessions, resources, the edition's coming events,
+        # edition, phases, next info session, themes, past info sessions, resources, the edition's coming events,
         # its yearly publication (recommendations)
         ("editions:detail", {}, 8),
         # edition, theme with the theme it continues, its resources, its offices
@@ -471,17 +485,21 @@ def test_the_sitemap_takes_the_same_number_of_queries_for_1_or_5_editions(
     staff: User, count: int, django_assert_num_queries: Any
 ) -> None:
     make_published_editions(count, actor=staff)
-    with django_assert_num_queries(2):
-        assert client_for(None).get("/sitemap.xml").status_code == 200
+    client = client_for(None)
+    with django_assert_num_queries(4):  # the index counts, and dates, the editions and the themes
+        assert client.get("/sitemap.xml").status_code == 200
+    for section in ("editions", "themes"):
+        with django_assert_num_queries(1):
+            assert client.get(f"/sitemap-{section}.xml").status_code == 200
 
 
 # --- The sitemap ------------------------------------------------------------------------------------
 
 
 def test_the_sitemap_lists_every_public_page_in_three_languages(edition: Edition, draft: Edition) -> None:
-    response = client_for(None).get("/sitemap.xml")
-    assert response.status_code == 200
-    xml = response.content.decode()
+    sections = [client_for(None).get(f"/sitemap-{section}.xml") for section in ("pages", "editions", "themes")]
+    assert all(response.status_code == 200 for response in sections)
+    xml = "".join(response.content.decode() for response in sections)
     for language in LANGUAGES:
         assert f"http://testserver/{language}/</loc>" in xml
         assert f"http://testserver/{language}/editions/</loc>" in xml

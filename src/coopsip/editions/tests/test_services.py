@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from coopsip.core.audit import history_of
 from coopsip.core.models import ChangeRecord
 from coopsip.editions import services
-from coopsip.editions.models import CurrentEdition, Edition, FaqItem, Phase, PhaseKind, PublicSession, Resource, Theme
+from coopsip.editions.models import CurrentEdition, Edition, FaqItem, Phase, PhaseKind, Resource, Theme
 from coopsip.editions.services import EditionRuleBroken
 from coopsip.editions.tests.test_staff_access import brussels, make_edition, make_full_edition
 from coopsip.places.models import Office
@@ -116,7 +116,7 @@ def test_copying_carries_the_extended_themes_shifts_the_phases_and_copies_the_fa
         ("test_projects", date(2022, 1, 15), date(2022, 4, 15)),
     ]
     assert list(copy.faq.values_list("question_nl", "answer_nl")) == [("Wie mag deelnemen?", "Alle vennoten.")]
-    assert not copy.public_sessions.exists()
+    assert not copy.events.exists()
     assert not copy.resources.exists()
     assert source.themes.count() == 2  # the source keeps its own
     assert history_of(copy).get().changes == {"copied_from": "2020-2021"}
@@ -287,14 +287,6 @@ def test_deleting_a_resource_removes_its_file_once_committed(
         services.delete_resource(actor=staff, resource=resource)
     assert not stored.exists()
     assert history_of(edition).get().changes == {"resource": ["Beeld", None]}
-
-
-def test_a_session_must_end_after_it_starts(staff: Any) -> None:
-    edition = make_edition()
-    values = {"title_nl": "Infosessie", "starts_at": brussels(2020, 12, 16, 10), "ends_at": brussels(2020, 12, 16, 10)}
-    with pytest.raises(EditionRuleBroken):
-        services.create_public_session(actor=staff, edition=edition, values=values)
-    assert not PublicSession.objects.exists()
 
 
 def test_a_question_needs_its_dutch_answer(staff: Any) -> None:

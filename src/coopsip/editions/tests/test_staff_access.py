@@ -21,16 +21,16 @@ from coopsip.editions.models import (
     FaqItem,
     Phase,
     PhaseKind,
-    PublicSession,
     Resource,
     Theme,
     ThemeOffice,
 )
 from coopsip.editions.phases import BRUSSELS
+from coopsip.events.models import Attendance, Audience, Event, EventKind
 from coopsip.places.models import Office
 
 REFUSED = ["outsider", "nonmember", "member", "board"]
-KINDS = ["phases", "themes", "offices", "resources", "sessions", "faq"]
+KINDS = ["phases", "themes", "offices", "resources", "faq"]
 
 
 def brussels(*args: int) -> datetime:
@@ -48,7 +48,7 @@ def make_edition(slug: str = "2020-2021", *, year: int = 2020, **fields: Any) ->
 
 
 def make_full_edition(slug: str = "2020-2021", *, year: int = 2020) -> Edition:
-    """An edition with one part of each kind: a phase, a theme in an office, resources, a session, a question."""
+    """An edition with one part of each kind: a phase, a theme in an office, resources, a question."""
     edition = make_edition(slug, year=year)
     Phase.objects.create(
         edition=edition, kind=PhaseKind.STUDY, starts_on=date(year + 1, 1, 1), ends_on=date(year + 1, 1, 31)
@@ -57,9 +57,14 @@ def make_full_edition(slug: str = "2020-2021", *, year: int = 2020) -> Edition:
     ThemeOffice.objects.create(theme=theme, office=Office.objects.get(slug="gent"))
     Resource.objects.create(edition=edition, title_nl="Verslag", url="https://example.org/verslag")
     Resource.objects.create(theme=theme, title_nl="Bijdrage", url="https://example.org/bijdrage")
-    PublicSession.objects.create(
+    # Its info session is an event of the events engine (listed on the dashboard, edited by the organiser pages).
+    Event.objects.create(
         edition=edition,
         title_nl="Infosessie",
+        kind=EventKind.INFO_SESSION,
+        audience=Audience.PUBLIC,
+        attendance=Attendance.ONLINE,
+        video_url="https://meet.example.org/sip",
         starts_at=brussels(year, 12, 16, 10),
         ends_at=brussels(year, 12, 16, 11, 30),
     )
@@ -73,7 +78,6 @@ def first_part(edition: Edition, kind: str) -> Any:
         "themes": lambda: edition.themes.first(),
         "offices": lambda: ThemeOffice.objects.filter(theme__edition=edition).first(),
         "resources": lambda: edition.resources.first(),
-        "sessions": lambda: edition.public_sessions.first(),
         "faq": lambda: edition.faq.first(),
     }[kind]()
 
@@ -103,7 +107,7 @@ def _state() -> list[Any]:
     """Everything a staff page could change, to check that a refused request changed nothing."""
     return [
         list(model.objects.order_by("pk").values())
-        for model in (Edition, Phase, Theme, ThemeOffice, Resource, PublicSession, FaqItem, CurrentEdition)
+        for model in (Edition, Phase, Theme, ThemeOffice, Resource, FaqItem, CurrentEdition)
     ] + [ChangeRecord.objects.count()]
 
 

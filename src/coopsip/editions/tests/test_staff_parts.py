@@ -1,5 +1,5 @@
 """Sara (staff) adds, edits and deletes the parts of an edition: phases, themes and their offices,
-resources (links and files), public sessions, questions. Bad input is refused next to the field."""
+resources (links and files), questions. Bad input is refused next to the field."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.urls import reverse
 from conftest import client_for
 from coopsip.core.models import ChangeRecord
 from coopsip.editions import services
-from coopsip.editions.models import Edition, FaqItem, Phase, PublicSession, Resource, Theme, ThemeOffice
+from coopsip.editions.models import Edition, FaqItem, Phase, Resource, Theme, ThemeOffice
 from coopsip.editions.services import EditionRuleBroken
 from coopsip.editions.tests.test_staff_access import brussels, make_edition, make_full_edition
 from coopsip.places.models import Office
@@ -320,29 +320,24 @@ def test_replacing_a_file_by_a_link_removes_the_file(staff: Any, edition: Editio
     assert not stored.exists()
 
 
-# --- Public sessions and questions --------------------------------------------------------------------
+# --- Info sessions (events) and questions -------------------------------------------------------------
 
 
-def test_staff_adds_the_info_session_in_brussels_time(staff: Any, edition: Edition) -> None:
-    data = {
-        "title_nl": "Online infosessie",
-        "title_fr": "Séance d'information",
-        "starts_at": "2020-12-16T10:00",
-        "ends_at": "2020-12-16T11:30",
-        "online_url": "https://meet.example.org/sip",
-    }
-    assert client_for(staff).post(add_url(edition, "sessions"), data).status_code == 302
-    session = PublicSession.objects.get()
-    assert (session.starts_at, session.ends_at) == (brussels(2020, 12, 16, 10), brussels(2020, 12, 16, 11, 30))
+def test_the_dashboard_lists_the_info_sessions_and_leads_to_the_events_organiser(staff: Any, edition: Edition) -> None:
+    from coopsip.events.tests.factories import public_online_event
 
-
-@pytest.mark.parametrize("ends_at", ["2020-12-16T09:00", "2020-12-16T10:00"])
-def test_a_session_that_ends_before_it_starts_is_refused(staff: Any, edition: Edition, ends_at: str) -> None:
-    data = {"title_nl": "Infosessie", "starts_at": "2020-12-16T10:00", "ends_at": ends_at}
-    response = client_for(staff).post(add_url(edition, "sessions"), data)
-    assert_refused(response, "ends_at", "The end comes before the start.")
-    assert 'value="2020-12-16T10:00"' in response.content.decode()
-    assert not PublicSession.objects.exists()
+    session = public_online_event(staff, titles={"nl": "Online infosessie"}, kind="info_session", edition=edition)
+    page = client_for(staff).get(reverse("editions_staff:dashboard", kwargs={"pk": edition.pk})).content.decode()
+    assert "Online infosessie" in page
+    assert reverse("events_organise:edit", kwargs={"pk": session.pk}) in page
+    new = f"{reverse('events_organise:create')}?kind=info_session&amp;edition={edition.pk}"
+    assert new in page
+    form = client_for(staff).get(new.replace("&amp;", "&")).context["form"]
+    assert (form.initial["kind"], form.initial["edition"], form.initial["audience"]) == (
+        "info_session",
+        edition.pk,
+        "public",
+    )
 
 
 def test_a_question_needs_its_dutch_question_and_answer(staff: Any, edition: Edition) -> None:
@@ -360,7 +355,7 @@ def test_a_question_needs_its_dutch_question_and_answer(staff: Any, edition: Edi
 # --- Deleting --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["phases", "themes", "offices", "resources", "sessions", "faq"])
+@pytest.mark.parametrize("kind", ["phases", "themes", "offices", "resources", "faq"])
 def test_deleting_a_part_asks_first_then_deletes_it(staff: Any, kind: str) -> None:
     from coopsip.editions.tests.test_staff_access import first_part
 

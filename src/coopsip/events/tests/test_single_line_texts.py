@@ -216,7 +216,8 @@ def test_the_admin_refuses_a_place_name_or_address_with_a_line_break(db: Any) ->
     place = Place(name="De\nKOP", kind=PlaceKind.SHARED_SPACE, address="Rue X 1\t2", access_notes="Code\x001234")
     with pytest.raises(ValidationError) as refused:
         place.full_clean()
-    assert set(refused.value.message_dict) == {"name", "address", "access_notes"}
+    # Address and access notes exist per language: the text typed goes to the reader's (English) field too.
+    assert set(refused.value.message_dict) == {"name", "address", "access_notes", "address_en", "access_notes_en"}
     assert refused.value.message_dict["name"] == [
         "Write this on one line, without line breaks, tabs or other invisible control characters."
     ]

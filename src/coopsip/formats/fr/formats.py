@@ -1,2 +1,6 @@
+EVENT_MONTH_FORMAT = "b"
 EVENT_DAY_FORMAT = "D j b"
 FIRST_DAY_OF_WEEK = 1
+# Staff tables: a short date in the language of the page ("8 okt 2026", "8 oct. 2026", "8 Oct 2026").
+STAFF_DATE_FORMAT = "j N Y"
+STAFF_DATETIME_FORMAT = "j N Y, H:i"

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from conftest import client_for
 from coopsip.accounts.models import User
-from coopsip.editions.models import Edition, Phase, PhaseKind, PublicSession, Theme
+from coopsip.editions.models import Edition, Phase, PhaseKind, Theme
 from coopsip.editions.services import publish_edition, unpublish_edition
 from coopsip.editions.tests.test_public_pages import make_published_editions, translated, url
+from coopsip.events.models import Attendance, Audience, Event, EventFormat, EventKind
 
 HOME_QUERIES = 4  # current edition, its phases, its themes, the next session
 
@@ -43,10 +44,16 @@ def running_edition(staff: User) -> Edition:
         edition=edition, kind=PhaseKind.BOARD, starts_on=today + timedelta(days=31), ends_on=today + timedelta(days=90)
     )
     Theme.objects.create(edition=edition, slug="werk", title_nl="Werk", title_en="Work")
-    PublicSession.objects.create(
+    # The info session is an event of the events engine, with its sign-up.
+    Event.objects.create(
         edition=edition,
         title_nl="Infosessie",
         title_en="Info session",
+        kind=EventKind.INFO_SESSION,
+        format=EventFormat.PRESENTATION,
+        audience=Audience.PUBLIC,
+        attendance=Attendance.ONLINE,
+        video_url="https://meet.example.org/sip-info",
         starts_at=timezone.now() + timedelta(days=7),
         ends_at=timezone.now() + timedelta(days=7, hours=2),
     )

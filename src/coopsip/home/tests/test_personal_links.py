@@ -76,3 +76,72 @@ def test_a_member_logs_in_and_lands_on_their_personal_home(member: User) -> None
     assert response.status_code == 302
     # In her own language (Dutch), on "My Smart in Progress".
     assert response["Location"] == "/nl/me/"
+
+
+# --- The main menu shows only what the person may open (issue 16: no link to a refusal) -----------------
+
+
+def _menu(user: User | None) -> str:
+    html = client_for(user).get("/en/").content.decode()
+    assert 'class="icon-sprite"' in html  # the icon sprite is on every page
+    return html.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_a_visitor_is_offered_the_sector_networks_and_no_members_only_section(db: Any) -> None:
+    menu = _menu(None)
+    assert f'href="{reverse("networking:sector_networks")}">Network</a>' in menu
+    assert client_for(None).get(reverse("networking:sector_networks")).status_code == 200
+    assert "Surveys" not in menu and "Themes and votes" not in menu and "Team area" not in menu
+
+
+def test_a_linked_non_member_gets_no_link_to_the_members_votes(nonmember: User) -> None:
+    menu = _menu(nonmember)
+    assert "Themes and votes" not in menu
+    assert f'href="{reverse("networking:sector_networks")}">Network</a>' in menu
+    assert "Surveys</a>" in menu  # open to every account (each survey says who it is for)
+    assert client_for(nonmember).get(reverse("votes:proposals")).status_code == 403
+
+
+def test_a_member_gets_the_network_search_and_the_votes(member: User) -> None:
+    menu = _menu(member)
+    for name in ("networking:search", "votes:proposals", "surveys:index"):
+        assert f'href="{reverse(name)}"' in menu
+        assert client_for(member).get(reverse(name)).status_code == 200, name
+    assert "Team area" not in menu
+
+
+def test_the_team_gets_the_team_area(staff: User) -> None:
+    menu = _menu(staff)
+    assert f'href="{reverse("core:staff")}">Team area</a>' in menu
+    assert client_for(staff).get(reverse("core:staff")).status_code == 200
+
+
+def test_a_groups_secretary_finds_the_events_they_organise_in_the_header_until_they_step_down(member: User) -> None:
+    from coopsip.events import services
+    from coopsip.events.models import CircleRole
+
+    link = 'href="/en/events/organise/">Events I organise</a>'
+    circle = services.create_circle(name="Werkgroep", members=[(member, CircleRole.MEMBER)])
+    assert link not in client_for(member).get("/en/").content.decode()
+    services.add_to_circle(circle=circle, user=member, role=CircleRole.SECRETARY)
+    client = client_for(member)
+    assert link in client.get("/en/").content.decode()
+    assert client.get("/en/events/organise/").status_code == 200
+    assert client.get("/en/events/organise/new/").status_code == 200  # the group's meetings
+    services.add_to_circle(circle=circle, user=member, role=CircleRole.MEMBER)
+    assert link not in client_for(member).get("/en/").content.decode()
+    services.add_to_circle(circle=circle, user=member, role=CircleRole.MODERATOR)
+    services.remove_from_circle(circle=circle, user=member)
+    assert link not in client_for(member).get("/en/").content.decode()
+
+
+def test_my_page_offers_registration_only_to_whom_may_register(member: User, nonmember: User) -> None:
+    """Issue 16: a linked non-member of a members-only edition is not sent to a refusal from "My Smart in Progress"."""
+    from coopsip.registrations.tests.test_register import make_open_edition
+
+    edition = make_open_edition()
+    CurrentEdition.objects.create(country="BE", edition=edition)
+    assert not edition.admitted_stakeholder_types  # members only
+    assert "S'inscrire à cette édition" not in client_for(nonmember).get("/fr/me/").content.decode()
+    page = client_for(member).get("/fr/me/").content.decode()
+    assert "S'inscrire à cette édition" in page
