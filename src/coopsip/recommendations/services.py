@@ -31,6 +31,7 @@ from coopsip.recommendations.models import (
     TEXT_MAX,
     TITLE_MAX,
     VERSIONED_FIELDS,
+    BoardDecision,
     ConsentAnswer,
     ConsentResult,
     ConsentRound,
@@ -517,10 +518,24 @@ def withdraw_recommendation(
             raise RecommendationInvalid(
                 {"__all__": _("The team has already put it in a synthesis: ask the team to take it out first.")}
             )
+        if has_board_decision(current):
+            raise RecommendationInvalid(
+                {"__all__": _("The board has already recorded its decision on it: it can no longer be withdrawn.")}
+            )
         _move(current, S.WITHDRAWN, by=by, now=now)
         current.withdrawn_reason = reason
         current.save(update_fields=["withdrawn_reason"])
     recommendation.refresh_from_db()
+
+
+def has_board_decision(recommendation: Recommendation) -> bool:
+    """The board recorded a decision on this recommendation itself (published or not yet)."""
+    return BoardDecision.objects.filter(recommendation=recommendation).exists()
+
+
+def can_withdraw(recommendation: Recommendation) -> bool:
+    """Submitted and without a decision of the board: the group may still take it back."""
+    return recommendation.status == S.SUBMITTED and not has_board_decision(recommendation)
 
 
 def reopen_draft(*, by: Any, recommendation: Recommendation, now: datetime | None = None) -> None:
@@ -540,9 +555,11 @@ __all__ = [
     "StaleDraft",
     "add_idea",
     "answer_consent",
+    "can_withdraw",
     "close_consent_round",
     "close_due_rounds",
     "create_draft",
+    "has_board_decision",
     "open_consent_round",
     "reopen_draft",
     "save_draft",

@@ -180,6 +180,7 @@ def _detail_context(request: AuthenticatedRequest, recommendation: Recommendatio
         "open_round": open_round,
         "can_edit": user.has_perm("recommendations.edit_draft", recommendation) and recommendation.is_editable,
         "can_lead": user.has_perm("recommendations.lead_draft", recommendation),
+        "can_withdraw": services.can_withdraw(recommendation),
         "can_see_consent": user.has_perm("recommendations.view_consent", recommendation),
         "consent_form": extra.pop("consent_form", None) or ConsentOpenForm(),
         "contributions": recommendation.contributions.all()[:50],

@@ -137,6 +137,33 @@ def test_a_decision_on_a_withdrawn_recommendation_is_refused(groups: Any, staff:
         )
 
 
+def test_once_the_board_decided_the_group_cannot_withdraw_and_publishing_goes_through(
+    groups: Any, board: Any, on_commit: Any
+) -> None:
+    from coopsip.recommendations import services as group_services
+
+    recommendation = submitted(group=groups[0])
+    assert group_services.can_withdraw(recommendation)
+    services.record_decision(
+        by=board,
+        recommendation=recommendation,
+        decision=DecisionKind.ACCEPTED,
+        answers={"en": "Yes"},
+        meeting_date=date(2026, 1, 20),
+    )
+    assert not group_services.can_withdraw(recommendation)
+    with pytest.raises(group_services.RecommendationInvalid) as refused:
+        group_services.withdraw_recommendation(by=user("m1@example.org"), recommendation=recommendation, reason="No")
+    assert "decision" in refused.value.errors["__all__"]
+    recommendation.refresh_from_db()
+    assert recommendation.status == RecommendationStatus.SUBMITTED
+    with on_commit():
+        result = services.publish_decisions(by=board, edition=recommendation.edition)
+    assert result.decisions == 1
+    recommendation.refresh_from_db()
+    assert recommendation.status == RecommendationStatus.DECIDED
+
+
 def test_a_synthesis_not_sent_to_the_board_cannot_be_decided(groups: Any, staff: Any, board: Any) -> None:
     recommendation = submitted(group=groups[0])
     synthesis = services.keep_as_is(by=staff, theme=recommendation.theme, recommendation_id=recommendation.pk)

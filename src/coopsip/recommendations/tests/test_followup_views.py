@@ -280,6 +280,23 @@ def test_deciding_on_a_withdrawn_recommendation_shows_why(groups: Any, board: An
     assert "withdrawn by its group" in page and 'name="decision"' not in page
 
 
+def test_after_the_boards_decision_the_group_page_offers_no_withdrawal(groups: Any, board: Any) -> None:
+    recommendation = submitted(group=groups[0])
+    secretary = user("m1@example.org")
+    detail = reverse("recommendations:draft", kwargs={"group_pk": groups[0].pk, "pk": recommendation.pk})
+    withdraw = reverse("recommendations:withdraw", kwargs={"group_pk": groups[0].pk, "pk": recommendation.pk})
+    assert withdraw in client_for(secretary).get(detail).content.decode()
+    decide = reverse("recommendations_board:decide_recommendation", kwargs={"pk": recommendation.pk})
+    client_for(board).post(decide, {"decision": "accepted", "meeting_date": "2026-01-20", "answer_en": "Yes"})
+    assert BoardDecision.objects.filter(recommendation=recommendation).exists()
+    assert withdraw not in client_for(secretary).get(detail).content.decode()
+    response = client_for(secretary).post(withdraw, {"reason": "Not ready"})
+    assert response.status_code == 400
+    assert "can no longer be withdrawn" in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.status == "submitted"
+
+
 def _pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
