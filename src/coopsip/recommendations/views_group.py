@@ -474,7 +474,7 @@ def submit(request: AuthenticatedRequest, group_pk: int, pk: int) -> HttpRespons
         title=_("Submit the recommendation to the team?"),
         text=_(
             "The team and the board read it from then on. "
-            "The group can withdraw it until the team puts it in a synthesis."
+            "The group can withdraw it until the team puts it in a synthesis or the board decides on it."
         ),
         button=_("Submit to the team"),
     )
