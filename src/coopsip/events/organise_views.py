@@ -224,8 +224,13 @@ def create_series(request: AuthenticatedRequest) -> HttpResponse:
 def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = _event_for(request, pk)
     circles = _circles_for(request.user)
+    # A group's officer changes a group's meeting within what a group's meeting may be; an event that staff
+    # made and gave a member to organise keeps the kinds, audiences and editions staff chose for it.
     form = EventForm(
-        request.POST or None, initial=EventForm.initial_for(event), circles=circles, meetings_only=circles is not None
+        request.POST or None,
+        initial=EventForm.initial_for(event),
+        circles=circles,
+        meetings_only=circles is not None and event.circle_id is not None,
     )
     status = None
     if request.method == "POST" and form.is_valid():
