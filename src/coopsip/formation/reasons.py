@@ -224,9 +224,17 @@ UNPLACED: dict[str, Text] = {
         % {"theme": n.theme(p.get("theme")), "place": n.office(p.get("office"))}
     ),
     "groups_full": lambda p, n: (
-        _(
-            "The groups this person could join (such as %(theme)s in %(language)s, %(place)s) are full, or their "
-            "moderators and secretaries were needed by larger groups."
+        (
+            _(
+                "The groups this person could join (such as %(theme)s in %(language)s, %(place)s) are full, and one "
+                "more group there would break the edition's format: the volunteers for its roles, or its balance "
+                "rules, do not allow it."
+            )
+            if p.get("format")
+            else _(
+                "The groups this person could join (such as %(theme)s in %(language)s, %(place)s) are full, or "
+                "their moderators and secretaries were needed by larger groups."
+            )
         )
         % {
             "theme": n.theme(p.get("theme")),
@@ -271,6 +279,46 @@ UNPLACED: dict[str, Text] = {
     "removed_by_staff": lambda p, n: _("Taken out of the groups by staff."),
     "group_dissolved": lambda p, n: _("The group was dissolved after someone declined, and no other group fits."),
 }
+
+
+# A group as it is (not after a move) that breaks a balance rule: the run page's list of flagged groups.
+FLAGS: dict[str, Text] = {
+    "stakeholder_share": lambda p, n: (
+        _("%(group)s — %(count)s of %(size)s members are of type %(kind)s: at most %(share)s%% of a group.")
+        % {
+            "group": _the_group(p),
+            "count": p.get("count"),
+            "size": p.get("size"),
+            "kind": _kind(p.get("stakeholder")),
+            "share": p.get("share"),
+        }
+    ),
+    "gender_share": lambda p, n: (
+        _(
+            "%(group)s — %(count)s of the %(size)s members who gave a gender answered %(gender)s: "
+            "at most %(share)s%% of one gender."
+        )
+        % {
+            "group": _the_group(p),
+            "count": p.get("count"),
+            "size": p.get("size"),
+            "gender": _gender(p.get("gender")),
+            "share": p.get("share"),
+        }
+    ),
+    "stakeholder_types": lambda p, n: (
+        _("%(group)s — its members are of %(count)s stakeholder types: at least %(min)s are asked.")
+        % {"group": _the_group(p), "count": p.get("count"), "min": p.get("min")}
+    ),
+}
+
+
+def flag_text(code: str, params: Mapping[str, Any], names: Names, *, group: str | None = None) -> str:
+    """The balance rule a group as it stands breaks, in words; ``group`` (a ``group_label``) names it."""
+    text = FLAGS.get(code)
+    if text is None:
+        return violation_text(code, params, names, group=group)
+    return text({**params, "group_label": group} if group else params, names)
 
 
 def violation_text(code: str, params: Mapping[str, Any], names: Names, *, group: str | None = None) -> str:

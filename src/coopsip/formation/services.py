@@ -23,7 +23,8 @@ from coopsip.core.audit import record_change
 from coopsip.core.taskqueue import task
 from coopsip.editions.models import Edition
 from coopsip.formation import engine, inputs
-from coopsip.formation.engine.balance import without
+from coopsip.formation.engine.balance import hard_rules, without
+from coopsip.formation.engine.validate import balance_warnings
 from coopsip.formation.models import (
     FormationRun,
     MemberRole,
@@ -139,7 +140,9 @@ def form_groups(run_id: int) -> str:
         ]
         report = _report(loaded, params, solution, kept, formed)
         report["balance_costs"] = costs
-        _store(run, [*kept, *formed], solution.unassigned, kept=kept, locked=locked, report=report)
+        report["balance_flags"] = _balance_flags(loaded, params, [*kept, *formed])
+        unassigned = _with_format(params, solution.unassigned)
+        _store(run, [*kept, *formed], unassigned, kept=kept, locked=locked, report=report)
     except Exception as error:
         logger.exception("Formation run %s failed", run_id)
         FormationRun.objects.filter(pk=run_id).update(
@@ -173,6 +176,27 @@ def _balance_costs(
             {"rule": rule, "placed": placed, "placed_without": placed_without, "cost": max(0, placed_without - placed)}
         )
     return out
+
+
+def _balance_flags(loaded: inputs.Loaded, params: engine.Params, groups: list[engine.Group]) -> list[dict[str, Any]]:
+    """The proposed groups that break a balance rule, as the engine's validator names them: with soft rules
+    the groups the people did not allow to balance, with hard rules only groups staff locked as they were
+    (the engine keeps every rule in the groups it forms). The run page says each in words."""
+    return [
+        {"group": v.group, "code": v.code, "params": dict(v.params), "severity": v.severity}
+        for v in balance_warnings(loaded.problem, groups, params)
+    ]
+
+
+def _with_format(params: engine.Params, unassigned: tuple[engine.Unassigned, ...]) -> tuple[engine.Unassigned, ...]:
+    """With a board member per group or hard balance rules, "the groups are full" may also mean that one
+    more group would break the edition's format: the reason says so (``params["format"]``)."""
+    if not (params.require_board or hard_rules(params)):
+        return unassigned
+    return tuple(
+        replace(person, params={**person.params, "format": True}) if person.code == "groups_full" else person
+        for person in unassigned
+    )
 
 
 def _progress(run: FormationRun, percent: int) -> None:

@@ -38,7 +38,7 @@ from coopsip.core.http import AuthenticatedRequest, see_other
 from coopsip.editions.models import Edition
 from coopsip.formation import selectors, services
 from coopsip.formation.models import FormationRun, MemberRole, ProposedGroup, ProposedMember, RunStatus
-from coopsip.formation.reasons import group_label
+from coopsip.formation.reasons import Names, flag_text, group_label
 from coopsip.formation.services import FormationRefused, MoveBreaksRules
 from coopsip.formation.staff_forms import MoveForm
 from coopsip.registrations.models import Registration
@@ -188,6 +188,37 @@ def _balance_costs(run: FormationRun) -> list[dict[str, Any]]:
     return rows
 
 
+FLAGS_SHOWN = 50  # the run page lists this many flagged groups (with soft rules a large edition has hundreds)
+
+
+def _balance_flags(run: FormationRun) -> dict[str, Any] | None:
+    """The run's groups that break a balance rule, in words, each linked to its group (the task found them,
+    see services._balance_flags): wishes the people did not allow, or groups staff locked as they were."""
+    flags = [item for item in run.report.get("balance_flags") or [] if isinstance(item, dict)]
+    if not flags:
+        return None
+    shown = flags[:FLAGS_SHOWN]
+    groups = {
+        group.key: group
+        for group in run.groups.filter(key__in={str(item.get("group")) for item in shown}).select_related(
+            "run", "theme", "office"
+        )
+    }
+    names = Names()
+    rows = []
+    for item in shown:
+        group = groups.get(str(item.get("group")))
+        label = group_label(group) if group is not None else str(item.get("group"))
+        rows.append(
+            {
+                "text": flag_text(str(item.get("code")), item.get("params") or {}, names, group=label),
+                "url": _group_url(group) if group is not None else "",
+                "hard": item.get("severity") == "hard",
+            }
+        )
+    return {"rows": rows, "count": len(flags), "more": len(flags) - len(shown), "soft": run.params.get("balance_soft")}
+
+
 def _review(request: AuthenticatedRequest, run: FormationRun) -> dict[str, Any]:
     """The proposal of a finished run, one theme × office (or the people without a group) at a time."""
     found = selectors.cells(run)
@@ -223,7 +254,9 @@ def _run_page(
         "shortfall": _shortfall(run),
         "locks_cost": _locks_cost(run.report),
         "balance_costs": _balance_costs(run),
+        "balance_flags": _balance_flags(run) if run.status == RunStatus.DONE else None,
         "formation_docs_url": reverse("formation_staff:guide") + "#gap",
+        "balance_docs_url": reverse("formation_staff:guide") + "#balance",
     }
     if run.status == RunStatus.DONE:
         context |= _review(request, run)

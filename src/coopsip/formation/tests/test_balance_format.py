@@ -11,8 +11,9 @@ from django.urls import reverse
 from conftest import client_for, link_to_register, make_person
 from coopsip.accounts.models import User
 from coopsip.editions.models import Edition
-from coopsip.formation import inputs, services
+from coopsip.formation import inputs, services, staff_views
 from coopsip.formation.models import FormationRun, MemberRole, RunStatus
+from coopsip.formation.reasons import Names, unplaced_text
 from coopsip.members.models import MembershipStatus
 from coopsip.registrations.models import MeetingMode, Registration, Source
 from coopsip.registrations.tests.test_register import make_open_edition, make_places, register_with_service
@@ -105,8 +106,95 @@ def test_every_group_has_a_board_member_and_mixes_types_and_the_cost_is_shown(
     text = page.content.decode()
     assert 'id="balance-costs"' in text
     assert "At most 50% of a group of one stakeholder type" in text
-    unplaced = staff_client.get(reverse("formation_staff:run", kwargs={"pk": run.pk}), {"cell": "unplaced"})
-    assert "can take one more person of type client" in unplaced.content.decode() or "balance" not in codes
+    # The table links to the staff guide's words on the format, which say what the cost means.
+    assert reverse("formation_staff:guide") + "#balance" in text
+    guide = staff_client.get(reverse("formation_staff:guide")).content.decode()
+    assert "The edition's format: board members and balance rules" in guide
+    assert "the difference is the places the rule costs" in guide
+    # Hard rules: the groups the engine forms keep them, so no group is flagged.
+    assert run.report["balance_flags"] == []
+    assert 'id="balance-flags"' not in text
+
+
+def test_people_the_rules_leave_out_read_why_in_words_on_the_run_page(
+    edition: Edition, staff: User, on_commit: Any
+) -> None:
+    run = run_for(edition, staff, on_commit)
+    page = client_for(staff).get(reverse("formation_staff:run", kwargs={"pk": run.pk}), {"cell": "unplaced"})
+    text = page.content.decode()
+    left_out = list(run.unplaced.all())
+    assert left_out
+    # The clients the share rule leaves out: which group, how many already, which share.
+    share = [u for u in left_out if u.code == "balance_share"]
+    assert share
+    assert "can take one more person of type client (3 already): at most 50% of a group." in text
+    # Anyone left out because the groups are full reads that one more group would break the format.
+    for item in left_out:
+        if item.code == "groups_full":
+            assert item.params["format"] is True
+    full = unplaced_text("groups_full", {"theme": None, "language": "nl", "office": None, "format": True}, Names())
+    assert "one more group there would break the edition's format" in full
+    plain = unplaced_text("groups_full", {"theme": None, "language": "nl", "office": None}, Names())
+    assert "moderators and secretaries were needed by larger groups" in plain
+
+
+def test_with_soft_rules_the_run_page_names_each_group_that_breaks_a_rule(
+    edition: Edition, staff: User, on_commit: Any
+) -> None:
+    edition.balance_rules_soft = True
+    edition.save(update_fields=["balance_rules_soft"])
+    run = run_for(edition, staff, on_commit)
+    # Every volunteer for a role is a client: with three roles per group, no group keeps clients to half.
+    flags = run.report["balance_flags"]
+    assert flags and {flag["severity"] for flag in flags} == {"soft"}
+    assert "balance_costs" in run.report and run.report["balance_costs"] == []
+    page = client_for(staff).get(reverse("formation_staff:run", kwargs={"pk": run.pk}))
+    text = page.content.decode()
+    assert 'id="balance-flags"' in text
+    assert f"Groups that break a balance rule: {len(flags)}" in text
+    assert "balance rules are wishes: these groups are formed anyway" in text
+    group = run.groups.get(key=flags[0]["group"])
+    count, size = flags[0]["params"]["count"], flags[0]["params"]["size"]
+    assert f"{count} of {size} members are of type client: at most 50% of a group." in text
+    # Each flagged group links to where it is shown.
+    assert f"#group-{group.key}" in text
+    assert 'id="balance-costs"' not in text
+
+
+def test_a_long_list_of_flagged_groups_says_how_many_are_not_shown(
+    edition: Edition, staff: User, on_commit: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edition.balance_rules_soft = True
+    edition.save(update_fields=["balance_rules_soft"])
+    run = run_for(edition, staff, on_commit)
+    flags = run.report["balance_flags"]
+    assert flags
+    run.report["balance_flags"] = flags * 3
+    run.save(update_fields=["report"])
+    monkeypatch.setattr(staff_views, "FLAGS_SHOWN", 2)
+    text = client_for(staff).get(reverse("formation_staff:run", kwargs={"pk": run.pk})).content.decode()
+    assert f"Groups that break a balance rule: {3 * len(flags)}" in text
+    assert f"The first 2 of {3 * len(flags)} groups are listed here." in text
+    listed = text.split('id="balance-flags"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 2
+
+
+def test_a_move_that_breaks_a_balance_rule_is_refused_on_the_page_in_words(
+    edition: Edition, staff: User, on_commit: Any
+) -> None:
+    run = run_for(edition, staff, on_commit)
+    group = run.groups.first()
+    assert group is not None
+    client = next(u.registration for u in run.unplaced.select_related("registration") if u.code == "balance_share")
+    page = client_for(staff).post(
+        reverse("formation_staff:move", kwargs={"pk": run.pk}),
+        {"registration": client.pk, "group": group.pk, "role": MemberRole.PARTICIPANT},
+    )
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "would break these rules" in text
+    assert "members of type client: at most 50% of a group." in text
+    assert run.members.filter(registration=client).count() == 0
 
 
 def test_a_move_that_breaks_a_balance_rule_says_so_in_words(edition: Edition, staff: User, on_commit: Any) -> None:
