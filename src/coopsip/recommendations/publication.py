@@ -116,8 +116,12 @@ def pdf_response(request: HttpRequest, html: str, *, filename: str, web_url: str
 
 
 def summary(edition: Edition) -> list[dict[str, Any]]:
-    """Per theme of the edition: its goals, the recommendations with a published decision, the projects
-    that came of them (the actions) and the test projects with their evaluation. A fixed number of queries."""
+    """Per theme of the edition: its goals, what the board decided on with its published decision, the projects
+    that came of them (the actions) and the test projects with their evaluation. A fixed number of queries.
+
+    Each row of ``recommendations`` is what the board decided on: a recommendation kept as it is
+    (``{"recommendation", "decision"}``), or a synthesis that merged several, shown once with the recommendations
+    of the groups it came from (``{"synthesis", "sources", "decision"}``)."""
     recommendations = list(
         selectors.with_outcome(
             Recommendation.objects.filter(edition=edition).filter(selectors.has_published_decision())
@@ -126,9 +130,14 @@ def summary(edition: Edition) -> list[dict[str, Any]]:
     decision_ids = {rec.decision_pk for rec in recommendations if rec.decision_pk}  # type: ignore[attr-defined]
     decisions = {
         d.pk: d
-        for d in BoardDecision.objects.filter(pk__in=decision_ids).prefetch_related(
+        for d in BoardDecision.objects.filter(pk__in=decision_ids)
+        .select_related("synthesis")
+        .prefetch_related(
             Prefetch("projects", queryset=FollowUpProject.objects.filter(public=True).prefetch_related("milestones")),
-            Prefetch("synthesis__source_links", queryset=SynthesisSource.objects.only("synthesis_id")),
+            Prefetch(
+                "synthesis__source_links",
+                queryset=SynthesisSource.objects.select_related("recommendation__group__office"),
+            ),
         )
     }
     tests = list(
@@ -140,13 +149,27 @@ def summary(edition: Edition) -> list[dict[str, Any]]:
         theme.pk: {"theme": theme, "recommendations": [], "projects": [], "tests": []}
         for theme in edition.themes.order_by("position", "pk")
     }
+    seen_decisions: set[int] = set()
     seen_projects: set[int] = set()
     for rec in recommendations:
         decision = decisions.get(rec.decision_pk)  # type: ignore[attr-defined]
         entry = themes.setdefault(
             rec.theme_id, {"theme": rec.theme, "recommendations": [], "projects": [], "tests": []}
         )
-        entry["recommendations"].append({"recommendation": rec, "decision": decision})
+        if decision is not None and decision.pk in seen_decisions:
+            continue  # another source of a synthesis already shown
+        links = list(decision.synthesis.source_links.all()) if decision and decision.synthesis else []
+        if decision is not None and len(links) > 1:
+            seen_decisions.add(decision.pk)
+            entry["recommendations"].append(
+                {
+                    "synthesis": decision.synthesis,
+                    "sources": [link.recommendation for link in links],
+                    "decision": decision,
+                }
+            )
+        else:
+            entry["recommendations"].append({"recommendation": rec, "decision": decision})
         if decision is not None:
             for project in decision.projects.all():
                 if project.pk not in seen_projects:
@@ -198,8 +221,12 @@ def pdf(request: HttpRequest, slug: str, language: str) -> HttpResponse:
 
 @transaction.atomic
 def set_published(*, by: Any, edition: Edition, published: bool) -> Publication:
-    """Show (or take back) the edition's yearly publication in its archive page."""
+    """Show (or take back) the edition's yearly publication in its archive page.
+
+    Publishing what is already published changes nothing (it keeps its first date and who published it)."""
     publication, _created = Publication.objects.select_for_update().get_or_create(edition=edition)
+    if published and publication.published_at is not None:
+        return publication
     publication.published_at = timezone.now() if published else None
     publication.published_by = by if published else None
     publication.save()
