@@ -90,7 +90,7 @@ class ConsentAnswerForm(forms.Form):
         label=_("Your reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Needed when you disagree or block; the group reads it."),
+        help_text=_("Needed when you disagree or block, possible when you abstain; the group reads it."),
     )
 
 

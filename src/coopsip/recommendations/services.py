@@ -402,10 +402,11 @@ def answer_consent(
     """Record (or replace) the person's answer in an open round. Raises RecommendationInvalid.
 
     Refused after the closing time, for a closed round and for anyone who is not a member of the group.
-    A block and a disagreement say why.
+    A block and a disagreement say why, an abstention may; an agreement keeps no reason (one typed for
+    another answer before the person chose "agree" would read as a reason to agree).
     """
     now = now or timezone.now()
-    reason = reason.strip()
+    reason = "" if position == Position.AGREE else reason.strip()
     errors: dict[str, str] = {}
     if position not in Position.values:
         errors["position"] = _("Choose agree, abstain, disagree or block.")

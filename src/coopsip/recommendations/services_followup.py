@@ -453,7 +453,7 @@ def publish_decisions(*, by: Any, edition: Edition) -> Published:
         unpublished_decisions(edition).select_for_update(of=("self",)).select_related("synthesis", "recommendation")
     )  # fmt: skip
     now = timezone.now()
-    told = 0
+    told: set[int] = set()  # people, not emails: someone in two groups concerned is one person told
     for decision in decisions:
         decision.published_at = now
         decision.save(update_fields=["published_at"])
@@ -475,8 +475,8 @@ def publish_decisions(*, by: Any, edition: Edition) -> Published:
                     "link": _journey_link(sources[0]) if sources else "",
                 },
             )
-            told += 1
-    return Published(decisions=len(decisions), people_told=told)
+            told.add(person.pk)
+    return Published(decisions=len(decisions), people_told=len(told))
 
 
 def _journey_link(recommendation: Recommendation) -> Any:
@@ -688,7 +688,8 @@ def propose_test_project(
 
 def requested_total(project: TestProject) -> Decimal:
     total = project.budget_lines.aggregate(total=Sum("requested_amount"))["total"]
-    return total if total is not None else Decimal("0.00")
+    # SQLite sums decimals as floats ("150.300000000000"): back to cents.
+    return Decimal(total).quantize(Decimal("0.01")) if total is not None else Decimal("0.00")
 
 
 def spent_total(project: TestProject) -> Decimal:

@@ -142,7 +142,15 @@ class LogForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    amount = _money(gettext_lazy("Approved budget (EUR)"), required=True)
+    # Filled in with the requested total: shown as the reader writes money ("150,30" in Dutch and French).
+    amount = forms.DecimalField(
+        label=gettext_lazy("Approved budget (EUR)"),
+        min_value=Decimal("0"),
+        max_digits=9,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
 
 
 class RefuseForm(forms.Form):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from conftest import client_for
 from coopsip.recommendations import publication
 from coopsip.recommendations import services_followup as services
-from coopsip.recommendations.models import BoardDecision, BudgetKind, DecisionKind, RecommendationStatus
+from coopsip.recommendations.models import BoardDecision, BudgetKind, DecisionKind, Publication, RecommendationStatus
 from coopsip.recommendations.tests.conftest import user
 from coopsip.recommendations.tests.followup import decided, submitted, to_board
 
@@ -503,3 +503,58 @@ def test_project_pages_are_for_staff(personas: dict[str, Any], groups: Any, staf
         == 303
     )
     assert "Charter" in client_for(staff).get(project_url).content.decode()
+
+
+def test_staff_find_the_requested_budget_written_as_money_in_their_language(groups: Any, staff: Any) -> None:
+    from django.utils import translation
+
+    test = services.propose_test_project(
+        by=user("m1@example.org"), group=groups[0], recommendation=None, title="Repair café", goal="Repair.",
+        plan="", language="en", starts_on=date(2021, 1, 15), ends_on=date(2021, 4, 15),
+        lines=[
+            services.BudgetRequest(kind=BudgetKind.ANIMATION, amount=Decimal("100.10")),
+            services.BudgetRequest(kind=BudgetKind.INVITING, amount=Decimal("50.20")),
+        ],
+    )  # fmt: skip
+    for language, shown in (("en", "150.30"), ("nl", "150,30"), ("fr", "150,30")):
+        with translation.override(language):
+            url = reverse("recommendations_testprojects:detail", kwargs={"pk": test.pk})
+        page = client_for(staff).get(url).content.decode()
+        assert f'name="amount" value="{shown}"' in page, language
+        assert "150.300000" not in page
+    with translation.override("fr"):
+        approve = reverse("recommendations_testprojects:approve", kwargs={"pk": test.pk})
+    assert client_for(staff).post(approve, {"amount": "150,30"}).status_code == 303
+    test.refresh_from_db()
+    assert test.approved_amount == Decimal("150.30")
+
+
+def test_once_published_the_publication_page_says_so_and_offers_only_what_can_still_be_done(
+    groups: Any, staff: Any
+) -> None:
+    recommendation = submitted(group=groups[0])
+    decided(staff, recommendation)
+    url = reverse("recommendations_staff:publication", kwargs={"slug": recommendation.edition.slug})
+    before = client_for(staff).get(url).content.decode()
+    assert "Publish it in the edition's archive" in before
+    assert client_for(staff).post(url, {"published": "1"}).status_code == 303
+    first = Publication.objects.get(edition=recommendation.edition).published_at
+    page = client_for(staff).get(url).content.decode()
+    assert "Published on" in page
+    assert "there is nothing to update here" in page
+    assert "Publish it in the edition" not in page
+    assert "Take it back" in page
+    # A second "publish" (an old tab) keeps the first date.
+    assert client_for(staff).post(url, {"published": "1"}).status_code == 303
+    assert Publication.objects.get(edition=recommendation.edition).published_at == first
+
+
+def test_publishing_two_decisions_of_one_group_counts_its_members_once(groups: Any, staff: Any, board: Any) -> None:
+    first = submitted(group=groups[0], title="A fund for shared tools")
+    second = submitted(group=groups[0], title="A van for the group")
+    decided(staff, first, publish=False)
+    decided(staff, second, publish=False)
+    publish = reverse("recommendations_board:publish", kwargs={"slug": first.edition.slug})
+    response = client_for(board).post(publish, follow=True)
+    # The group has four members: each is told of both decisions, and counted once.
+    assert "2 decisions are published; 4 members of the groups concerned are told." in response.content.decode()

@@ -114,6 +114,20 @@ def test_a_stale_edit_is_refused_shows_the_difference_and_keeps_the_text(draft: 
     assert draft.need == "M2 thinks we need a van" and draft.versions.get(number=2).need == "Sam wants tools"
 
 
+def test_a_reason_typed_for_a_block_is_not_kept_when_the_person_agrees(draft: Recommendation, secretary: Any) -> None:
+    consent_round = services.open_consent_round(
+        by=secretary, recommendation=draft, closes_at=timezone.now() + timedelta(days=3)
+    )
+    m2 = client_for(user("m2@example.org"))
+    consent_url = _url("recommendations:consent", draft, round_pk=consent_round.pk)
+    assert m2.post(consent_url, {"position": "block", "reason": "Far too expensive"}).status_code == 303
+    # M2 changes their mind and picks "agree", the reason still in the box.
+    assert m2.post(consent_url, {"position": "agree", "reason": "Far too expensive"}).status_code == 303
+    page = m2.get(consent_url).content.decode()
+    assert "Far too expensive" not in page  # neither beside the answer nor back in the form
+    assert ConsentAnswer.objects.get(round=consent_round).reason == ""
+
+
 def test_the_group_consents_then_the_secretary_submits_and_withdraws(draft: Recommendation, secretary: Any) -> None:
     sam = client_for(secretary)
     day = (timezone.now() + timedelta(days=5)).date().isoformat()
