@@ -51,7 +51,7 @@ def proposal_for(*, user: Any, edition: Edition) -> Proposal:
     if seat is None:
         return Proposal(registration, None)
     held = seat.group.seats.filter(state__in=HOLDING).select_related("registration__user")
-    officers = {s.role: s.registration.user.first_name for s in held if s.role in ("moderator", "secretary")}
+    officers = {s.role: s.registration.user.first_name for s in held if s.role in ("moderator", "secretary", "board")}
     return Proposal(registration, seat, officers, held.count())
 
 
@@ -70,7 +70,7 @@ class MemberRow:
 
 def members_of(group: WorkingGroup) -> list[MemberRow]:
     """Who accepted, moderator and secretary first; email addresses only of those who agreed."""
-    order = {"moderator": 0, "secretary": 1, "participant": 2}
+    order = {"moderator": 0, "board": 1, "secretary": 2, "participant": 3}
     held = group.seats.filter(state=SeatState.ACCEPTED)
     if group.status == GroupStatus.CLOSED and group.closed_at is not None:
         # Closing released every seat: who had accepted and was still in the group when it closed.
@@ -191,6 +191,7 @@ def overview(
             planned=Coalesce(_count(events.filter(starts_at__gte=now)), 0),
             has_moderator=Exists(held_role.filter(role="moderator")),
             has_secretary=Exists(held_role.filter(role="secretary")),
+            has_board=Exists(held_role.filter(role="board")),
             met_recently=Exists(events.filter(starts_at__lt=now, starts_at__gte=now - timedelta(days=STALLED_DAYS))),
         )
         .annotate(holding=F("accepted") + F("pending"))
@@ -211,7 +212,16 @@ def overview(
     elif status == Flag.BELOW_MINIMUM:
         groups = groups.filter(open_, holding__lt=F("min_size"))
     elif status == Flag.NO_MODERATOR:
-        groups = groups.filter(open_).filter(Q(has_moderator=False) | Q(has_secretary=False))
+        # The roles the edition's format asks for (a 2017-2018 group has a board member, maybe no secretary).
+        missing = Q(pk__in=[])
+        for role, required in (
+            ("has_moderator", edition.requires_moderator),
+            ("has_secretary", edition.requires_secretary),
+            ("has_board", edition.requires_board_member),
+        ):
+            if required:
+                missing |= Q(**{role: False})
+        groups = groups.filter(open_).filter(missing)
     elif status == Flag.STALLED:
         groups = groups.filter(stalled)
     return groups
@@ -224,10 +234,13 @@ def flags_of(group: Any, *, now: datetime) -> list[str]:
     flags = []
     if group.holding < group.min_size:
         flags.append(_("below the minimum size"))
-    if not group.has_moderator:
+    edition = group.edition
+    if edition.requires_moderator and not group.has_moderator:
         flags.append(_("no moderator"))
-    if not group.has_secretary:
+    if edition.requires_secretary and not group.has_secretary:
         flags.append(_("no secretary"))
+    if edition.requires_board_member and not group.has_board:
+        flags.append(_("no board member"))
     running = group.edition.starts_on <= now.date() <= group.edition.ends_on
     if (
         running

@@ -56,6 +56,9 @@ LOCK_TIMEOUT_MS = 5000
 CIRCLE_ROLES: dict[str, str] = {
     MemberRole.MODERATOR: CircleRole.MODERATOR,
     MemberRole.SECRETARY: CircleRole.SECRETARY,
+    # The 2017-2018 format: "coordinated by an animator and by a member of the board"; in the group's circle the
+    # board member coordinates beside the moderator (holds its meetings, reads its attendance).
+    MemberRole.BOARD: CircleRole.MODERATOR,
     MemberRole.PARTICIPANT: CircleRole.MEMBER,
 }
 # People who may be offered a freed seat: without a group, and not having said no this year.
@@ -489,7 +492,7 @@ def _activate_if_ready(group: WorkingGroup, *, now: datetime) -> bool:
         return False
     accepted = [seat for seat in _holding(group) if seat.state == SeatState.ACCEPTED]
     roles = {seat.role for seat in accepted}
-    if MemberRole.MODERATOR not in roles or MemberRole.SECRETARY not in roles or len(accepted) < group.min_size:
+    if any(role not in roles for role in required_roles(group.edition)) or len(accepted) < group.min_size:
         return False
     circle = create_circle(
         name=f"{group.theme.title} – {group_place(group)} ({group.key})",
@@ -525,9 +528,22 @@ class BackfillResult:
 VACANT = "vacant-seat"
 
 
-def _needed_role(holding: list[Seat]) -> str:
+def required_roles(edition: Edition) -> tuple[str, ...]:
+    """The roles each group of ``edition`` needs before it starts, as its format says."""
+    return tuple(
+        role
+        for role, required in (
+            (MemberRole.MODERATOR, edition.requires_moderator),
+            (MemberRole.SECRETARY, edition.requires_secretary),
+            (MemberRole.BOARD, edition.requires_board_member),
+        )
+        if required
+    )
+
+
+def _needed_role(group: WorkingGroup, holding: list[Seat]) -> str:
     roles = {seat.role for seat in holding}
-    for role in (MemberRole.MODERATOR, MemberRole.SECRETARY):
+    for role in required_roles(group.edition):
         if role not in roles:
             return role
     return MemberRole.PARTICIPANT
@@ -564,7 +580,7 @@ def backfill(*, group_id: int, now: datetime | None = None) -> BackfillResult:
         target = min(group.proposed_size, group.max_size)
         while True:
             holding = _holding(group)
-            role = _needed_role(holding)
+            role = _needed_role(group, holding)
             if len(holding) >= target and role == MemberRole.PARTICIPANT:
                 break
             if len(holding) >= group.max_size:
@@ -642,6 +658,8 @@ def _flag(group: WorkingGroup, role: str, *, now: datetime) -> None:
         if role == MemberRole.MODERATOR
         else _("No secretary: nobody who volunteered fits this group.")
         if role == MemberRole.SECRETARY
+        else _("No board member: nobody who volunteered fits this group.")
+        if role == MemberRole.BOARD
         else _("The group is full.")
     )
     if group.attention == text:
