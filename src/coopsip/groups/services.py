@@ -563,6 +563,7 @@ def backfill(*, group_id: int, now: datetime | None = None) -> BackfillResult:
     offered: list[int] = []
     new_roles: dict[int, str] = {}
     missing: str | None = None
+    broken: list[engine.Violation] = []
     with transaction.atomic():
         group = _lock_groups(group_id).get(group_id)
         if group is None or group.status == GroupStatus.CLOSED:
@@ -627,8 +628,13 @@ def backfill(*, group_id: int, now: datetime | None = None) -> BackfillResult:
                 changed = True
             if not changed:
                 break
+        if missing is None:
+            # A decline may have tipped the group over a balance rule of the format that nobody could repair.
+            broken = _broken_balance(loaded.problem, base, group)
         if missing is not None:
             _flag(group, missing, now=now)
+        elif broken:
+            _flag(group, MemberRole.PARTICIPANT, now=now, text=_balance_text(group, broken[0]))
         elif group.attention:
             group.attention = ""
             group.save(update_fields=["attention"])
@@ -652,8 +658,32 @@ def _take_over_role(group: WorkingGroup, seat: Seat, role: str, *, now: datetime
     )
 
 
-def _flag(group: WorkingGroup, role: str, *, now: datetime) -> None:
-    text = (
+def _broken_balance(problem: engine.Problem, params: engine.Params, group: WorkingGroup) -> list[engine.Violation]:
+    """The hard balance rules of the edition's format that the group, as it stands, breaks."""
+    from coopsip.formation.reasons import FLAGS
+
+    members = tuple(engine.Member(str(seat.registration_id), seat.role) for seat in _holding(group))  # type: ignore[arg-type]
+    current = engine.Group(
+        id=group.key,
+        theme=str(group.theme_id),
+        mode=group.mode,  # type: ignore[arg-type]
+        office=str(group.office_id) if group.office_id else None,
+        language=group.language,
+        slot=group.slot,
+        members=members,
+    )
+    return [v for v in engine.validate(problem, [current], params) if v.severity == "hard" and v.code in FLAGS]
+
+
+def _balance_text(group: WorkingGroup, violation: engine.Violation) -> str:
+    """The balance rule the group breaks since a decline, in words (the formation's texts)."""
+    from coopsip.formation.reasons import Names, flag_text
+
+    return flag_text(violation.code, dict(violation.params), Names(), group=group.key)
+
+
+def _flag(group: WorkingGroup, role: str, *, now: datetime, text: str = "") -> None:
+    text = text or (
         _("No moderator: nobody who volunteered fits this group.")
         if role == MemberRole.MODERATOR
         else _("No secretary: nobody who volunteered fits this group.")

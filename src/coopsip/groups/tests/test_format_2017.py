@@ -12,6 +12,7 @@ from coopsip.events.models import CircleRole
 from coopsip.groups import services
 from coopsip.groups.models import GroupStatus, Seat, WorkingGroup
 from coopsip.groups.tests.factories import accept_all, make_edition, make_published_run, make_registrant, seat_of
+from coopsip.registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,25 @@ def test_without_a_board_volunteer_the_team_is_told_in_words(edition: Any, staff
     assert group.attention.startswith("No board member")
     (team,) = [m for m in mail.outbox if m.to == ["sip@example.org"]]
     assert "No board member" in team.body
+
+
+def test_a_decline_that_tips_a_group_over_a_balance_rule_nobody_can_repair_is_flagged_in_words(
+    staff: User, on_commit: Any
+) -> None:
+    edition = make_edition(max_stakeholder_share=50)
+    kinds = ["client", "partner", "client", "partner"]
+    people = [make_registrant(edition, f"S{n}", moderator=n == 0, secretary=n == 1) for n in range(4)]
+    for person, kind in zip(people, kinds, strict=True):
+        Registration.objects.filter(pk=person.pk).update(stakeholder_type=kind)
+    roles = ["moderator", "secretary", "participant", "participant"]
+    run = make_published_run(edition, [list(zip(people, roles, strict=True))])
+    services.open_answers(by=staff, run=run)
+    group = WorkingGroup.objects.get(proposed_group__run=run)
+    mail.outbox.clear()
+    group.refresh_from_db()
+    assert group.attention == ""  # two clients of four: the rule holds
+    _decline(seat_of(people[3]), on_commit)  # a partner leaves: two clients of three
+    group.refresh_from_db()
+    assert "client" in group.attention and "50%" in group.attention
+    (team,) = [m for m in mail.outbox if m.to == ["sip@example.org"]]
+    assert group.key in team.subject
