@@ -15,9 +15,9 @@ from coopsip.recommendations.models import (
     Publication,
     Recommendation,
     Synthesis,
-    TestProject,
-    TestProjectStatus,
 )
+from coopsip.recommendations.models import TestProject as GroupTestProject
+from coopsip.recommendations.models import TestProjectStatus as GroupTestProjectStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +51,8 @@ def test_the_demo_edition_has_a_merged_synthesis_a_published_and_a_waiting_decis
 
 
 def test_a_test_project_with_budget_expenses_and_evaluation(demo: dict[str, int]) -> None:
-    project = TestProject.objects.get(group__edition__slug=DEMO_EDITION)
-    assert project.status == TestProjectStatus.EVALUATED
+    project = GroupTestProject.objects.get(group__edition__slug=DEMO_EDITION)
+    assert project.status == GroupTestProjectStatus.EVALUATED
     assert project.expenses.count() == 2
     assert sum(e.amount for e in project.expenses.all()) <= project.approved_amount
     assert project.log_entries.exclude(answer="").exists()
@@ -91,7 +91,7 @@ def test_the_archive_is_found_by_a_search(demo: dict[str, int]) -> None:
 def test_the_journeys_read_in_time_order_and_the_evaluated_test_project_is_over(demo: dict[str, int]) -> None:
     from django.utils import timezone
 
-    from coopsip.recommendations.models import ConsentRound, Recommendation, TestProject
+    from coopsip.recommendations.models import ConsentRound, Recommendation
 
     for recommendation in Recommendation.objects.filter(submitted_at__isnull=False):
         for version in recommendation.versions.all():
@@ -99,7 +99,7 @@ def test_the_journeys_read_in_time_order_and_the_evaluated_test_project_is_over(
     for consent_round in ConsentRound.objects.select_related("recommendation"):
         for version in consent_round.recommendation.versions.all():
             assert version.created_at < consent_round.opened_at, (consent_round.recommendation.title, version.number)
-    evaluated = TestProject.objects.filter(evaluation__isnull=False)
+    evaluated = GroupTestProject.objects.filter(evaluation__isnull=False)
     assert evaluated.exists()
     assert all(project.ends_on < timezone.localdate() for project in evaluated)
 
