@@ -109,7 +109,7 @@ def test_a_board_member_records_a_decision_and_publishes_it(
     expect(page.get_by_text("This publishes 1 decision at once.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Publish them now").click()
-    expect(page.get_by_text("1 decisions are published; 4 members of the groups concerned are told.")).to_be_visible()
+    expect(page.get_by_text("1 decision is published. 4 members of the groups concerned are told.")).to_be_visible()
     synthesis.refresh_from_db()
     assert synthesis.decision.published_at is not None
 

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from coopsip.core.access import require
@@ -167,10 +167,14 @@ def publish(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     waiting = list(services.unpublished_decisions(edition).select_related("synthesis", "recommendation"))
     if request.method == "POST":
         result = services.publish_decisions(by=request.user, edition=edition)
-        messages.success(
-            request,
-            _("%(count)s decisions are published; %(people)s members of the groups concerned are told.")
-            % {"count": result.decisions, "people": result.people_told},
-        )
+        published = ngettext(
+            "%(count)s decision is published.", "%(count)s decisions are published.", result.decisions
+        ) % {"count": result.decisions}
+        told = ngettext(
+            "%(people)s member of the groups concerned is told.",
+            "%(people)s members of the groups concerned are told.",
+            result.people_told,
+        ) % {"people": result.people_told}
+        messages.success(request, f"{published} {told}")
         return see_other(reverse("recommendations_board:bundle", kwargs={"slug": edition.slug}))
     return render(request, "recommendations/board/publish.html", {"edition": edition, "waiting": waiting})

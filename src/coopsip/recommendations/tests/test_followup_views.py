@@ -557,4 +557,4 @@ def test_publishing_two_decisions_of_one_group_counts_its_members_once(groups: A
     publish = reverse("recommendations_board:publish", kwargs={"slug": first.edition.slug})
     response = client_for(board).post(publish, follow=True)
     # The group has four members: each is told of both decisions, and counted once.
-    assert "2 decisions are published; 4 members of the groups concerned are told." in response.content.decode()
+    assert "2 decisions are published. 4 members of the groups concerned are told." in response.content.decode()
