@@ -29,6 +29,10 @@ COUNTRIES: Schema = {"type": "array", "items": {"type": "string", "enum": ["BE",
 PEOPLE: Schema = {"type": ["integer", "null"], "minimum": 0, "description": "null: fewer than 5 people"}
 
 
+# An id in a filter or a path (api.views.MAX_ID).
+ID: Schema = {"type": "integer", "minimum": 1, "maximum": 2_000_000_000}
+
+
 def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -275,14 +279,14 @@ def build() -> Schema:
                 [
                     *listing,
                     EDITION_FILTER,
-                    _parameter("theme", "Only this theme (its id).", {"type": "integer", "minimum": 1}),
+                    _parameter("theme", "Only this theme (its id).", ID),
                     _parameter("decision", "Only this decision.", {"enum": DECISIONS}),
                 ],
             ),
             "/api/v1/recommendations/{id}/": _operation(
                 "One recommendation with its decision and projects",
                 "Recommendation",
-                [_parameter("id", "Id of the recommendation.", {"type": "integer", "minimum": 1}, "path"), LANG],
+                [_parameter("id", "Id of the recommendation.", ID, "path"), LANG],
                 not_found=True,
             ),
             "/api/v1/statistics/": _operation("Participation per edition since 2015", "Statistics", [LANG]),

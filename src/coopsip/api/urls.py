@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from coopsip.api import views
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("recommendations/", views.recommendations, name="recommendations"),
     path("recommendations/<int:pk>/", views.recommendation, name="recommendation"),
     path("statistics/", views.statistics, name="statistics"),
-    path("<path:rest>", views.not_found, name="not_found"),
+    # Any other path, also one with a newline (which <path:…> does not match): a JSON 404, not Django's page.
+    re_path(r"^(?P<rest>(?s:.+))$", views.not_found, name="not_found"),
 ]

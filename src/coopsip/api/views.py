@@ -41,6 +41,11 @@ RATE_PERIOD = 60  # seconds
 CACHE_SECONDS = 60
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 SLUG = re.compile(r"[A-Za-z0-9_-]{1,50}")  # as schema.SLUG and Django's slug converter
+MAX_ID = 2_000_000_000  # ids in filters and paths: schema.ID's maximum
+# Dates in filters are brought within these days: any ISO date is valid (the schema says so),
+# and midnight in Brussels of 0001-01-01 falls before year 1 in UTC (an OverflowError).
+EARLIEST = date(1000, 1, 1)
+LATEST = date(9000, 12, 31)
 
 
 class BadParameter(Exception):
@@ -62,7 +67,8 @@ def error(status: int, message: str, parameter: str | None = None) -> JsonRespon
 
 
 def _integer(name: str, raw: str, low: int, high: int) -> int:
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²".isdigit() is True, int("²") fails
+    # "²".isdigit() is True and int("²") fails; a long string of digits is refused before int() reads it.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(high)):
         raise BadParameter(name, f"{name} must be a whole number from {low} to {high}.")
     value = int(raw)
     if not low <= value <= high:
@@ -83,10 +89,12 @@ def _slug(name: str, raw: str) -> str:
 
 
 def _date(name: str, raw: str) -> date:
+    """A day written YYYY-MM-DD, brought within ``EARLIEST``..``LATEST`` (no event is outside them)."""
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise BadParameter(name, f"{name} must be a date written YYYY-MM-DD.") from None
+    return min(max(day, EARLIEST), LATEST)
 
 
 @dataclass(frozen=True)
@@ -284,7 +292,7 @@ def events(request: HttpRequest, query: Query) -> dict[str, Any]:
 
 
 def _positive_id(name: str, raw: str) -> int:
-    return _integer(name, raw, 1, 2_000_000_000)
+    return _integer(name, raw, 1, MAX_ID)
 
 
 @endpoint({"edition": _slug, "theme": _positive_id, "decision": lambda n, v: _choice(n, v, tuple(DecisionKind.values))})
@@ -302,7 +310,7 @@ def recommendations(request: HttpRequest, query: Query) -> dict[str, Any]:
 
 @endpoint(paginated=False)
 def recommendation(request: HttpRequest, query: Query, pk: int) -> dict[str, Any] | HttpResponse:
-    found = list(public_records.recommendations().filter(pk=pk))
+    found = list(public_records.recommendations().filter(pk=pk)) if pk <= MAX_ID else []
     if not found:
         return error(404, "No recommendation with a published decision has this id.")
     return public_records.recommendation_rows(found)[0]

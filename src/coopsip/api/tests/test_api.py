@@ -235,6 +235,38 @@ def test_event_and_recommendation_filters_check_their_values(client: Any) -> Non
     assert client.get("/api/v1/events/?from=2020-01-01&to=2030-12-31").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["from=0001-01-01", "from=0001-01-01&lang=fr", "to=0001-01-01", "from=9999-12-31", "to=9999-12-31&lang=nl"],
+)
+def test_the_first_and_last_days_a_date_can_have_are_answered(client: Any, world: dict[str, Any], query: str) -> None:
+    # Midnight in Brussels on 0001-01-01 is before year 1 in UTC: this was a 500 (OverflowError).
+    response = client.get(f"/api/v1/events/?{query}")
+    assert response.status_code == 200
+    found = [row["id"] for row in json.loads(response.content)["results"]]
+    assert found == ([world["public_event"].pk] if query.startswith(("from=0001", "to=9999")) else [])
+
+
+def test_an_id_filter_says_the_bound_it_checks(client: Any) -> None:
+    assert client.get("/api/v1/recommendations/?theme=2000000000").status_code == 200
+    assert client.get("/api/v1/recommendations/?theme=1999999999").status_code == 200
+    response = client.get("/api/v1/recommendations/?theme=2000000001")
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"]["message"] == "theme must be a whole number from 1 to 2000000000."
+    parameters = schema.build()["paths"]["/api/v1/recommendations/"]["get"]["parameters"]
+    (theme,) = [p for p in parameters if p["name"] == "theme"]
+    assert theme["schema"]["maximum"] == 2_000_000_000
+    assert client.get("/api/v1/recommendations/99999999999999999999/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/editions/a%0Ab/", "/api/v1/a%0A/", "/api/v1/nothing/here", "/api/v1/%0A"])
+def test_every_unknown_path_under_the_api_is_a_json_404(client: Any, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["error"]["message"].startswith("No such endpoint")
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     endpoint=st.sampled_from([*LISTS, "/api/v1/statistics/", "/api/v1/"]),
