@@ -25,7 +25,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coopsip.editions.models import CurrentEdition, Edition, Theme
 from coopsip.editions.selectors import published_editions
@@ -225,8 +225,11 @@ def forget_overview() -> None:
 
 
 def public_breakdowns(edition: Edition) -> dict[str, Breakdown]:
-    """Per country, office and theme of ``edition``, through the shared cache like the overview."""
-    key = f"stats:breakdowns:{edition.pk}:{_generation()}"
+    """Per country, office and theme of ``edition``, through the shared cache like the overview.
+
+    The office and theme labels are their names in the active language: the language is part of the key.
+    """
+    key = f"stats:breakdowns:{edition.pk}:{translation.get_language()}:{_generation()}"
     cached: dict[str, Breakdown] | None = cache.get(key)
     if cached is None:
         cached = {"country": by_country(edition), "office": by_office(edition), "theme": by_theme(edition)}

@@ -19,6 +19,12 @@ from coopsip.stats.tests.data import edition_with_groups, empty_edition, held_me
 pytestmark = pytest.mark.django_db
 
 
+def _csv(client: Any, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
 # ---------------------------------------------------------------------------
 # The small-group rule (one place)
 
@@ -207,3 +213,13 @@ def test_the_statistics_pages_take_the_same_number_of_queries_at_two_sizes(clien
     assert _queries(client, "/en/statistics/") == small_index
     assert _queries(client, f"/en/statistics/{bigger.slug}/") == small_edition
     assert small_index <= 20
+
+
+def test_each_language_reads_the_theme_names_of_its_own_page_and_csv(client: Any, known: Any) -> None:
+    # The per-edition tables are cached: the first language asked once filled them for every language.
+    assert '<th scope="row">Soins</th>' in client.get(f"/fr/statistics/{known.slug}/").content.decode()
+    page = client.get(f"/nl/statistics/{known.slug}/").content.decode()
+    assert '<th scope="row">Zorg</th>' in page
+    assert "Soins" not in page
+    rows = list(csv.reader(io.StringIO(_csv(client, f"/nl/statistics/{known.slug}/theme.csv"))))
+    assert [row[0] for row in rows[1:]] == ["Werk", "Wonen", "Zorg", "Coopératives en France"]
