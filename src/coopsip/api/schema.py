@@ -26,7 +26,13 @@ DATETIME: Schema = {"type": "string", "format": "date-time"}
 DATETIME_OR_NULL: Schema = {"type": ["string", "null"], "format": "date-time"}
 COUNTRIES: Schema = {"type": "array", "items": {"type": "string", "enum": ["BE", "FR"]}}
 # A count of people: null when it concerns 1 to 4 people (the small-group rule).
-PEOPLE: Schema = {"type": ["integer", "null"], "minimum": 0, "description": "null: fewer than 5 people"}
+PEOPLE: Schema = {
+    "type": ["integer", "null"],
+    "minimum": 0,
+    "description": "null: fewer than 5 people, or not known (an edition before the platform)",
+}
+# A count of things the team may not have recorded for an edition before the platform.
+COUNT_OR_UNKNOWN: Schema = {"type": ["integer", "null"], "minimum": 0, "description": "null: not known"}
 
 
 # An id in a filter or a path (api.views.MAX_ID).
@@ -176,8 +182,8 @@ COMPONENTS: dict[str, Schema] = {
             "source": {"type": "string", "enum": ["platform", "recorded", "none"]},
             "registrations": PEOPLE,
             "placed": PEOPLE,
-            "groups": INT,
-            "meetings_held": INT,
+            "groups": COUNT_OR_UNKNOWN,
+            "meetings_held": COUNT_OR_UNKNOWN,
             "attendance_rate": {"type": ["number", "null"]},
             "recommendations_submitted": INT,
             "recommendations_decided": INT,

@@ -152,7 +152,10 @@ FILES: tuple[DataFile, ...] = (
     ),
     DataFile(
         "participation.csv",
-        _l("Aggregated participation per edition. People counts of 1 to 4 read <5 (small-group rule)."),
+        _l(
+            "Aggregated participation per edition. People counts of 1 to 4 read <5 (small-group rule). "
+            "An empty figure is not known (the team did not record it for an edition before the platform)."
+        ),
         (
             ("edition", _l("title of the edition (English)")),
             ("source", _l("on the platform, recorded by the team (editions before the platform), or no data")),

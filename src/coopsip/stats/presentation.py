@@ -83,6 +83,11 @@ def _row_label(key: str, value: str) -> str:
     return value
 
 
+def known_people(count: int | None, *, exact: bool = False) -> Figure | None:
+    """``suppression.people`` of a count that may be unknown: None stays None ("not known", not 0)."""
+    return None if count is None else people(count, exact=exact)
+
+
 def source_label(source: str) -> str:
     if source == PLATFORM:
         return _("on the platform")
@@ -114,8 +119,8 @@ def overview_table(data: Overview, *, exact: bool = False) -> Table:
         (
             row.edition.title,
             source_label(row.source),
-            people(row.registrations, exact=exact),
-            people(row.placed, exact=exact),
+            known_people(row.registrations, exact=exact),
+            known_people(row.placed, exact=exact),
             row.groups,
             row.meetings_held,
             attendance(row, exact=exact),
@@ -248,8 +253,8 @@ def trend_chart(data: Overview) -> charts.Chart:
         ),
         points=points,
         series=[
-            (_("Registrations"), [_value(people(row.registrations)) for row in data.editions]),
-            (_("People placed in a group"), [_value(people(row.placed)) for row in data.editions]),
+            (_("Registrations"), [_value(known_people(row.registrations)) for row in data.editions]),
+            (_("People placed in a group"), [_value(known_people(row.placed)) for row in data.editions]),
         ],
         point_header=_("Edition"),
         chart_id="trend-people",

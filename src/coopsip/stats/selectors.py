@@ -54,10 +54,11 @@ class EditionFigures:
 
     edition: Edition
     source: str = NO_DATA
-    registrations: int = 0
-    placed: int = 0
-    groups: int = 0
-    meetings_held: int = 0
+    # None: not known (a figure the team did not record for an edition before the platform), never 0.
+    registrations: int | None = 0
+    placed: int | None = 0
+    groups: int | None = 0
+    meetings_held: int | None = 0
     attended: int = 0  # sign-ups marked present at held group meetings
     marked: int = 0  # sign-ups marked present or absent
     recorded_rate: float | None = None
@@ -185,10 +186,10 @@ def compute_overview(*, now: datetime | None = None) -> Overview:
         elif edition.pk in recorded:
             record = recorded[edition.pk]
             figures.source = RECORDED
-            figures.registrations = record.registrations or 0
-            figures.placed = record.placed or 0
-            figures.groups = record.groups or 0
-            figures.meetings_held = record.meetings_held or 0
+            figures.registrations = record.registrations
+            figures.placed = record.placed
+            figures.groups = record.groups
+            figures.meetings_held = record.meetings_held
             figures.recorded_rate = float(record.attendance_rate) if record.attendance_rate is not None else None
             recorded_people += record.first_time_participants or 0
         rows.append(figures)

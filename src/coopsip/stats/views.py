@@ -88,8 +88,8 @@ def _edition_context(edition: Edition, *, exact: bool) -> dict[str, object]:
     return {
         "edition": edition,
         "figures": figures,
-        "registrations": people(figures.registrations, exact=exact),
-        "placed": people(figures.placed, exact=exact),
+        "registrations": presentation.known_people(figures.registrations, exact=exact),
+        "placed": presentation.known_people(figures.placed, exact=exact),
         "attendance": presentation.attendance(figures, exact=exact),
         "source": presentation.source_label(figures.source),
         "tables": list(tables.values()),

@@ -332,6 +332,18 @@ def test_small_groups_are_null_in_the_statistics(client: Any, staff: Any) -> Non
     assert body["distinct_people"] is None
 
 
+def test_a_figure_the_team_did_not_record_is_null_not_0(client: Any) -> None:
+    from coopsip.stats.models import RecordedFigures
+    from coopsip.stats.tests.data import empty_edition
+
+    RecordedFigures.objects.create(edition=empty_edition("2015-2016"), registrations=120, groups=9)
+    body = _get(client, "/api/v1/statistics/")
+    (row,) = body["editions"]
+    assert (row["registrations"], row["placed"], row["groups"], row["meetings_held"]) == (120, None, 9, None)
+    _check(body, schema.COMPONENTS["Statistics"], "statistics")
+    assert schema.COMPONENTS["EditionStatistics"]["properties"]["meetings_held"]["type"] == ["integer", "null"]
+
+
 def test_too_many_requests_are_refused(client: Any, monkeypatch: Any) -> None:
     from coopsip.api import views
 

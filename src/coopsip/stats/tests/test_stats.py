@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -223,3 +224,24 @@ def test_each_language_reads_the_theme_names_of_its_own_page_and_csv(client: Any
     assert "Soins" not in page
     rows = list(csv.reader(io.StringIO(_csv(client, f"/nl/statistics/{known.slug}/theme.csv"))))
     assert [row[0] for row in rows[1:]] == ["Werk", "Wonen", "Zorg", "Coopératives en France"]
+
+
+def test_a_figure_the_team_did_not_record_is_not_known_rather_than_0(client: Any) -> None:
+    edition = empty_edition("2015-2016")
+    RecordedFigures.objects.create(edition=edition, registrations=120, groups=9)  # placed, meetings: not known
+    row = selectors.compute_overview().editions[0]
+    assert (row.registrations, row.placed, row.groups, row.meetings_held) == (120, None, 9, None)
+    page = client.get(f"/fr/statistics/{edition.slug}/").content.decode()
+    assert "<dt>Personnes placées dans un groupe</dt><dd>inconnu</dd>" in page
+    assert "<dt>Réunions tenues</dt><dd>inconnu</dd>" in page
+    overview = client.get("/en/statistics/").content.decode()
+    assert '<th scope="row">Empty edition</th><td>recorded by the team</td><td>120</td><td>not known</td>' in overview
+    # The trend chart draws no point for it: its numbers table leaves the cell empty, not 0.
+    assert "<td>120</td><td></td>" in overview.replace(" ", "")
+    rows = list(csv.reader(io.StringIO(_csv(client, "/en/statistics/editions.csv"))))
+    assert rows[1][2:6] == ["120", "", "9", ""]
+    from coopsip.stats.opendata import build_zip
+
+    with zipfile.ZipFile(io.BytesIO(build_zip())) as archive:
+        participation = list(csv.reader(io.StringIO(archive.read("participation.csv").decode("utf-8"))))
+    assert participation[1][2:6] == ["120", "", "9", ""]
