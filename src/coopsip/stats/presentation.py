@@ -167,7 +167,14 @@ def breakdown_table(breakdown: Breakdown, *, exact: bool = False) -> Table:
     }
     # Each people column adds up to the edition's total (shown on the page): secondary suppression.
     people_at = [index for index, column in enumerate(breakdown.columns) if column in PEOPLE_COLUMNS]
-    protected = protect([[counts[index] for index in people_at] for _label, counts in breakdown.rows], exact=exact)
+    # Partial lines (offices of one country) are of the first column, a people column where there are any.
+    first_is_people = bool(people_at) and people_at[0] == 0
+    partial = [([(row, 0) for row in rows], rest) for rows, rest in breakdown.partial_lines] if first_is_people else []
+    protected = protect(
+        [[counts[index] for index in people_at] for _label, counts in breakdown.rows],
+        exact=exact,
+        partial_lines=partial,
+    )
     rows: list[tuple[Cell, ...]] = []
     for (label, counts), figures in zip(breakdown.rows, protected, strict=True):
         cells: list[Cell] = list(counts)

@@ -230,10 +230,11 @@ def public_breakdowns(edition: Edition) -> dict[str, Breakdown]:
 
     The office and theme labels are their names in the active language: the language is part of the key.
     """
-    key = f"stats:breakdowns:{edition.pk}:{translation.get_language()}:{_generation()}"
+    key = f"stats:breakdowns:v2:{edition.pk}:{translation.get_language()}:{_generation()}"
     cached: dict[str, Breakdown] | None = cache.get(key)
     if cached is None:
-        cached = {"country": by_country(edition), "office": by_office(edition), "theme": by_theme(edition)}
+        countries = by_country(edition)
+        cached = {"country": countries, "office": by_office(edition, countries), "theme": by_theme(edition)}
         cache.set(key, cached, CACHE_SECONDS)
     return cached
 
@@ -249,6 +250,8 @@ class Breakdown:
     key: str
     columns: tuple[str, ...]
     rows: Sequence[tuple[str, Sequence[int]]]
+    # Other sums of the first column a published total reveals: (rows, rest in no row) — see suppression.protect.
+    partial_lines: Sequence[tuple[Sequence[int], int]] = ()
 
 
 def edition_figures(edition: Edition) -> EditionFigures:
@@ -258,8 +261,12 @@ def edition_figures(edition: Edition) -> EditionFigures:
     return EditionFigures(edition=edition)
 
 
-def by_office(edition: Edition) -> Breakdown:
-    """Registrations and people placed per office (the office the person chose; none for video only)."""
+def by_office(edition: Edition, countries: Breakdown | None = None) -> Breakdown:
+    """Registrations and people placed per office (the office the person chose; none for video only).
+
+    With the table per ``countries``: the offices of a country plus that country's people
+    without an office add up to its registrations there, so each country is a partial line.
+    """
     registrations: dict[int | None, int] = dict(
         active_registrations()
         .filter(edition=edition)
@@ -281,7 +288,12 @@ def by_office(edition: Edition) -> Breakdown:
     rows = [(office.name, (registrations.get(office.pk, 0), placed.get(office.pk, 0))) for office in ordered]
     if registrations.get(None) or placed.get(None):
         rows.append(("", (registrations.get(None, 0), placed.get(None, 0))))
-    return Breakdown("office", ("registrations", "placed"), rows)
+    lines: list[tuple[Sequence[int], int]] = []
+    for country, (total, *_rest) in countries.rows if countries else ():
+        at = [index for index, office in enumerate(ordered) if office.country == country]
+        if country and at:
+            lines.append((at, total - sum(rows[index][1][0] for index in at)))
+    return Breakdown("office", ("registrations", "placed"), rows, lines)
 
 
 def by_country(edition: Edition) -> Breakdown:

@@ -11,10 +11,13 @@ Its public API is stable:
   the registrations one by one.
 - ``rate(part, whole, exact=False) -> float | None``: a percentage of a group of people,
   None when the group is smaller than ``THRESHOLD``.
-- ``protect(counts, exact=False, rows_add_up=False, columns_add_up=True)
+- ``protect(counts, exact=False, rows_add_up=False, columns_add_up=True, partial_lines=())
   -> list[list[Figure]]``: a whole table of people counts, with *secondary suppression*
   (below). Use it whenever a table's column (or row) adds up to a total that is shown
   somewhere else, such as registrations per office and the edition's registrations.
+  ``partial_lines`` are other sums that a published total reveals: some cells of the
+  table plus a rest that is in no cell (the offices of Belgium plus the people of
+  Belgium without an office add up to Belgium's registrations, shown per country).
 
 Secondary suppression. Hiding a 3 in a column is useless when the column's total is
 published: subtracting the other cells from the total gives the 3 back. So ``protect``
@@ -26,6 +29,11 @@ itself, and that total is fewer than 5, so it is suppressed wherever it is shown
 A complement cell reads "hidden" (``x`` in files), not "fewer than 5": it is usually a
 larger number, and the page does not lie about it. The hidden cells of a line then add
 up to the total minus the shown cells, which is shared by two cells or more.
+
+A partial line's rest is never shown, so it counts as a hidden cell of its line; when it is
+itself a small group (1 to 4), it is a small cell like the others: the line then needs one
+hidden cell of the table as well, or the total minus the shown cells would give it back.
+A rest of 5 or more protects the line's one hidden cell by itself.
 
 Counts of things that are not people (recommendations, meetings, groups) are not suppressed.
 """
@@ -95,11 +103,14 @@ def protect(
     exact: bool = False,
     rows_add_up: bool = False,
     columns_add_up: bool = True,
+    partial_lines: Sequence[tuple[Sequence[tuple[int, int]], int]] = (),
 ) -> list[list[Figure]]:
     """A table of people counts (rows of equal length) as publishable figures, with secondary suppression.
 
     ``columns_add_up``: each column adds up to a total shown elsewhere (the usual case: a
     breakdown of one population). ``rows_add_up``: each row does too (a cross-table).
+    ``partial_lines``: ``(cells, rest)`` pairs, where the ``(row, column)`` cells plus ``rest``
+    people in no cell add up to a total shown elsewhere.
     Ties between candidate complements go to the first cell in reading order, so the same
     table always hides the same cells.
     """
@@ -110,16 +121,19 @@ def protect(
     width = len(values[0]) if values else 0
     primary = {(i, j) for i in range(height) for j in range(width) if _small(values[i][j])}
     hidden = set(primary)
-    lines: list[list[tuple[int, int]]] = []
+    # Each line: its cells and the rest of its total that is in no cell (0 for a whole column or row).
+    # Partial lines first: a complement chosen for one of them often serves its column too.
+    lines: list[tuple[list[tuple[int, int]], int]] = [(list(cells), rest) for cells, rest in partial_lines]
     if columns_add_up:
-        lines += [[(i, j) for i in range(height)] for j in range(width)]
+        lines += [([(i, j) for i in range(height)], 0) for j in range(width)]
     if rows_add_up:
-        lines += [[(i, j) for j in range(width)] for i in range(height)]
+        lines += [([(i, j) for j in range(width)], 0) for i in range(height)]
     changed = True
     while changed:
         changed = False
-        for line in lines:
-            if sum(cell in hidden for cell in line) != 1:
+        for line, rest in lines:
+            hidden_here = sum(cell in hidden for cell in line)
+            if rest >= THRESHOLD or hidden_here + (rest > 0) != 1:
                 continue
             candidates = [cell for cell in line if cell not in hidden and values[cell[0]][cell[1]] > 0]
             if candidates:

@@ -245,3 +245,27 @@ def test_a_figure_the_team_did_not_record_is_not_known_rather_than_0(client: Any
     with zipfile.ZipFile(io.BytesIO(build_zip())) as archive:
         participation = list(csv.reader(io.StringIO(archive.read("participation.csv").decode("utf-8"))))
     assert participation[1][2:6] == ["120", "", "9", ""]
+
+
+def test_a_country_total_does_not_give_back_its_few_people_without_an_office(client: Any, staff: Any) -> None:
+    """14 people: 6 at the Ghent office (BE), 5 at an office in Lille (FR), 3 by video living in Ghent (BE).
+
+    Per country: Belgium 9, France 5. Hiding Lille's 5 as the complement of the 3 without an
+    office left Belgium's 9 minus Ghent's 6 = 3 on the page: Ghent's 6 is hidden instead.
+    """
+    from coopsip.places.models import Office
+    from coopsip.registrations.models import Registration
+
+    groups = edition_with_groups(staff, (5, 5, 4))
+    edition = groups[0].edition
+    lille = Office.objects.create(slug="lille", name="Lille", country="FR", latitude=50.6, longitude=3.06)
+    people_ids = list(Registration.objects.filter(edition=edition).order_by("pk").values_list("pk", flat=True))
+    Registration.objects.filter(pk__in=people_ids[:6]).update(office=Office.objects.get(slug="gent"))
+    Registration.objects.filter(pk__in=people_ids[6:11]).update(office=lille)
+    countries = list(csv.reader(io.StringIO(_csv(client, f"/en/statistics/{edition.slug}/country.csv"))))
+    assert countries[1:] == [["Belgium", "9"], ["France", "5"]]
+    offices = list(csv.reader(io.StringIO(_csv(client, f"/en/statistics/{edition.slug}/office.csv"))))
+    registrations = {row[0]: row[1] for row in offices[1:]}
+    assert registrations == {"Ghent": "x", "Lille": "5", "no office (by video)": "<5"}
+    page = client.get(f"/en/statistics/{edition.slug}/").content.decode()
+    assert '<th scope="row">Ghent</th><td>hidden</td>' in page

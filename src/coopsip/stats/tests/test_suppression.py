@@ -121,3 +121,32 @@ def test_the_open_data_readme_is_written_in_the_language_asked() -> None:
     assert f"\n{expected}\n" in opendata.readme("fr")
     assert "README.nl.md, README.fr.md" in opendata.readme("en")
     assert "- `title_nl`: " in opendata.readme("nl")
+
+
+def test_a_partial_line_with_a_small_rest_hides_one_of_its_cells() -> None:
+    # Offices Brussels 20 and Ghent 30 (BE), Lille 10 (FR), 3 without an office (all in BE);
+    # Belgium's 53 is shown: Brussels + Ghent + 3 people in no BE cell. Brussels is hidden
+    # for Belgium, and it is also the second hidden cell of the column: Lille stays shown.
+    counts = [[20], [30], [10], [3]]
+    table = protect(counts, partial_lines=[([(0, 0), (1, 0)], 3)])
+    assert shown(table) == [["x"], ["30"], ["10"], ["<5"]]
+    # A rest of 5 or more protects itself; a rest of 0 is an ordinary line.
+    assert shown(protect([[20], [30], [10], [0]], partial_lines=[([(0, 0), (1, 0)], 7)])) == [
+        ["20"],
+        ["30"],
+        ["10"],
+        ["0"],
+    ]
+    assert shown(protect([[20], [3], [10]], partial_lines=[([(0, 0), (1, 0)], 0)])) == [["x"], ["<5"], ["10"]]
+
+
+def test_an_office_breakdown_carries_its_countries_to_the_table() -> None:
+    breakdown = Breakdown(
+        "office", ("registrations", "placed"), [("Ghent", (6, 6)), ("Lille", (5, 5)), ("", (3, 3))], [([0], 3)]
+    )
+    table = presentation.breakdown_table(breakdown)
+    assert [[presentation.csv_cell(cell) for cell in row[1:]] for row in table.rows] == [
+        ["x", "6"],
+        ["5", "x"],
+        ["<5", "<5"],
+    ]
