@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from coopsip.core import personal_home
 from coopsip.editions.phases import BRUSSELS
+from coopsip.editions.templatetags.editions_public import shown_language
 from coopsip.groups.models import Seat, SeatState
 from coopsip.recommendations.models import ConsentAnswer, ConsentRound, Synthesis, SynthesisStatus
 
@@ -43,7 +44,10 @@ def consent_items(user: Any) -> Iterable[personal_home.HomeItem]:
         closes = formats.date_format(consent_round.closes_at.astimezone(BRUSSELS), "l j F, H:i")
         yield personal_home.HomeItem(
             title=_("A consent round closes %(when)s: give your answer") % {"when": closes},
-            text=_("Your group asks whether you consent to “%(title)s”.") % {"title": recommendation.title},
+            text=personal_home.with_values(
+                _("Your group asks whether you consent to “%(title)s”."),
+                title=personal_home.in_language(recommendation.title, recommendation.language),
+            ),
             url=reverse(
                 "recommendations:consent",
                 kwargs={"group_pk": recommendation.group_id, "pk": recommendation.pk, "round_pk": consent_round.pk},
@@ -76,8 +80,10 @@ def synthesis_items(user: Any) -> Iterable[personal_home.HomeItem]:
             when = formats.date_format(event.starts_at.astimezone(BRUSSELS), "l j F, H:i")
             text += " " + _("Info moment: %(when)s.") % {"when": when}
         yield personal_home.HomeItem(
-            title=_("A synthesis of recommendations is open for your comments: “%(title)s”")
-            % {"title": synthesis.title},
+            title=personal_home.with_values(
+                _("A synthesis of recommendations is open for your comments: “%(title)s”"),
+                title=personal_home.in_language(synthesis.title, shown_language(synthesis, "title")),
+            ),
             text=text,
             url=reverse("recommendations_staff:synthesis", kwargs={"pk": synthesis.pk}),
             link_text=_("Read and comment"),

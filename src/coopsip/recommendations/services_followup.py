@@ -171,6 +171,13 @@ def _mergeable(theme: Theme, recommendation_ids: Sequence[int]) -> list[Recommen
                 _("“%(title)s” is %(status)s: only submitted recommendations go into a synthesis.")
                 % {"title": recommendation.title, "status": recommendation.get_status_display()}
             )
+    decided = BoardDecision.objects.filter(recommendation__in=recommendations).select_related("recommendation").first()
+    if decided is not None:
+        # One recommendation, one decision: the board already answered this one as it is.
+        raise FollowUpRefused(
+            _("The board has already recorded its decision on “%(title)s”: it no longer goes into a synthesis.")
+            % {"title": decided.recommendation.title}  # type: ignore[union-attr]
+        )
     return recommendations
 
 
@@ -403,6 +410,9 @@ def record_decision(
         recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         if recommendation.status == RecommendationStatus.WITHDRAWN:
             raise FollowUpRefused(_("This recommendation was withdrawn by its group: the board cannot decide on it."))
+        if SynthesisSource.objects.filter(recommendation=recommendation).exists():
+            # One recommendation, one decision: the one on its synthesis.
+            raise FollowUpRefused(_("This recommendation is part of a synthesis: the board decides on the synthesis."))
         if recommendation.status not in (
             RecommendationStatus.SUBMITTED,
             RecommendationStatus.SYNTHESISED,

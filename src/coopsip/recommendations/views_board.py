@@ -143,17 +143,17 @@ def decide_recommendation(request: AuthenticatedRequest, pk: int) -> HttpRespons
     ):
         raise PermissionDenied("recommendations.view_draft")
     existing = BoardDecision.objects.filter(recommendation=recommendation).first()
+    refused = ""
     if recommendation.status == RecommendationStatus.WITHDRAWN:
+        refused = _("This recommendation was withdrawn by its group: the board cannot decide on it.")
+    elif recommendation.synthesis_links.exists():
+        refused = _("This recommendation is part of a synthesis: the board decides on the synthesis.")
+    if refused:
         # Nothing to decide: the page says why instead of offering a form that would be refused.
         return render(
             request,
             "recommendations/board/decide.html",
-            {
-                "target": recommendation,
-                "existing": existing,
-                "edition": recommendation.edition,
-                "refused": _("This recommendation was withdrawn by its group: the board cannot decide on it."),
-            },
+            {"target": recommendation, "existing": existing, "edition": recommendation.edition, "refused": refused},
         )
     return _decide(request, target=recommendation, existing=existing, recommendation=recommendation)
 

@@ -12,6 +12,7 @@ from django.core import mail
 from coopsip.core import notifications
 from coopsip.recommendations import services_followup as services
 from coopsip.recommendations.models import (
+    BoardDecision,
     BudgetKind,
     DecisionKind,
     ProjectStatus,
@@ -162,6 +163,43 @@ def test_once_the_board_decided_the_group_cannot_withdraw_and_publishing_goes_th
     assert result.decisions == 1
     recommendation.refresh_from_db()
     assert recommendation.status == RecommendationStatus.DECIDED
+
+
+def test_a_recommendation_decided_through_its_synthesis_gets_no_second_decision(groups: Any, staff: Any) -> None:
+    recommendation = submitted(group=groups[0])
+    first = decided(staff, recommendation, kind=DecisionKind.POSTPONED)
+    with pytest.raises(services.FollowUpRefused, match="part of a synthesis"):
+        services.record_decision(
+            by=staff,
+            recommendation=recommendation,
+            decision=DecisionKind.REJECTED,
+            answers={"en": "No"},
+            meeting_date=date(2026, 1, 20),
+        )
+    assert list(BoardDecision.objects.all()) == [first]
+
+
+def test_a_recommendation_the_board_decided_as_it_is_goes_into_no_synthesis(
+    groups: Any, staff: Any, board: Any
+) -> None:
+    alone, other = submitted(group=groups[0]), submitted(group=groups[1])
+    services.record_decision(
+        by=board,
+        recommendation=alone,
+        decision=DecisionKind.REJECTED,
+        answers={"en": "No"},
+        meeting_date=date(2026, 1, 20),
+    )
+    with pytest.raises(services.FollowUpRefused, match="already recorded its decision"):
+        services.merge_into_synthesis(
+            by=staff, theme=alone.theme, recommendation_ids=[alone.pk, other.pk], title="T", text="X", language="en"
+        )
+    with pytest.raises(services.FollowUpRefused, match="already recorded its decision"):
+        services.keep_as_is(by=staff, theme=alone.theme, recommendation_id=alone.pk)
+    alone.refresh_from_db()
+    other.refresh_from_db()
+    assert (alone.status, other.status) == (RecommendationStatus.SUBMITTED, RecommendationStatus.SUBMITTED)
+    assert not alone.synthesis_links.exists()
 
 
 def test_a_synthesis_not_sent_to_the_board_cannot_be_decided(groups: Any, staff: Any, board: Any) -> None:

@@ -297,6 +297,19 @@ def test_after_the_boards_decision_the_group_page_offers_no_withdrawal(groups: A
     assert recommendation.status == "submitted"
 
 
+def test_the_decide_page_of_a_recommendation_in_a_synthesis_points_to_the_synthesis(
+    groups: Any, staff: Any, board: Any
+) -> None:
+    recommendation = submitted(group=groups[0])
+    decided(staff, recommendation, kind=DecisionKind.POSTPONED)
+    url = reverse("recommendations_board:decide_recommendation", kwargs={"pk": recommendation.pk})
+    page = client_for(board).get(url).content.decode()
+    assert "the board decides on the synthesis" in page and 'name="decision"' not in page
+    response = client_for(board).post(url, {"decision": "rejected", "meeting_date": "2026-01-20"})
+    assert "the board decides on the synthesis" in response.content.decode()
+    assert BoardDecision.objects.filter(recommendation=recommendation).count() == 0
+
+
 def _pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
