@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -208,9 +209,21 @@ def funnel_table(funnel: Funnel) -> Table:
     )
 
 
+def number_text(value: int | float) -> str:
+    """A number as the active language writes it: "4 200" and "69,0" in French, "4,200" and "69.0" in English."""
+    if isinstance(value, float):
+        return formats.number_format(value, decimal_pos=1, force_grouping=True)
+    return formats.number_format(value, force_grouping=True)
+
+
 def cell_text(cell: Cell) -> str:
+    """A cell on a page (files and the API keep plain numbers)."""
     if cell is None:
         return pgettext("statistics", "not known")
+    if isinstance(cell, Figure):
+        return str(cell) if cell.value is None else number_text(cell.value)
+    if isinstance(cell, int | float):
+        return number_text(cell)
     return str(cell)
 
 

@@ -269,3 +269,22 @@ def test_a_country_total_does_not_give_back_its_few_people_without_an_office(cli
     assert registrations == {"Ghent": "x", "Lille": "5", "no office (by video)": "<5"}
     page = client.get(f"/en/statistics/{edition.slug}/").content.decode()
     assert '<th scope="row">Ghent</th><td>hidden</td>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "registrations", "rate"),
+    [("fr", "4\xa0200", "69,0"), ("nl", "4.200", "69,0"), ("en", "4,200", "69.0")],
+)
+def test_numbers_are_written_as_the_language_of_the_page_writes_them(
+    client: Any, language: str, registrations: str, rate: str
+) -> None:
+    edition = empty_edition("2015-2016")
+    RecordedFigures.objects.create(edition=edition, registrations=4200, placed=3900, attendance_rate="69.0")
+    page = client.get(f"/{language}/statistics/").content.decode()
+    assert f"<td>{registrations}</td>" in page
+    assert f"<td>{rate}</td>" in page
+    detail = client.get(f"/{language}/statistics/{edition.slug}/").content.decode()
+    assert f"<dd>{registrations}</dd>" in detail
+    assert f"<dd>{rate}</dd>" in detail
+    # Files keep plain numbers, whatever the language.
+    assert ",4200,3900," in _csv(client, f"/{language}/statistics/editions.csv")
