@@ -233,8 +233,12 @@ def bundle(edition: Edition) -> list[dict[str, Any]]:
         d.synthesis_id or ("r", d.recommendation_id): d
         for d in BoardDecision.objects.filter(Q(synthesis__edition=edition) | Q(recommendation__edition=edition))
     }
+    # Submitted ones, and those the board decided as they are (still listed, with their decision, once published).
     alone = list(
-        Recommendation.objects.filter(edition=edition, status=RecommendationStatus.SUBMITTED)
+        Recommendation.objects.filter(edition=edition)
+        .filter(
+            Q(status=RecommendationStatus.SUBMITTED) | Q(status=RecommendationStatus.DECIDED, decision__isnull=False)
+        )
         .exclude(synthesis_links__isnull=False)
         .select_related("theme", "group__office")
         .order_by("theme__position", "pk")

@@ -37,7 +37,10 @@ LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=DecisionKind.choices)
+    # No decision is chosen in advance: the board chooses one on purpose.
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"), choices=[("", gettext_lazy("Choose a decision")), *DecisionKind.choices]
+    )
     meeting_date = forms.DateField(
         label=gettext_lazy("Board meeting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

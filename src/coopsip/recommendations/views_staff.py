@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -103,13 +104,20 @@ def _theme_page(request: AuthenticatedRequest, theme: Theme, form: MergeForm | N
         .only("pk", "title", "need", "proposal", "actions", "language")
         .order_by("pk")
     )
+    # A recommendation the board decided as it is goes into no synthesis (services_followup._mergeable).
+    decided = set(
+        BoardDecision.objects.filter(recommendation__in=submitted).values_list("recommendation_id", flat=True)
+    )
     suggestions = theme_suggestions(submitted)
     titles = {rec.pk: rec for rec in submitted}
     q = request.GET.get("q", "")[:200]
     page = Paginator(selectors.theme_recommendations(theme.pk, q), PAGE_SIZE).get_page(request.GET.get("page"))
     if form is None:
+        # The text is most likely written in the language most of the theme's recommendations are in.
+        languages = Counter(rec.language for rec in submitted if rec.language)
+        language = languages.most_common(1)[0][0] if languages else (get_language() or "nl")
         form = MergeForm(
-            choices=[(rec.pk, rec.title) for rec in submitted], initial={"language": get_language() or "nl"}
+            choices=[(rec.pk, rec.title) for rec in submitted if rec.pk not in decided], initial={"language": language}
         )
     context = {
         "theme": theme,
@@ -144,8 +152,9 @@ def theme(request: AuthenticatedRequest, theme_id: int) -> HttpResponse:
 def merge(request: AuthenticatedRequest, theme_id: int) -> HttpResponse:
     theme = _theme(request, theme_id)
     choices = list(
-        Recommendation.objects.filter(theme=theme, status=RecommendationStatus.SUBMITTED).values_list("pk", "title")
-    )
+        Recommendation.objects.filter(theme=theme, status=RecommendationStatus.SUBMITTED, decision__isnull=True)
+        .values_list("pk", "title")
+    )  # fmt: skip
     form = MergeForm(request.POST, choices=choices)
     if form.is_valid():
         try:

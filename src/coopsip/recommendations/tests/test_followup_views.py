@@ -167,6 +167,25 @@ def test_staff_see_suggestions_and_merge_two_recommendations(personas: dict[str,
     assert "One ethics committee" in page and "An ethics committee" in page and "Ethics committee" in page
 
 
+def test_the_merge_form_starts_in_the_recommendations_language_and_leaves_out_decided_ones(
+    groups: Any, staff: Any, board: Any
+) -> None:
+    first = submitted(group=groups[0], title="Een ethisch comité", language="nl")
+    submitted(group=groups[1], title="Ethisch comité", language="nl")
+    decided_alone = submitted(group=groups[1], title="Gedeelde bestelwagens", language="nl")
+    services.record_decision(
+        by=board,
+        recommendation=decided_alone,
+        decision=DecisionKind.ACCEPTED,
+        answers={"nl": "Ja"},
+        meeting_date=date(2026, 1, 20),
+    )
+    url = reverse("recommendations_staff:theme", kwargs={"theme_id": first.theme_id})
+    page = client_for(staff).get(url).content.decode()  # the staff member reads the English pages
+    assert '<option value="nl" selected>' in page
+    assert f'value="{decided_alone.pk}"' not in page
+
+
 def test_suggestions_follow_the_texts_when_a_recommendation_changes(groups: Any, staff: Any) -> None:
     # The suggestions are kept in the shared cache; a changed text must show at once, not the kept pairs.
     first = submitted(group=groups[0], title="Shared vans", proposal="Share delivery vans between members in Ghent.")
@@ -308,6 +327,31 @@ def test_the_decide_page_of_a_recommendation_in_a_synthesis_points_to_the_synthe
     response = client_for(board).post(url, {"decision": "rejected", "meeting_date": "2026-01-20"})
     assert "the board decides on the synthesis" in response.content.decode()
     assert BoardDecision.objects.filter(recommendation=recommendation).count() == 0
+
+
+def test_the_decide_page_shows_the_text_and_chooses_no_decision_in_advance(groups: Any, board: Any) -> None:
+    recommendation = submitted(group=groups[0], proposal="Open the Ghent office on Saturdays.")
+    url = reverse("recommendations_board:decide_recommendation", kwargs={"pk": recommendation.pk})
+    page = client_for(board).get(url).content.decode()
+    assert "Open the Ghent office on Saturdays." in page
+    assert 'value="" selected' in page
+    response = client_for(board).post(url, {"decision": "", "meeting_date": "2026-01-20"})
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert not BoardDecision.objects.filter(recommendation=recommendation).exists()
+
+
+def test_a_recommendation_decided_as_it_is_stays_in_the_bundle_once_published(groups: Any, board: Any) -> None:
+    recommendation = submitted(group=groups[0], title="Saturday opening")
+    services.record_decision(
+        by=board,
+        recommendation=recommendation,
+        decision=DecisionKind.ACCEPTED,
+        answers={"en": "Yes"},
+        meeting_date=date(2026, 1, 20),
+    )
+    services.publish_decisions(by=board, edition=recommendation.edition)
+    url = reverse("recommendations_board:bundle", kwargs={"slug": recommendation.edition.slug})
+    assert "Saturday opening" in client_for(board).get(url).content.decode()
 
 
 def _pdf_text(content: bytes) -> str:
