@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
@@ -118,20 +117,31 @@ def test_the_file_contract_knows_the_board_role_and_the_new_rules() -> None:
 # Brute force over one cell: every person in group 0, group 1 or none; the most people placed in
 # groups that keep the size and every balance rule.
 def _optimum(people: list[Registrant], params: Params) -> int:
+    """The most people placed in groups that keep every rule, over every way of splitting them into any number of
+    groups (each person left out, in a group already opened, or opening the next one: each split once)."""
     best = 0
-    for choice in itertools.product((0, 1, 2), repeat=len(people)):
-        groups = [[p for p, c in zip(people, choice, strict=True) if c == k] for k in (0, 1)]
-        placed = 0
-        ok = True
+
+    def valid(group: list[Registrant]) -> bool:
+        return params.min_size <= len(group) <= params.max_size and broken(group, params) is None
+
+    def place(i: int, groups: list[list[Registrant]]) -> None:
+        nonlocal best
+        if i == len(people):
+            if all(valid(group) for group in groups):
+                best = max(best, sum(len(group) for group in groups))
+            return
+        if any(len(group) > params.max_size for group in groups):
+            return
+        place(i + 1, groups)  # left out
         for group in groups:
-            if not group:
-                continue
-            if not params.min_size <= len(group) <= params.max_size or broken(group, params) is not None:
-                ok = False
-                break
-            placed += len(group)
-        if ok:
-            best = max(best, placed)
+            group.append(people[i])
+            place(i + 1, groups)
+            group.pop()
+        groups.append([people[i]])
+        place(i + 1, groups)
+        groups.pop()
+
+    place(0, [])
     return best
 
 
