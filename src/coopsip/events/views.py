@@ -155,6 +155,7 @@ def _month_grid(request: Request, events: QuerySet[Event], month: str, now: date
     return {
         "month_first": first,
         "month_weeks": weeks,
+        "month_count": len(in_month),
         "weekdays": [first - timedelta(days=first.weekday()) + timedelta(days=offset) for offset in range(7)],
         "previous_month": previous.strftime("%Y-%m") if previous >= today.replace(day=1) else "",
         "next_month": following.strftime("%Y-%m"),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone, translation
@@ -61,3 +62,44 @@ def test_the_french_sector_filter_finds_the_graphic_design_events(db: Any) -> No
     assert f'<option value="graphic_design">{label}</option>' in page
     html = client_for(None).get("/fr/events/?sector=graphic_design").content.decode()
     assert "Graphic design breakfast" in html and "Music jam" not in html
+
+
+def test_filtering_from_the_month_view_stays_on_that_month(db: Any) -> None:
+    jam = make_event(title="Music jam", audience=Audience.PUBLIC, sector=Sector.MUSIC, days=1)
+    make_event(title="Graphic design breakfast", audience=Audience.PUBLIC, sector=Sector.GRAPHIC_DESIGN, days=1)
+    month = jam.starts_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m")
+    html = client_for(None).get(f"{LIST_URL}?view=month&month={month}").content.decode()
+    # The filter form sends the view and the month along with the filters.
+    form = html.split('aria-label="Filter the events"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="view" value="month">' in form
+    assert f'<input type="hidden" name="month" value="{month}">' in form
+    assert f'href="{LIST_URL}?view=month">Clear the filters</a>' in form
+
+    filtered = client_for(None).get(f"{LIST_URL}?view=month&month={month}&sector=music").content.decode()
+    assert 'class="month-grid"' in filtered and 'class="event-week"' not in filtered
+    assert "Music jam" in filtered and "Graphic design breakfast" not in filtered
+
+
+def test_the_list_view_has_no_hidden_month_in_its_filters(db: Any) -> None:
+    html = client_for(None).get(LIST_URL).content.decode()
+    assert 'name="view"' not in html.split('aria-label="Filter the events"', 1)[1].split("</form>", 1)[0]
+
+
+def test_a_month_without_events_says_so(db: Any) -> None:
+    make_event(title="Music jam", audience=Audience.PUBLIC, days=1)
+    later = (timezone.now() + timedelta(days=400)).strftime("%Y-%m")
+    html = client_for(None).get(f"{LIST_URL}?view=month&month={later}").content.decode()
+    assert "No coming event this month." in html
+
+
+def test_an_event_card_keeps_its_time_range_together(db: Any) -> None:
+    # Tomorrow from 08:30 to 10:00 in Brussels: the same day, whatever the hour the test runs.
+    brussels = ZoneInfo("Europe/Brussels")
+    tomorrow = timezone.now().astimezone(brussels).date() + timedelta(days=1)
+    starts_at = datetime.combine(tomorrow, time(8, 30), tzinfo=brussels)
+    make_event(
+        title="Music jam", audience=Audience.PUBLIC, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90)
+    )
+    html = client_for(None).get(LIST_URL).content.decode()
+    # The two times and their dash in one unbreakable span (site.css: .time-range { white-space: nowrap }).
+    assert '<span class="time-range">08:30–10:00</span>' in html
