@@ -38,3 +38,32 @@ def test_a_visitor_reads_the_statistics_in_french_and_downloads_a_csv(page: Page
     # The group of 3 people is not shown as a number on the page of its theme's office or its groups.
     page.goto("/fr/statistics/open-data/")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+def test_the_participation_table_fits_a_1280_px_screen(page: Page, live_server: Any, sara: Any, language: str) -> None:
+    # Its last columns (recommendations, test projects) were cut off, the scrollbar hidden.
+    groups = edition_with_groups(sara, (5, 3))
+    held_meeting(groups[0], present=4, absent=1)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/{language}/statistics/")
+    box = page.locator(".stats-table .table-scroll").first
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth")
+    last = box.locator("thead th").last.evaluate("th => th.getBoundingClientRect().right")
+    assert last <= box.evaluate("b => b.getBoundingClientRect().right") + 1
+
+
+def test_chart_text_is_readable_on_a_phone(page: Page, live_server: Any, sara: Any) -> None:
+    groups = edition_with_groups(sara, (5, 3))
+    held_meeting(groups[0], present=4, absent=1)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/fr/statistics/")
+    # Rendered text size: the SVG's font size scaled by its drawn width over its viewBox (it was 5-7 px).
+    sizes = page.locator("figure.chart svg").evaluate_all(
+        """svgs => svgs.map(s => parseFloat(getComputedStyle(s.querySelector('text')).fontSize)
+                          * s.getBoundingClientRect().width / s.viewBox.baseVal.width)"""
+    )
+    assert sizes and min(sizes) >= 11, sizes
+    # The chart scrolls in its box, which takes the keyboard focus; the page itself does not scroll sideways.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
