@@ -9,7 +9,14 @@ The home page (``/<language>/me/``) knows no app. An app registers a provider in
 
 A provider takes the logged-in user and returns ``HomeItem`` objects (usually zero to
 three). It must run a fixed, small number of queries whatever the person's history, so
-that the home page stays fast. Items are shown most urgent first, then by date.
+that the home page stays fast. Items are shown most urgent first, then by date across
+apps (an item without a date after the dated ones), then in the apps' order.
+
+A title or text quoting something people wrote (an event's title, a recommendation) marks it
+when it is in another language than the reader's, as the rest of the site does ("(NL)" and a
+``lang`` attribute)::
+
+    title=with_values(_("Survey: %(title)s"), title=in_language(survey.title, shown_language(survey, "title")))
 """
 
 from __future__ import annotations
@@ -18,6 +25,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 
 class Urgency:
@@ -44,6 +56,25 @@ class HomeItem:
     schedule: str = ""
 
 
+def in_language(text: str, language: str | None) -> SafeString:
+    """``text`` written in ``language``; when that is not the reader's, with its ``lang`` and the site's "(NL)" note.
+
+    The note is the one of ``{% translated %}`` (editions/_translated.html). Returns HTML safe to show.
+    """
+    fallback = language if language and language != (get_language() or "") else None
+    if fallback is None:
+        return conditional_escape(text)
+    marked = render_to_string("editions/_translated.html", {"value": text, "fallback_language": fallback})
+    return mark_safe(marked.strip())  # noqa: S308 (the template escaped the text)
+
+
+def with_values(sentence: str, **values: Any) -> SafeString:
+    """A translated ``sentence`` with its ``%(name)s`` values put in: each escaped unless already HTML
+    (``in_language``). The sentence is escaped too, so the result is safe to show as it is."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(conditional_escape(sentence) % escaped)  # noqa: S308 (every part escaped above)
+
+
 Provider = Callable[[Any], Iterable[HomeItem]]
 
 
@@ -67,11 +98,11 @@ def providers() -> list[str]:
 
 
 def items_for(user: Any) -> list[HomeItem]:
-    """Every registered app's items for ``user``, most urgent first."""
-    collected: list[tuple[int, int, float, int, HomeItem]] = []
+    """Every registered app's items for ``user``: most urgent first, then by date across apps, then by app."""
+    collected: list[tuple[int, float, int, int, HomeItem]] = []
     for position, registered in enumerate(sorted(_providers.values(), key=lambda p: (p.order, p.name))):
         for item in registered.provider(user):
             when = item.when.timestamp() if item.when is not None else float("inf")
-            collected.append((item.urgency, registered.order, when, position, item))
+            collected.append((item.urgency, when, registered.order, position, item))
     collected.sort(key=lambda entry: entry[:4])
     return [entry[4] for entry in collected]

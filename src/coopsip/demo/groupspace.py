@@ -28,6 +28,9 @@ MAX_CIRCLES = 6
 # The name demo.events gives its sector network.
 SECTOR_NETWORK = "Sectornetwerk"
 
+# A date poll keeps one title, typed by its organiser in their own language.
+POLL_TITLES = {"nl": "Volgende bijeenkomst: ideeën", "fr": "Prochaine réunion : idées", "en": "Next meeting: ideas"}
+
 DOCUMENTS = [
     ("Shared notes (pad)", "https://pad.example.org/p/coopsip-demo-{pk}"),
     ("Smart in Progress: method of the working groups", "https://example.org/smart-in-progress/method.pdf"),
@@ -92,7 +95,8 @@ def _fill(circle: Circle) -> None:
         (datetime.combine(day, time(hour), tzinfo=BRUSSELS), datetime.combine(day, time(hour + 3), tzinfo=BRUSSELS))
         for day, hour in zip(days, (18, 9, 18), strict=True)
     ]
-    poll = services.create_poll(by=organiser, circle=circle, title="Next meeting: ideas", options=options, notify=False)
+    title = POLL_TITLES.get(organiser.preferred_language, POLL_TITLES["nl"])
+    poll = services.create_poll(by=organiser, circle=circle, title=title, options=options, notify=False)
     poll_options = list(poll.options.all())
     # Most members answered; the last two have not yet (the personal home asks them).
     for person in people[:-2]:

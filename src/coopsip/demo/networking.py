@@ -28,7 +28,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from coopsip.accounts.models import User
 from coopsip.core.models import OutgoingEmail
@@ -354,6 +355,7 @@ PROJECTS = [
         "Een busje, een lichttechnicus, speelplekken.",
         "Een gratis voorstelling voor de dorpen die ons ontvangen.",
         "performing-arts",
+        "nl",
     ),
     (
         "Atelier partagé de sérigraphie",
@@ -361,6 +363,7 @@ PROJECTS = [
         "Des associés pour partager le loyer, une presse d'occasion.",
         "Des heures d'atelier et une formation à la sérigraphie.",
         "design",
+        "fr",
     ),
     (
         "Festival de courts métrages en plein air",
@@ -368,8 +371,14 @@ PROJECTS = [
         "Des monteurs, un ingénieur du son, des bénévoles.",
         "Une scène pour les films des associés.",
         "audiovisual",
+        "fr",
     ),
 ]
+
+
+def _partner_meeting(title: str, language: str) -> str:
+    with translation.override(language):
+        return _("Partner meeting: %(title)s") % {"title": title}
 
 
 def _projects(people: list[User]) -> None:
@@ -381,7 +390,7 @@ def _projects(people: list[User]) -> None:
     kop = Place.objects.filter(name="KOP").first()
     staff = User.objects.filter(email="staff@demo.coopsip.org").first()
     today = timezone.localdate()
-    for number, (title, description, needs, offers, sector) in enumerate(PROJECTS):
+    for number, (title, description, needs, offers, sector, language) in enumerate(PROJECTS):
         owner = people[number * 7]
         project = services.create_project(
             owner=owner,
@@ -404,8 +413,11 @@ def _projects(people: list[User]) -> None:
             project=project,
             by=owner,
             data=events_services.EventInput(
-                titles={_language(owner): f"Partner meeting: {title}"},
-                descriptions={_language(owner): description},
+                # Named as the project page names it, in the language its project is written in: the other
+                # pages mark it as that language's.
+                titles={language: _partner_meeting(title, language)},
+                descriptions={language: description},
+                language=language,
                 starts_at=start,
                 ends_at=start + timedelta(hours=2),
                 format=EventFormat.MEET_AND_CONNECT,

@@ -40,8 +40,11 @@ SEED = 2029
 PILOT_OFFICE = "luik"
 NEEDS_TITLE_EN = "Networking needs of the members"
 OPEN_TITLE_EN = "How was this year's Smart in Progress?"
-CLOSED_BALLOT = "General assembly: themes of the next edition"
-OPEN_BALLOT = "Extra themes for France"
+# A ballot keeps one title: the team writes it in both languages of the cooperative, as on its assembly's papers.
+CLOSED_BALLOT = (
+    "Algemene vergadering: thema's van de volgende editie · Assemblée générale : thèmes de la prochaine édition"
+)
+OPEN_BALLOT = "Extra thema's voor Frankrijk · Thèmes supplémentaires pour la France"
 NEXT_EDITION_SLUG = "demo-next"
 PAST_ASSEMBLY_EN = "General assembly of the cooperative"
 COMING_ASSEMBLY_EN = "Extraordinary general assembly: themes for France"

@@ -24,6 +24,7 @@ from coopsip.editions.selectors import themes_to_choose
 from coopsip.editions.staff_forms import Fieldset, FieldsetsMixin, ThemeChoiceField, languages
 from coopsip.events.models import Attendance, Audience, Circle, Event, EventFormat, EventKind, Place, Sector
 from coopsip.events.services import LANGUAGES, EventInput, Mark, meeting_texts
+from coopsip.events.templatetags.events_tags import circle_name
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -66,6 +67,13 @@ class BrusselsDateTimeField(forms.SplitDateTimeField):
 # team's), no minibus trip (the cooperative's bus); an edition published and not over.
 GROUP_MEETING_KINDS = (EventKind.GROUP_MEETING, EventKind.NETWORKING, EventKind.OTHER)
 GROUP_MEETING_FORMATS = tuple(choice for choice in EventFormat if choice != EventFormat.MINIBUS)
+
+
+class CircleChoiceField(forms.ModelChoiceField[Circle]):
+    """A group, named in the reader's language (a sector network's own translated name, as on /me/)."""
+
+    def label_from_instance(self, obj: Circle) -> str:
+        return circle_name(obj)
 
 
 def _optional_choices(choices: list[tuple[str, Any]], empty: Any) -> list[tuple[str, Any]]:
@@ -132,7 +140,7 @@ class EventForm(FieldsetsMixin, forms.Form):
     audience = forms.ChoiceField(
         label=_("Who may sign up"), choices=Audience.choices, initial=Audience.MEMBERS, widget=forms.RadioSelect
     )
-    circle = forms.ModelChoiceField(
+    circle = CircleChoiceField(
         label=_("Group"),
         queryset=Circle.objects.none(),
         required=False,
@@ -161,7 +169,11 @@ class EventForm(FieldsetsMixin, forms.Form):
         self._set_queryset("edition", Edition.objects.order_by("-starts_on"))
         self._set_queryset("place", Place.objects.filter(is_active=True))
         # Staff choose any group; a group's moderator or secretary only their own groups.
-        self._set_queryset("circle", Circle.objects.all() if self._circles is None else self._circles)
+        circles = Circle.objects.all() if self._circles is None else self._circles
+        # What names each group in the reader's language (events' circle_name), selected with the groups.
+        self._set_queryset(
+            "circle", circles.select_related("sector_network", "working_group__theme", "working_group__office")
+        )
         if meetings_only:
             # A group's officer creates meetings of their own group only: open to its members, for one group.
             audience: forms.ChoiceField = self.fields["audience"]  # type: ignore[assignment]

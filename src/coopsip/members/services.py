@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
 from coopsip.core import ratelimit
@@ -141,38 +143,70 @@ def verify_membership(*, user: Any, member_number: str, date_of_birth: date | No
 
     The person proves they are that entry when the entry's email address is
     a verified address of their account, or when ``date_of_birth`` matches.
-    Attempts are rate limited per account. Raises VerificationFailed with a
-    message that says why and what to do.
+    Failures are limited per account (``COOPSIP_VERIFY_ATTEMPTS`` an hour) and
+    per member number whatever the account (twice as many a day), so that many
+    accounts cannot try dates of birth on one number. A number closed that way
+    is closed to dates of birth only: its owner's verified email address still
+    links it, so a stranger cannot lock the owner out. Raises VerificationFailed
+    with a message that says why, how long to wait and what to do.
     """
     contact = settings.COOPSIP_CONTACT_EMAIL
     member_number = member_number.strip()
     if RegisterEntry.objects.filter(user=user).exists():
         raise VerificationFailed("already_linked", _("Your account is already linked to the member register."))
-    # Failures are counted per account, and per member number whatever the account (nobody can try
-    # dates of birth on one number from many accounts), in the shared cache so that every web process
-    # counts together. Only failures count: a person who got it right is never held back by the limit
-    # of a neighbour's tries on another number.
+    # Counted in the shared cache so that every web process counts together. Only failures count: a person
+    # who got it right is never held back by the limit of a neighbour's tries on another number.
     account_key, number_key = _verify_keys(user=user, member_number=member_number)
-    if ratelimit.exhausted(key=account_key, limit=settings.COOPSIP_VERIFY_ATTEMPTS) or ratelimit.exhausted(
-        key=number_key, limit=settings.COOPSIP_VERIFY_ATTEMPTS * 2
-    ):
+    if ratelimit.exhausted(key=account_key, limit=settings.COOPSIP_VERIFY_ATTEMPTS):
         raise VerificationFailed(
             "rate_limited",
-            _("You tried too many times. Try again in an hour, or write to %(contact)s.") % {"contact": contact},
+            _("You tried too many times. Try again in %(wait)s, or write to %(contact)s.")
+            % {"wait": _wait(account_key, settings.COOPSIP_VERIFY_PERIOD), "contact": contact},
         )
+    number_closed = ratelimit.exhausted(key=number_key, limit=settings.COOPSIP_VERIFY_ATTEMPTS * 2)
     try:
-        entry = _link_if_proven(user=user, member_number=member_number, date_of_birth=date_of_birth)
+        entry = _link_if_proven(
+            user=user, member_number=member_number, date_of_birth=None if number_closed else date_of_birth
+        )
     except VerificationFailed as failure:
         if failure.code == "no_match":
-            ratelimit.consume(key=account_key, limit=0, period=settings.COOPSIP_VERIFY_PERIOD)
-            ratelimit.consume(key=number_key, limit=0, period=settings.COOPSIP_VERIFY_PERIOD * 24)
+            _count_failure(account_key, settings.COOPSIP_VERIFY_PERIOD)
+            _count_failure(number_key, settings.COOPSIP_VERIFY_PERIOD * 24)
+            if number_closed:
+                raise VerificationFailed(
+                    "rate_limited",
+                    _(
+                        "There were too many wrong attempts on this member number, maybe not yours. Try again in "
+                        "%(wait)s, or write to %(contact)s: the team can link your account."
+                    )
+                    % {"wait": _wait(number_key, settings.COOPSIP_VERIFY_PERIOD * 24), "contact": contact},
+                ) from None
         raise
-    ratelimit.reset(key=account_key)
+    _forget(account_key)
     return entry
 
 
 def _verify_keys(*, user: Any, member_number: str) -> tuple[str, str]:
     return f"verify-membership:{user.pk}", f"verify-member-number:{member_number.strip().lower()}"
+
+
+def _count_failure(key: str, period: int) -> None:
+    """One failure for ``key``; the end of its window is kept beside it, for the message's "try again in"."""
+    ratelimit.consume(key=key, limit=0, period=period)
+    cache.add(f"{key}:until", timezone.now() + timedelta(seconds=period), timeout=period)
+
+
+def _forget(key: str) -> None:
+    ratelimit.reset(key=key)
+    cache.delete(f"{key}:until")
+
+
+def _wait(key: str, period: int) -> str:
+    """How long until ``key``'s window ends, in the reader's language ("23 hours, 10 minutes")."""
+    now = timezone.now()
+    until = cache.get(f"{key}:until") or now + timedelta(seconds=period)
+    # At least a minute, never "0 minutes".
+    return timeuntil(max(until, now + timedelta(minutes=1)), now)
 
 
 def _link_if_proven(*, user: Any, member_number: str, date_of_birth: date | None) -> RegisterEntry:
@@ -235,5 +269,5 @@ def link_by_staff(*, entry: RegisterEntry, user: Any) -> RegisterEntry:
         entry.verified_at = timezone.now()
         entry.save(update_fields=["user", "verified_at", "updated_at"])
     for key in _verify_keys(user=user, member_number=entry.member_number):
-        ratelimit.reset(key=key)
+        _forget(key)
     return entry

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coopsip.core.personal_home import HomeItem, Urgency
+from coopsip.core.personal_home import HomeItem, Urgency, in_language, with_values
+from coopsip.editions.templatetags.editions_public import shown_language
 from coopsip.registrations.models import Registration, RegistrationStatus
 
 
@@ -24,7 +25,10 @@ def home_items(user: Any) -> list[HomeItem]:
     )
     return [
         HomeItem(
-            title=_("My registration for %(edition)s") % {"edition": registration.edition.title},
+            title=with_values(
+                _("My registration for %(edition)s"),
+                edition=in_language(registration.edition.title, shown_language(registration.edition, "title")),
+            ),
             text=_("Status: %(status)s.") % {"status": registration.get_status_display()},
             url=reverse("registrations:mine", kwargs={"slug": registration.edition.slug}),
             link_text=_("See my registration"),

@@ -14,10 +14,16 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from coopsip.core import personal_home
+from coopsip.editions.templatetags.editions_public import shown_language
 from coopsip.surveys.models import Survey
 from coopsip.surveys.selectors import may_read_results, open_for
 
 RECENT_RESULTS = timedelta(days=60)
+
+
+def _survey_title(survey: Survey) -> str:
+    """The survey's title in the reader's language, or marked as another language's."""
+    return personal_home.in_language(survey.title, shown_language(survey, "title"))
 
 
 def open_surveys(user: Any) -> Iterable[personal_home.HomeItem]:
@@ -28,7 +34,7 @@ def open_surveys(user: Any) -> Iterable[personal_home.HomeItem]:
     for survey, response in waiting[:3]:
         closes = date_format(localtime(survey.closes_at), "j F Y")
         yield personal_home.HomeItem(
-            title=_("Survey: %(title)s") % {"title": survey.title},
+            title=personal_home.with_values(_("Survey: %(title)s"), title=_survey_title(survey)),
             text=(
                 _("You started answering; finish before %(date)s.")
                 if response is not None
@@ -53,7 +59,7 @@ def published_results(user: Any) -> Iterable[personal_home.HomeItem]:
     readable = [survey for survey in recent.order_by("-results_published_at")[:10] if may_read_results(survey, user)]
     for survey in readable[:2]:
         yield personal_home.HomeItem(
-            title=_("Results: %(title)s") % {"title": survey.title},
+            title=personal_home.with_values(_("Results: %(title)s"), title=_survey_title(survey)),
             text=_("The results of the survey are published: the totals per question, with charts."),
             url=reverse("surveys:results", kwargs={"pk": survey.pk}),
             link_text=_("See the results"),

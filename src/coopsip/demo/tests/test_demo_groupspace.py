@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
+from conftest import client_for
 from coopsip.accounts.models import User
 from coopsip.core.models import OutgoingEmail
 from coopsip.demo.groupspace import load_groupspace
@@ -67,3 +70,13 @@ def test_the_demo_group_spaces_tell_nobody_and_load_once(demo: dict[str, int]) -
     # The counts of the whole demo, with the discussions of the ideas for recommendations (demo.recommendations_groups).
     before = {k: demo[k] for k in ("date_polls", "group_documents", "discussion_threads", "discussion_posts")}
     assert load_groupspace() == before
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_the_date_poll_reads_as_its_organiser_wrote_it_not_in_english(demo: dict[str, int], language: str) -> None:
+    poll = DatePoll.objects.select_related("created_by").get(circle=_sector_network())
+    assert poll.created_by is not None and poll.created_by.preferred_language == "nl"
+    with translation.override(language):
+        url = reverse("groupspace:polls", kwargs={"circle_pk": poll.circle_id})
+    page = client_for(poll.created_by).get(url).content.decode()
+    assert "Volgende bijeenkomst: ideeën" in page and "Next meeting: ideas" not in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import client_for
 from coopsip.accounts.models import User
@@ -117,3 +118,22 @@ def test_events_held_by_others_show_several_sectors_and_a_quarter_beside_the_one
     before = followup.previous_period(this_quarter, "quarter")
     assert followup.totals(followup.event_rows(this_quarter)).attendance > 0
     assert followup.totals(followup.event_rows(before)).attendance > 0
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_a_partner_meeting_is_named_in_its_projects_language_and_marked_elsewhere(
+    demo: dict[str, int], language: str
+) -> None:
+    from coopsip.networking.models import PartnerMeeting
+
+    meeting = PartnerMeeting.objects.select_related("event").get(project__title="Atelier partagé de sérigraphie")
+    member = User.objects.get(email="vennoot@demo.coopsip.org")
+    with translation.override(language):
+        url = reverse("events:detail", kwargs={"pk": meeting.event.pk})
+    page = client_for(member).get(url).content.decode()
+    title = "Rencontre de partenaires\xa0: Atelier partagé de sérigraphie"  # as the project page names it
+    assert "Partner meeting:" not in page
+    if language == "fr":
+        assert f"<h1>{title}" in page
+    else:  # the page says the title is the French one
+        assert f'<span lang="fr">{title}</span> <span class="fallback-note">(FR)</span>' in page

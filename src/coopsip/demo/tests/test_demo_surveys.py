@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from conftest import client_for
 from coopsip.accounts.models import User
@@ -65,3 +66,15 @@ def test_each_ballot_is_held_at_its_general_assembly(demo: dict[str, int]) -> No
     assert reverse("votes:ballot", kwargs={"pk": coming.pk}) in event_page
     ballot_page = client_for(member).get(reverse("votes:ballot", kwargs={"pk": coming.pk})).content.decode()
     assert "The general assembly" in ballot_page and "Sign up for the assembly" in ballot_page
+
+
+@pytest.mark.parametrize(("language", "words"), [("nl", "Extra thema"), ("fr", "Thèmes supplémentaires")])
+def test_the_ballots_read_in_the_readers_language_not_in_english(
+    demo: dict[str, int], language: str, words: str
+) -> None:
+    member = User.objects.get(email="vennoot@demo.coopsip.org")
+    with translation.override(language):
+        url = reverse("votes:ballots")
+    page = client_for(member).get(url).content.decode()
+    assert words in page
+    assert "Extra themes for France" not in page and "General assembly: themes" not in page

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -195,3 +196,55 @@ def test_the_admin_links_through_the_service(db: Any, entry: RegisterEntry) -> N
     entry.refresh_from_db()
     assert entry.user == outsider and entry.verified_at is not None
     assert ratelimit.used(key=f"verify-membership:{outsider.pk}") == 0
+
+
+# --- Issue 16 review: a stranger's guesses never lock the owner out; the message says the real wait ----------
+
+
+def _strangers_guess(entry: RegisterEntry, settings: Any) -> None:
+    for n in range(settings.COOPSIP_VERIFY_ATTEMPTS * 2):
+        stranger = make_person(f"stranger{n}@example.org")
+        with pytest.raises(VerificationFailed):
+            verify_membership(user=stranger, member_number=entry.member_number, date_of_birth=date(1900 + n, 1, 1))
+
+
+def test_after_strangers_guessed_on_a_number_its_owner_links_it_with_her_email(
+    db: Any, entry: RegisterEntry, settings: Any
+) -> None:
+    _strangers_guess(entry, settings)
+    owner = make_person("olivier@example.org")
+
+    response = client_for(owner).post("/en/members/verify/", {"member_number": "400001"})
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.user == owner
+    page = client_for(owner).get("/en/members/verify/").content.decode()
+    assert "400001" in page and "too many" not in page
+
+
+def test_a_number_closed_by_strangers_says_how_long_to_wait_and_who_can_help(
+    db: Any, entry: RegisterEntry, settings: Any
+) -> None:
+    _strangers_guess(entry, settings)
+    owner = make_person("o.martin@elsewhere.example")
+
+    response = client_for(owner).post("/en/members/verify/", {"member_number": "400001", "date_of_birth": "1980-06-01"})
+
+    page = response.content.decode().replace("\xa0", " ")
+    assert "There were too many wrong attempts on this member number, maybe not yours." in page
+    # The number's window is a day from the first guess: the wait is said, not "an hour".
+    assert "Try again in 23 hours, " in page and "Try again in an hour" not in page
+    assert "cooperatief.leven@example.org" in page and "the team can link your account" in page
+
+
+def test_my_own_failures_say_how_long_to_wait(outsider: User, entry: RegisterEntry, settings: Any) -> None:
+    for _attempt in range(settings.COOPSIP_VERIFY_ATTEMPTS):
+        with pytest.raises(VerificationFailed):
+            verify_membership(user=outsider, member_number="000000")
+
+    response = client_for(outsider).post("/fr/members/verify/", {"member_number": "400001"})
+
+    assert response.status_code == 400
+    # Within the hour since the first failure, said in the reader's language (not "in an hour").
+    assert re.search(r"\b[1-5]?[0-9]\xa0minutes\b", response.content.decode())
