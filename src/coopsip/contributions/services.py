@@ -142,7 +142,6 @@ def _tell_the_themes_groups(contribution_pk: int) -> None:
         .exclude(pk=contribution.author_id)
         .distinct()
     )
-    url = reverse("contributions:detail", kwargs={"pk": contribution.pk})
     notifications.notify(
         topic=THEME_TOPIC,
         key=f"contributions:new:{contribution.pk}",
@@ -150,7 +149,7 @@ def _tell_the_themes_groups(contribution_pk: int) -> None:
         render=lambda person: notifications.Message(
             subject=_("New on the theme “%(theme)s”: %(title)s")
             % {"theme": contribution.theme.title, "title": contribution.title},
-            url=url,
+            url=_detail_url(contribution),
         ),
     )
 
@@ -189,13 +188,20 @@ def set_highlight(*, by: Any, contribution: Contribution, on: bool) -> None:
     contribution.highlighted = on
 
 
+def _detail_url(contribution: Contribution) -> str:
+    """The contribution's address for an email: absolute, in the language active while the recipient's
+    message is rendered (``notify`` renders each in the person's language)."""
+    return settings.SITE_URL + reverse("contributions:detail", kwargs={"pk": contribution.pk})
+
+
 def _tell_author(contribution: Contribution, key: str, subject: Any, text: Any = "") -> None:
-    url = reverse("contributions:detail", kwargs={"pk": contribution.pk})
     notifications.notify(
         topic=MODERATION_TOPIC,
         key=f"contributions:{key}:{contribution.pk}",
         recipients=[contribution.author],
-        render=lambda person: notifications.Message(subject=str(subject()), text=str(text() if text else ""), url=url),
+        render=lambda person: notifications.Message(
+            subject=str(subject()), text=str(text() if text else ""), url=_detail_url(contribution)
+        ),
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import client_for
 from coopsip.accounts.models import User
@@ -168,6 +168,27 @@ def test_staff_highlight_hide_with_a_reason_and_the_author_is_told(
     assert others_page.index("A real experience") and "Highlighted by the team" in others_page
     own_page = client_for(member).get(theme_url(theme)).content.decode()
     assert "Hidden by the team: Advertising." in own_page
+
+
+def test_the_authors_email_links_to_the_contribution_in_their_language(
+    member: User, staff: User, theme: Theme, settings: Any
+) -> None:
+    # Lotte reads in Dutch; the team works in English: her emails link to the Dutch page, in full.
+    settings.SITE_URL = "https://sip.example.org"
+    contribution = share(member, theme, title="Buy my product")
+    staff_client = client_for(staff)
+    with translation.override("en"):
+        hide_url = reverse("contributions:hide", kwargs={"pk": contribution.pk})
+        move_url = reverse("contributions:move", kwargs={"pk": contribution.pk})
+    staff_client.post(hide_url, {"reason": "Advertising."})
+    staff_client.post(hide_url, {"show": "1"})
+    staff_client.post(move_url)
+    link = f"https://sip.example.org/nl/contributions/{contribution.pk}/"
+    emails = OutgoingEmail.objects.filter(to_email=member.email)
+    assert emails.count() == 2
+    for email in emails:
+        assert link in email.body_text, email.body_text
+        assert "/en/contributions/" not in email.body_text
 
 
 def test_staff_move_a_contribution_to_the_themes_resources(member: User, staff: User, theme: Theme) -> None:
