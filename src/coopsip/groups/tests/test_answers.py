@@ -251,3 +251,13 @@ def test_editing_ones_registration_keeps_the_accepted_seat_and_the_offer(edition
     # And accepting the offer still works afterwards.
     services.accept_seat(seat_id=waiting.pk, user=waiting.registration.user, commitment_text="I take part.")
     assert Registration.objects.get(pk=waiting.registration_id).status == RegistrationStatus.ACCEPTED
+
+
+def test_a_theme_with_an_apostrophe_reads_as_typed_in_the_subject(edition: Any, staff: User, on_commit: Any) -> None:
+    edition.themes.filter(slug="zorg").update(title_en="Care & the ethics committee's frame")
+    with on_commit():
+        opened_group(edition, staff, 4)
+    asked = [m for m in mail.outbox if "please answer by" in m.subject]
+    assert asked
+    assert 'Your working group "Care & the ethics committee\'s frame"' in asked[0].subject
+    assert "&#x27;" not in asked[0].subject and "&amp;" not in asked[0].subject
