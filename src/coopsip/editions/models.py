@@ -171,6 +171,16 @@ class Edition(models.Model):
                         "(members and the types ticked above)."
                     )
                 ) % {"wanted": self.min_stakeholder_types, "available": available}
+        gender_share = self.max_gender_share
+        if gender_share is not None and 1 <= gender_share < 50:
+            # With two genders or more in a group, one of them is at least half of those who answered.
+            errors["max_gender_share"] = str(
+                _("No group can keep each gender at %(share)s%% or less: give 50%% or more.")
+            ) % {"share": gender_share}
+        if not (self.requires_moderator or self.requires_secretary or self.requires_board_member):
+            errors["requires_moderator"] = str(
+                _("Someone coordinates each group: tick the moderator, the secretary or the board member.")
+            )
         share = self.max_stakeholder_share
         if share is not None and 1 <= share <= 100 and share * available < 100:
             errors["max_stakeholder_share"] = str(

@@ -15,12 +15,13 @@ from coopsip.editions.models import Edition
 from coopsip.editions.tests.test_staff_access import make_full_edition
 from coopsip.editions.tests.test_staff_editions import CREATE, edition_data
 
-FORMAT_2017 = {
+FORMAT_2017: dict[str, str | None] = {
     "admits_clients": "on",
     "admits_partners": "on",
     "admits_employees": "on",
     "admits_permanent_staff": "on",
     "requires_moderator": "on",
+    "requires_secretary": None,
     "requires_board_member": "on",
     "min_stakeholder_types": "3",
     "max_stakeholder_share": "40",
@@ -56,6 +57,12 @@ def test_staff_set_up_an_edition_in_the_2017_format(staff: Any) -> None:
         ({"max_gender_share": "120"}, "max_gender_share", "less than or equal to 100"),
         ({"max_stakeholder_share": "0"}, "max_stakeholder_share", "greater than or equal to 1"),
         ({"max_stakeholder_share": "30"}, "max_stakeholder_share", "no group can keep every type"),
+        ({"max_gender_share": "20"}, "max_gender_share", "No group can keep each gender at 20% or less"),
+        (
+            {"requires_moderator": None, "requires_secretary": None},
+            "requires_moderator",
+            "Someone coordinates each group",
+        ),
     ],
 )
 def test_a_format_no_group_could_follow_is_refused_in_words(
@@ -74,6 +81,14 @@ def test_the_model_validation_says_the_same() -> None:
     with pytest.raises(ValidationError) as refused:
         edition.clean()
     assert "min_stakeholder_types" in refused.value.message_dict
+
+
+def test_half_of_one_gender_is_the_least_a_gender_balance_can_ask() -> None:
+    assert "max_gender_share" not in Edition(max_gender_share=50).format_errors()
+    edition = Edition(max_gender_share=49, requires_moderator=False, requires_secretary=False)
+    with pytest.raises(ValidationError) as refused:
+        edition.clean()
+    assert set(refused.value.message_dict) == {"max_gender_share", "requires_moderator"}
 
 
 def test_copying_an_edition_copies_its_format(staff: Any) -> None:

@@ -39,6 +39,8 @@ def edition_data(**changes: str | None) -> dict[str, str]:
         "group_size_min": "6",
         "group_size_max": "12",
         "contact_email": "sip@example.org",
+        "requires_moderator": "on",
+        "requires_secretary": "on",
     }
     data.update(changes)
     return {name: value for name, value in data.items() if value is not None}
