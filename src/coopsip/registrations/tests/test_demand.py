@@ -88,7 +88,11 @@ def test_the_page_shows_the_table_with_headers_and_the_flag_in_words(staff: User
     response = client_for(staff).get(reverse("registrations_staff:demand", kwargs={"slug": edition.slug}))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<caption>" in html
+    # The table is named by the line above its scrolling box (a caption would scroll out of sight at 390 px).
+    assert '<p id="demand-caption" class="table-caption">People per theme of their first choice' in html
+    assert '<div class="table-scroll" tabindex="0" aria-labelledby="demand-caption" role="region">' in html
+    assert '<table class="staff-table demand-table" aria-labelledby="demand-caption">' in html
+    assert "1 moderator, 1 secretary" in html
     assert '<th scope="rowgroup" rowspan="3">Housing</th>' in html  # Antwerp, Ghent, all offices
     assert '<th scope="col">In person</th>' in html
     assert "No office given" in html

@@ -144,6 +144,23 @@ def test_the_mix_per_theme_and_office(mixed: Edition) -> None:
     assert (row.largest_share, row.types_present, row.board_members) == (60, 3, 1)
 
 
+def test_the_demand_page_counts_only_the_roles_of_the_format(staff: User, mixed: Edition) -> None:
+    # The 2017 format: a moderator (the animator) and a board member, no secretary.
+    _people(mixed)
+    url = reverse("registrations_staff:demand", kwargs={"slug": mixed.slug})
+    page = client_for(staff).get(url).content.decode()
+    assert "0 moderators" in page and '<strong class="flag">No moderator</strong>' in page
+    assert "secretar" not in page.split('id="demand-caption"')[1].split("</table>")[0]
+    assert "the roles the groups of this edition have" in page
+    assert "The board members who volunteer are counted in the mix of stakeholder types below." in page
+    # Without moderators either, nothing is missing in any cell.
+    Edition.objects.filter(pk=mixed.pk).update(requires_moderator=False)
+    page = client_for(staff).get(url).content.decode()
+    table = page.split('id="demand-caption"')[1].split("</table>")[0]
+    assert "moderator" not in table and "secretar" not in table
+    assert "No moderator" not in page and "5 people" in table
+
+
 def test_the_demand_page_shows_the_mix_only_for_a_mixed_edition(staff: User, mixed: Edition) -> None:
     _people(mixed)
     plain = make_open_edition("2026-2027")
