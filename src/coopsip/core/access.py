@@ -10,6 +10,7 @@ having to change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import rules
@@ -39,6 +40,16 @@ def is_staff_member(user: Any) -> bool:
 @rules.predicate
 def is_board_member(user: Any) -> bool:
     return _in_group(user, BOARD_GROUP)
+
+
+def board_members_among(user_ids: Iterable[int]) -> set[int]:
+    """The users among ``user_ids`` who are board members (``is_board_member``), in one query for all."""
+    from django.contrib.auth import get_user_model
+
+    memberships = get_user_model().groups.through.objects
+    return set(
+        memberships.filter(group__name=BOARD_GROUP, user_id__in=list(user_ids)).values_list("user_id", flat=True)
+    )
 
 
 @rules.predicate

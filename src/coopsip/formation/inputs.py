@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import pgettext
 
+from coopsip.core.access import board_members_among
 from coopsip.editions.models import Edition
 from coopsip.formation import engine
 from coopsip.formation.models import FormationRun, ProposedGroup
@@ -110,11 +111,15 @@ def active_registrations(edition: Edition, only: Collection[int] | None = None) 
     )
 
 
-def volunteers_as_board_member(registration: Registration) -> bool:
-    """Whether the person sits in a group as its board member: board members volunteer in their profile
-    (``User.volunteers_as_board_member``); the online form starts from it and keeps the person's answer
+def volunteers_as_board_member(registration: Registration, *, board_member: bool) -> bool:
+    """Whether the person sits in a group as its board member. Only a board member (``board_member``: in the
+    board, as ``core.access.is_board_member`` says; the registration form asks nobody else) can: a flag on
+    anyone else's registration (an import, an old answer) counts for nothing. Board members volunteer in their
+    profile (``User.volunteers_as_board_member``); the online form starts from it and keeps the person's answer
     for the edition (unticked: they decline for this one). A registration staff imported or a group's
     invitation made never asked, so the profile answers for it."""
+    if not board_member:
+        return False
     if registration.source == Source.ONLINE:
         return registration.volunteers_as_board_member
     return registration.volunteers_as_board_member or registration.user.volunteers_as_board_member
@@ -142,6 +147,7 @@ def load_problem(edition: Edition, only: Collection[int] | None = None) -> Loade
         for office in Office.objects.order_by("pk")
     )
     registrations = active_registrations(edition, only)
+    board = board_members_among(r.user_id for r in registrations)
     people = []
     for registration in registrations:
         place = registration.municipality
@@ -150,7 +156,7 @@ def load_problem(edition: Edition, only: Collection[int] | None = None) -> Loade
             for role, on in (
                 ("moderator", registration.volunteers_as_moderator),
                 ("secretary", registration.volunteers_as_secretary),
-                ("board", volunteers_as_board_member(registration)),
+                ("board", volunteers_as_board_member(registration, board_member=registration.user_id in board)),
             )
             if on
         }

@@ -34,6 +34,8 @@ GROUPS_PER_PAGE = 12
 UNPLACED_PER_PAGE = 50
 # How many groups a reason names before saying "and N more".
 NAMED_GROUPS = 3
+# How many groups that cannot take a person the move dialog names, each with the rules it would break.
+REFUSED_SHOWN = 5
 ROLE_ORDER = {MemberRole.MODERATOR: 0, MemberRole.SECRETARY: 1, MemberRole.BOARD: 2, MemberRole.PARTICIPANT: 3}
 VIDEO = "video"
 
@@ -276,27 +278,98 @@ def unplaced_page(run: FormationRun, number: Any) -> tuple[Page[Any], list[Unpla
     rules = _Rules.of(run, loaded.problem)
     groups = _groups_with_counts(run)
     names = Names({str(row.registration_id): row.registration for row in rows})
+    roomy_of: dict[int, list[ProposedGroup]] = {}
+    suited_of: dict[int, list[ProposedGroup]] = {}
+    for row in rows:
+        person = registrants.get(str(row.registration_id))
+        suited_of[row.pk] = [g for g in groups if rules.suits(person, g)] if person is not None else []
+        roomy_of[row.pk] = [g for g in suited_of[row.pk] if rules.has_room(g, MemberRole.PARTICIPANT)]
+    # The groups with room are checked in full with the person in them (the balance rules count the group's
+    # members): "place in a group" is offered only when one of them would take the person.
+    check = _FullCheck.of(run, {g.pk: g for found in roomy_of.values() for g in found}.values(), people=registrants)
     out = []
     for row in rows:
         person = registrants.get(str(row.registration_id))
-        suited = [g for g in groups if rules.suits(person, g)] if person is not None else []
-        roomy = [g for g in suited if rules.has_room(g, MemberRole.PARTICIPANT)]
+        suited, roomy = suited_of[row.pk], roomy_of[row.pk]
+        broken = [check.broken(g, str(row.registration_id), MemberRole.PARTICIPANT) for g in roomy]
+        taking = [g for g, rules_broken in zip(roomy, broken, strict=True) if not rules_broken]
         reason = unplaced_text(row.code, row.params, names)
-        if row.code == "groups_full" and person is not None:
-            if roomy:
-                reason = _("These groups suit this person and have room now: %(groups)s.") % {"groups": _named(roomy)}
+        if roomy and not taking:
+            first = [rules_broken[0] for rules_broken in broken]
+            reason = _("The groups that suit this person and have room would break a rule with them: %(rules)s") % {
+                "rules": " ".join(first[:NAMED_GROUPS])
+            }
+        elif row.code == "groups_full" and person is not None:
+            if taking:
+                reason = _("These groups suit this person and have room now: %(groups)s.") % {"groups": _named(taking)}
             elif suited:
                 reason = _("The groups that suit this person are full: %(groups)s.") % {"groups": _named(suited)}
             else:
                 reason = rules.why_none_suits(person, groups)
-        out.append(UnplacedRow(person=row, name=person_name(row.registration), reason=reason, placeable=bool(roomy)))
+        out.append(UnplacedRow(person=row, name=person_name(row.registration), reason=reason, placeable=bool(taking)))
     return page, out
+
+
+@dataclass
+class _FullCheck:
+    """Groups checked whole, as the engine's validator sees them, with one more person in them: the rules
+    about the whole group (its size, roles and balance) in words. Loads the groups' members once."""
+
+    run: FormationRun
+    params: engine.Params
+    problem: engine.Problem
+    names: Names
+    members: dict[int, list[engine.Member]]
+
+    @classmethod
+    def of(
+        cls,
+        run: FormationRun,
+        groups: Iterable[ProposedGroup],
+        *,
+        people: Iterable[str] = (),
+        leaving: Iterable[int] = (),
+    ) -> _FullCheck:
+        ids = [g.pk for g in groups]
+        rows = ProposedMember.objects.filter(group_id__in=ids).values_list("group_id", "registration_id", "role")
+        members: dict[int, list[engine.Member]] = {}
+        for group_id, member_id, member_role in rows:
+            stored: Any = member_role
+            members.setdefault(group_id, []).append(engine.Member(str(member_id), stored))
+        others = {int(m.id) for found in members.values() for m in found}
+        wanted = others | {int(pid) for pid in people} | set(leaving)
+        loaded = inputs.load_problem(run.edition, only=wanted) if ids else None
+        return cls(
+            run=run,
+            params=inputs.engine_params(run.params),
+            problem=loaded.problem if loaded else engine.Problem(offices=(), themes=(), registrants=()),
+            names=Names(loaded.registrations if loaded else {}),
+            members=members,
+        )
+
+    def broken(self, group: ProposedGroup, pid: str, role: str, *, also: engine.Group | None = None) -> list[str]:
+        """The rules ``group`` (and ``also``, the group the person leaves) would break with ``pid`` in it as
+        ``role``, in words naming the group (empty: none)."""
+        as_role: Any = role
+        target = _after(_shell(group, self.members.get(group.pk, ())), without=pid, add=engine.Member(pid, as_role))
+        checked = [target, also] if also is not None else [target]
+        hard = [v for v in engine.validate(self.problem, checked, self.params) if v.severity == "hard"]
+        label = group_label(group)
+        return [
+            violation_text(v.code, v.params, self.names, group=label if v.group == group.key else None) for v in hard
+        ]
 
 
 @dataclass(frozen=True)
 class GroupOption:
     group: ProposedGroup
     label: str
+
+
+@dataclass(frozen=True)
+class RefusedGroup:
+    label: str
+    reasons: list[str]
 
 
 @dataclass
@@ -309,6 +382,9 @@ class MoveOptions:
     current: ProposedMember | None = None
     groups: list[GroupOption] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    # The groups near the person that cannot take them, and why (the first REFUSED_SHOWN; more_refused: the rest).
+    refused: list[RefusedGroup] = field(default_factory=list)
+    more_refused: int = 0
 
     @property
     def role_label(self) -> str:
@@ -356,22 +432,27 @@ def move_options(*, run: FormationRun, registration: Registration, role: str) ->
             options.blocked.extend(violation_text(v.code, v.params, names, group=label) for v in broken)
             return options
     groups = [g for g in _groups_with_counts(run) if current is None or g.pk != current.group_id]
-    candidates = [g for g in groups if rules.suits(person, g, role) and rules.has_room(g, role)]
-    if not candidates:
+    # The groups near the person (theme, language, slot, place, how they meet): those with room for the role
+    # are checked whole; the others (full, or with that role taken) and those that would break a rule are
+    # named with the rules in words, the nearest first.
+    suited = [g for g in groups if rules.suits(person, g, role)]
+    if not suited:
         return options
-    # The candidates in full, with their members as they are: a member who withdrew since the run breaks a rule too.
-    members = ProposedMember.objects.filter(group__in=candidates).values_list("group_id", "registration_id", "role")
-    by_group: dict[int, list[engine.Member]] = {}
-    for group_id, member_id, member_role in members:
-        stored: Any = member_role
-        by_group.setdefault(group_id, []).append(engine.Member(str(member_id), stored))
-    others = {int(m.id) for found in by_group.values() for m in found}
-    problem = inputs.load_problem(run.edition, only={registration.pk, *leaving, *others}).problem
-    as_role: Any = role
-    joining = engine.Member(pid, as_role)
-    for group in candidates:
-        target = _after(_shell(group, by_group.get(group.pk, ())), without=pid, add=joining)
-        checked = [target, left] if left is not None else [target]
-        if not [v for v in engine.validate(problem, checked, rules.params) if v.severity == "hard"]:
+    check = _FullCheck.of(run, suited, people=[pid], leaving=leaving)
+    for group in suited:
+        reasons = check.broken(group, pid, role, also=left)
+        if not reasons and rules.has_room(group, role):
             options.groups.append(GroupOption(group=group, label=group_label(group)))
+        elif len(options.refused) < REFUSED_SHOWN:
+            options.refused.append(
+                RefusedGroup(
+                    label=group_label(group),
+                    reasons=reasons
+                    or [
+                        _("%(group)s has no room for one more %(role)s.")
+                        % {"group": group_label(group), "role": options.role_label}
+                    ],
+                )
+            )
+    options.more_refused = len(suited) - len(options.groups) - len(options.refused)
     return options

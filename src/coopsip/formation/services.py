@@ -152,6 +152,9 @@ def form_groups(run_id: int) -> str:
     return "done"
 
 
+ALL_BALANCE_RULES = "all"  # the row of ``report["balance_costs"]`` that lifts every balance rule at once
+
+
 def _balance_costs(
     loaded: inputs.Loaded,
     params: engine.Params,
@@ -162,18 +165,23 @@ def _balance_costs(
     warm_start: list[engine.Group],
 ) -> list[dict[str, Any]]:
     """Per hard balance rule of the format, the same run without that rule: how many placements the
-    rule costs (``placed_without - placed``, never negative). Empty when the rules are soft or none apply."""
+    rule costs (``placed_without - placed``, never negative); with two rules or more, a last row
+    ``ALL_BALANCE_RULES``: the run without any of them. Rules overlap (a person two rules leave out is
+    placed only when both are lifted), so each rule alone may cost nothing while together they cost
+    many. Empty when the rules are soft or none apply."""
     if params.balance_soft:
         return []
     placed = int(solution.report.get("assigned", 0))
+    rules = [rule for rule in inputs.BALANCE_RULES if getattr(params, rule)]
+    measured: list[tuple[str, tuple[str, ...]]] = [(rule, (rule,)) for rule in rules]
+    if len(rules) > 1:
+        measured.append((ALL_BALANCE_RULES, tuple(rules)))
     out: list[dict[str, Any]] = []
-    for rule in inputs.BALANCE_RULES:
-        if not getattr(params, rule):
-            continue
-        other = engine.solve(loaded.problem, without(params, rule), locked=locked, kept=kept, warm_start=warm_start)
+    for name, lifted in measured:
+        other = engine.solve(loaded.problem, without(params, *lifted), locked=locked, kept=kept, warm_start=warm_start)
         placed_without = int(other.report.get("assigned", 0))
         out.append(
-            {"rule": rule, "placed": placed, "placed_without": placed_without, "cost": max(0, placed_without - placed)}
+            {"rule": name, "placed": placed, "placed_without": placed_without, "cost": max(0, placed_without - placed)}
         )
     return out
 
@@ -366,6 +374,18 @@ def check_move(*, run: FormationRun, registration: Registration, to_group: Propo
     return [violation_text(v.code, v.params, names, group=labels.get(v.group or "")) for v in hard]
 
 
+def format_roles(run: FormationRun) -> list[str]:
+    """The roles a group of ``run`` has in the edition's format (as the run was started), participant last:
+    a format without secretaries has no secretary to move anybody in as."""
+    params = inputs.engine_params(run.params)
+    wanted = {
+        MemberRole.MODERATOR: params.require_moderator,
+        MemberRole.SECRETARY: params.require_secretary,
+        MemberRole.BOARD: params.require_board,
+    }
+    return [*(str(role) for role, on in wanted.items() if on), str(MemberRole.PARTICIPANT)]
+
+
 def move_member(
     *, by: Any, run: FormationRun, registration: Registration, to_group: ProposedGroup, role: str
 ) -> ProposedMember:
@@ -375,6 +395,10 @@ def move_member(
         raise FormationRefused(_("This group belongs to another run."))
     if role not in MemberRole.values:
         raise FormationRefused(_("Choose a role."))
+    if role not in format_roles(run):
+        raise FormationRefused(
+            _("The groups of this edition's format have no %(role)s.") % {"role": MemberRole(role).label}
+        )
     with transaction.atomic():
         # One change at a time per run: the check below sees the groups as they are when the move is written.
         FormationRun.objects.select_for_update().get(pk=run.pk)

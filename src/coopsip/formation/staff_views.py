@@ -177,9 +177,14 @@ def _balance_costs(run: FormationRun) -> list[dict[str, Any]]:
         if rule in ("max_stakeholder_share", "max_gender_share") and value is not None:
             value = round(100 * float(value))
         label = RULE_NAMES.get(rule)
+        if rule == services.ALL_BALANCE_RULES:
+            name = str(_("All the balance rules together (the run without any balance rule)"))
+        else:
+            name = str(label % {"value": value}) if label else rule
         rows.append(
             {
-                "rule": str(label % {"value": value}) if label else rule,
+                "rule": name,
+                "all": rule == services.ALL_BALANCE_RULES,
                 "placed": int(item.get("placed", 0)),
                 "without": int(item.get("placed_without", 0)),
                 "cost": int(item.get("cost", 0)),
@@ -290,8 +295,9 @@ def run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _role(value: str | None) -> str:
-    return value if value in MemberRole.values else MemberRole.PARTICIPANT
+def _role(run: FormationRun, value: str | None) -> str:
+    """The role asked for, when the groups of the run's format have it; else participant."""
+    return value if value is not None and value in services.format_roles(run) else MemberRole.PARTICIPANT
 
 
 def _dialog(
@@ -306,7 +312,9 @@ def _dialog(
     """The move dialog: the groups the person could join as ``role`` without breaking a rule. A fragment for htmx
     (the page's one shared dialog), a page of its own without JavaScript."""
     options = selectors.move_options(run=run, registration=registration, role=role)
-    context = {"run": run, "edition": run.edition, "options": options, "roles": MemberRole.choices, "alert": alert}
+    # Only the roles the edition's format has: no secretary to choose in a format without secretaries.
+    roles = [(value, label) for value, label in MemberRole.choices if value in services.format_roles(run)]
+    context = {"run": run, "edition": run.edition, "options": options, "roles": roles, "alert": alert}
     if request.htmx:
         response = render(request, "formation/staff/move.html#dialog", context)
     else:
@@ -322,7 +330,7 @@ def move_dialog(request: AuthenticatedRequest, pk: int, registration: int) -> Ht
     person = get_object_or_404(
         Registration.objects.select_related("user"), pk=registration, edition_id=formation_run.edition_id
     )
-    return _dialog(request, formation_run, person, _role(request.GET.get("role")))
+    return _dialog(request, formation_run, person, _role(formation_run, request.GET.get("role")))
 
 
 def _moved(
@@ -371,7 +379,8 @@ def move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         }
         return _dialog(request, formation_run, registration, role, alert=Alert(title, broken.reasons), status=400)
     except FormationRefused as refused:
-        return _dialog(request, formation_run, registration, role, alert=Alert(refused.message), status=400)
+        shown = _role(formation_run, role)
+        return _dialog(request, formation_run, registration, shown, alert=Alert(refused.message), status=400)
     member = ProposedMember.objects.select_related("group__theme", "group__office", "registration__user").get(
         pk=member.pk
     )

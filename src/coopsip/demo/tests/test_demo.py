@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from coopsip.accounts.models import User
+from coopsip.demo.formation import BOARD_2017
 from coopsip.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from coopsip.demo.tests.conftest import DEMO_PEOPLE
 
@@ -11,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_loads_people_spread_over_the_offices(demo: dict[str, int]) -> None:
-    assert demo["register_entries"] == DEMO_PEOPLE + 3
+    # The synthetic people, three demo accounts, and the made-up board of 2017-2018 (demo.formation).
+    assert demo["register_entries"] == DEMO_PEOPLE + 3 + len(BOARD_2017)
     offices = set(User.objects.exclude(office=None).values_list("office__slug", flat=True))
     assert len(offices) >= 10
     assert User.objects.exclude(municipality=None).count() > 30

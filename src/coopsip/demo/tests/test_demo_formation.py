@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from coopsip.formation.models import FormationRun, RunStatus
+from coopsip.registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +29,22 @@ def test_the_2017_edition_is_formed_in_its_own_format(demo: dict[str, int]) -> N
     assert run.params["require_board"] and not run.params["balance_soft"]
     assert run.params["min_stakeholder_types"] == 3 and run.params["max_stakeholder_share"] == 0.4
     assert run.report["violations"] == 0
-    groups = list(run.groups.prefetch_related("members__registration"))
-    assert groups
+    # Most people get a group, in groups of several themes.
+    assert run.report["share_assigned"] >= 0.6
+    groups = list(run.groups.prefetch_related("members__registration__user__groups"))
+    assert len({group.theme_id for group in groups}) >= 2
     for group in groups:
         members = list(group.members.all())
         assert [m.role for m in members].count("board") == 1
+        # The group's board member is on the board.
+        (board,) = [m for m in members if m.role == "board"]
+        assert "board" in {g.name for g in board.registration.user.groups.all()}
         kinds = [m.registration.stakeholder_type for m in members]
         assert len(set(kinds)) >= 3
         assert max(kinds.count(kind) for kind in kinds) <= 0.4 * len(kinds)
+    # The cooperative's members are the largest share of the registrations; every type of the seed takes part.
+    kinds = Counter(Registration.objects.filter(edition=run.edition).values_list("stakeholder_type", flat=True))
+    assert kinds.most_common(1)[0][0] == "" and len(kinds) == 5
     # What each rule costs is measured and stored for the run page.
-    assert {row["rule"] for row in run.report["balance_costs"]} == {"min_stakeholder_types", "max_stakeholder_share"}
+    costs = {row["rule"]: row for row in run.report["balance_costs"]}
+    assert set(costs) == {"min_stakeholder_types", "max_stakeholder_share", "all"}

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from conftest import client_for, link_to_register, make_person
 from coopsip.accounts.models import User
+from coopsip.core.access import BOARD_GROUP
 from coopsip.editions.models import Edition
 from coopsip.formation import inputs, services, staff_views
 from coopsip.formation.models import FormationRun, MemberRole, RunStatus
@@ -48,6 +50,8 @@ def edition(settings: Any) -> Edition:
         Registration.objects.filter(pk=registration.pk).update(
             stakeholder_type=kind, volunteers_as_board_member=number in (6, 7, 8)
         )
+        if number in (6, 7, 8, 9):
+            person.groups.add(Group.objects.get(name=BOARD_GROUP))
     return edition
 
 
@@ -100,12 +104,18 @@ def test_every_group_has_a_board_member_and_mixes_types_and_the_cost_is_shown(
     codes = set(run.unplaced.values_list("code", flat=True))
     assert codes & {"balance_share", "balance_types", "groups_full", "no_board"}
     costs = {row["rule"]: row for row in run.report["balance_costs"]}
-    assert set(costs) == {"min_stakeholder_types", "max_stakeholder_share"}
+    assert set(costs) == {"min_stakeholder_types", "max_stakeholder_share", "all"}
     assert costs["max_stakeholder_share"]["placed_without"] >= placed
+    # Without any balance rule, the engine places at least as many as without either rule alone.
+    assert costs["all"]["placed_without"] >= max(row["placed_without"] for row in costs.values())
     page = staff_client.get(reverse("formation_staff:run", kwargs={"pk": run.pk}))
     text = page.content.decode()
     assert 'id="balance-costs"' in text
     assert "At most 50% of a group of one stakeholder type" in text
+    # The combined cost, and why it can differ from the rules' costs one by one.
+    assert "All the balance rules together (the run without any balance rule)" in text
+    assert f'<td class="number">{costs["all"]["placed_without"]}</td>' in text.split('id="balance-costs-all"')[1]
+    assert "The rules overlap" in text
     # The table links to the staff guide's words on the format, which say what the cost means.
     assert reverse("formation_staff:guide") + "#balance" in text
     guide = staff_client.get(reverse("formation_staff:guide")).content.decode()
@@ -215,7 +225,7 @@ def test_a_move_that_breaks_a_balance_rule_says_so_in_words(edition: Edition, st
 
 
 def test_the_engine_reads_the_board_members_profile_and_their_answer_for_the_edition(edition: Edition) -> None:
-    # K09 volunteers in their profile. Registered online and unticked for this edition: no board role.
+    # K09, a board member, volunteers in their profile. Registered online and unticked for this edition: no board role.
     registration = Registration.objects.select_related("user").get(edition=edition, user__first_name="K09")
     registration.user.volunteers_as_board_member = True
     registration.user.save(update_fields=["volunteers_as_board_member"])
@@ -231,3 +241,75 @@ def test_the_engine_reads_the_board_members_profile_and_their_answer_for_the_edi
     # Registered online with the box ticked (the form starts from the profile): board.
     Registration.objects.filter(pk=registration.pk).update(source=Source.ONLINE, volunteers_as_board_member=True)
     assert "board" in roles()
+
+
+def test_a_board_volunteer_who_is_not_on_the_board_is_not_given_the_board_role(
+    edition: Edition, staff: User, on_commit: Any, django_assert_max_num_queries: Any
+) -> None:
+    # K00 is not on the board; an import (or an old answer) flagged them as volunteering for it anyway.
+    registration = Registration.objects.get(edition=edition, user__first_name="K00")
+    Registration.objects.filter(pk=registration.pk).update(source=Source.IMPORT, volunteers_as_board_member=True)
+    registration.user.volunteers_as_board_member = True
+    registration.user.save(update_fields=["volunteers_as_board_member"])
+    # One query tells the board members of all registrations apart (no query per person).
+    with django_assert_max_num_queries(8):
+        loaded = inputs.load_problem(edition)
+    boards = sorted(p.id for p in loaded.problem.registrants if "board" in p.roles)
+    assert str(registration.pk) not in boards and len(boards) == 3
+    # The proposal staff review has them in no group as its board member.
+    run = run_for(edition, staff, on_commit)
+    assert not run.members.filter(registration=registration, role=MemberRole.BOARD).exists()
+
+
+def test_the_move_dialog_names_the_rule_each_near_group_would_break(
+    edition: Edition, staff: User, on_commit: Any
+) -> None:
+    run = run_for(edition, staff, on_commit)
+    client = next(u.registration for u in run.unplaced.select_related("registration") if u.code == "balance_share")
+    url = reverse("formation_staff:move_dialog", kwargs={"pk": run.pk, "registration": client.pk})
+    text = client_for(staff).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "as participant without breaking a rule." in text
+    refused = text.split('id="move-refused"')[1]
+    assert "that cannot take them as participant, and why" in refused
+    # Each group refused, by its code, with the service's words.
+    for group in run.groups.all():
+        assert group.key in refused
+    assert "members of type client: at most 50% of a group." in refused
+
+
+def test_people_no_group_can_take_are_not_offered_a_place(edition: Edition, staff: User, on_commit: Any) -> None:
+    run = run_for(edition, staff, on_commit)
+    page = client_for(staff).get(reverse("formation_staff:run", kwargs={"pk": run.pk}), {"cell": "unplaced"})
+    text = page.content.decode()
+    left_out = list(run.unplaced.filter(code="balance_share"))
+    assert left_out
+    for unplaced in left_out:
+        row = text.split(f'id="unplaced-{unplaced.registration_id}"')[1].split("</tr>")[0]
+        assert "Place in a group" not in row
+        assert "No group can take this person without breaking a rule." in row
+
+
+def test_the_move_dialog_offers_only_the_roles_of_the_format(edition: Edition, staff: User, on_commit: Any) -> None:
+    run = run_for(edition, staff, on_commit)
+    run.params["require_secretary"] = False
+    run.save(update_fields=["params"])
+    person = run.unplaced.select_related("registration").first()
+    assert person is not None
+    url = reverse("formation_staff:move_dialog", kwargs={"pk": run.pk, "registration": person.registration_id})
+    staff_client = client_for(staff)
+    text = staff_client.get(url, {"role": "secretary"}, HTTP_HX_REQUEST="true").content.decode()
+    options = text.split('id="move-role"')[1].split("</select>")[0]
+    assert 'value="moderator"' in options and 'value="board"' in options and 'value="participant"' in options
+    assert 'value="secretary"' not in options
+    # Asked for a secretary anyway, the dialog shows the groups for a participant.
+    assert 'value="participant" selected' in options
+    # A move as secretary sent by hand is refused in words.
+    group = run.groups.first()
+    assert group is not None
+    refused = staff_client.post(
+        reverse("formation_staff:move", kwargs={"pk": run.pk}),
+        {"registration": person.registration_id, "group": group.pk, "role": MemberRole.SECRETARY},
+    )
+    assert refused.status_code == 400
+    assert "The groups of this edition&#x27;s format have no secretary." in refused.content.decode()
+    assert not run.members.filter(registration_id=person.registration_id).exists()

@@ -304,7 +304,7 @@ def test_the_run_page_needs_the_same_queries_whatever_the_number_of_groups(
     # themes and offices), the people left out counted, and a page of groups (counted, then with their members).
     with django_assert_num_queries(13):
         client.get(run_url(done_run))
-    # The people left out, a page at a time: counted, read, their registrations (with preferences and slots),
-    # themes and offices, and every group with its size.
-    with django_assert_num_queries(20):
+    # The people left out, a page at a time: counted, read, their registrations (with preferences and slots, and
+    # who of them is on the board), themes and offices, and every group with its size.
+    with django_assert_num_queries(21):
         client.get(run_url(done_run), {"cell": "unplaced"})

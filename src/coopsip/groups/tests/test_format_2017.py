@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 
 from coopsip.accounts.models import User
+from coopsip.core.access import BOARD_GROUP
 from coopsip.events.models import CircleRole
 from coopsip.groups import services
 from coopsip.groups.models import GroupStatus, Seat, WorkingGroup
@@ -64,10 +66,14 @@ def test_a_board_member_who_declines_is_replaced_by_a_board_volunteer(
 ) -> None:
     group = _group(edition, staff)
     plain = make_registrant(edition, "Plain")
+    # Someone not on the board whose registration says they volunteer for it anyway (an import) is no board member.
+    pretender = make_registrant(edition, "Pretender", volunteers_as_board_member=True)
     volunteer = make_registrant(edition, "Director", volunteers_as_board_member=True)
+    volunteer.user.groups.add(Group.objects.get(name=BOARD_GROUP))
     _decline(group.seats.get(role="board"), on_commit)
     assert seat_of(volunteer).role == "board"  # type: ignore[union-attr]
     assert seat_of(plain) is None
+    assert seat_of(pretender) is None
     group.refresh_from_db()
     assert group.attention == ""
 
