@@ -202,6 +202,18 @@ def test_a_recommendation_the_board_decided_as_it_is_goes_into_no_synthesis(
     assert not alone.synthesis_links.exists()
 
 
+def test_the_decision_email_subject_reads_the_title_as_typed(groups: Any, staff: Any, on_commit: Any) -> None:
+    first, second = submitted(group=groups[0]), submitted(group=groups[1])
+    synthesis = to_board(staff, first, second, title="Members' rights & duties")
+    services.record_decision(
+        by=staff, synthesis=synthesis, decision=DecisionKind.ACCEPTED, answers={"en": "Yes."},
+        meeting_date=date(2026, 1, 20),
+    )  # fmt: skip
+    with on_commit():
+        services.publish_decisions(by=staff, edition=first.edition)
+    assert mail.outbox and all("Members' rights & duties" in m.subject for m in mail.outbox)
+
+
 def test_a_synthesis_not_sent_to_the_board_cannot_be_decided(groups: Any, staff: Any, board: Any) -> None:
     recommendation = submitted(group=groups[0])
     synthesis = services.keep_as_is(by=staff, theme=recommendation.theme, recommendation_id=recommendation.pk)
