@@ -211,8 +211,11 @@ def _synthesis_moments(links: list[SynthesisSource]) -> None:
 def theme_recommendations(theme_id: int, query: str = "") -> QuerySet[Recommendation]:
     """Every recommendation of the theme a group gave to the team, across groups and countries (those
     holding every word of ``query``, best first, when one is given)."""
-    rows = Recommendation.objects.filter(theme_id=theme_id, status__in=SUBMITTED_OR_LATER).select_related(
-        "group__office"
+    rows = (
+        Recommendation.objects.filter(theme_id=theme_id, status__in=SUBMITTED_OR_LATER)
+        .select_related("group__office")
+        # Decided as it is by the board: it goes into no synthesis (the page offers no "Keep as it is").
+        .annotate(board_decided=Exists(BoardDecision.objects.filter(recommendation=OuterRef("pk"))))
     )
     if query.strip():
         return search.matching(rows, query).order_by("-search_rank", "status", "language", "pk")

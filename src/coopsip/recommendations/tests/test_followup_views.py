@@ -184,6 +184,8 @@ def test_the_merge_form_starts_in_the_recommendations_language_and_leaves_out_de
     page = client_for(staff).get(url).content.decode()  # the staff member reads the English pages
     assert '<option value="nl" selected>' in page
     assert f'value="{decided_alone.pk}"' not in page
+    keep = reverse("recommendations_staff:keep", kwargs={"theme_id": first.theme_id, "pk": decided_alone.pk})
+    assert keep not in page and "The board has recorded its decision on it as it is" in page
 
 
 def test_suggestions_follow_the_texts_when_a_recommendation_changes(groups: Any, staff: Any) -> None:
