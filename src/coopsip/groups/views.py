@@ -122,7 +122,7 @@ def accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _(
-            "You accepted. The group starts as soon as its moderator, its secretary and enough members have "
+            "You accepted. The group starts as soon as the people who coordinate it and enough members have "
             "accepted; we will email you."
         ),
     )
