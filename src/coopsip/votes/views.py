@@ -246,7 +246,10 @@ def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_vote": request.user.has_perm("votes.vote"),
     }
     mine: list[int] | None = None
-    if request.method == "POST":
+    # A receipt is checked by POST, never in the address: a code in a URL would reach the server's access log
+    # and the browser's history, and the page shows the choices it was cast with.
+    code = request.POST.get("receipt", "").strip() if request.method == "POST" else ""
+    if request.method == "POST" and "receipt" not in request.POST:
         require(request.user, "votes.vote")
         if found.method == BallotMethod.APPROVAL:
             choices: list[str] = request.POST.getlist("approve")
@@ -271,7 +274,6 @@ def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         context["voted"] = services.has_voted(found, request.user)
     if context["is_open"] and context["voted"]:
         context["mine"] = mine if mine is not None else services.current_choices(found, request.user)
-    code = request.GET.get("receipt", "").strip()
     if code and context["closed"]:
         cast = services.check_receipt(ballot=found, code=code, now=now)
         names = {o.pk: str(o.proposal) for o in options}

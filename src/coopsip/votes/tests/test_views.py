@@ -55,9 +55,13 @@ def test_a_member_votes_changes_the_vote_and_checks_the_receipt(member: Any) -> 
     refused = client.post(url, {f"rank_{ids['Housing']}": "1", f"rank_{ids['Care']}": "1"})
     assert refused.status_code == 400 and "Give each rank to one theme only." in refused.content.decode()
     close(ballot)
-    page = client.get(url, {"receipt": code.group(1)}).content.decode()
+    page = client.post(url, {"receipt": code.group(1)}).content.decode()
     assert "This receipt matches a ballot cast with these choices: Housing." in page
-    assert "No ballot matches" in client.get(url, {"receipt": "AAAA-BBBB-CCCC"}).content.decode()
+    assert "No ballot matches" in client.post(url, {"receipt": "AAAA-BBBB-CCCC"}).content.decode()
+    # Never in the address: the form posts it, and a code in the URL is not read (it would reach the logs).
+    assert 'method="post" class="form inline-form" action="#receipt-check"' in page
+    assert "This receipt matches" not in client.get(url, {"receipt": code.group(1)}).content.decode()
+    assert CastBallot.objects.count() == 1  # checking a receipt casts nothing
 
 
 def test_the_team_counts_publishes_and_creates_the_themes(staff: Any, member: Any) -> None:
