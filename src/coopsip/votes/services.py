@@ -225,6 +225,24 @@ def _new_receipt() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
+def choices_from_ranks(ranks: Mapping[int, str]) -> list[str]:
+    """The options in the order of the ranks typed beside them (option id → text; empty: not ranked).
+
+    Raises VoteRefused when a rank is not a whole number from 1, or when two options share a rank: a paper
+    ballot is entered as written, never guessed."""
+    ranked: list[tuple[int, int]] = []
+    for option, raw in ranks.items():
+        text = raw.strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) < 1:
+            raise VoteRefused(_("Write each rank as a whole number from 1, or leave it empty."))
+        ranked.append((int(text), option))
+    if len({rank for rank, _option in ranked}) != len(ranked):
+        raise VoteRefused(_("Give each rank to one theme only."))
+    return [str(option) for _rank, option in sorted(ranked)]
+
+
 def _clean_choices(
     ballot: Ballot, choices: Sequence[int | str], option_ids: Collection[int] | None = None
 ) -> list[int]:

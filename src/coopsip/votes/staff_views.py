@@ -209,16 +209,16 @@ def paper(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One paper ballot counted in the room: approvals ticked, or ranks given."""
     found = _ballot(request, pk)
     options = list(found.options.all())
-    if found.method == BallotMethod.APPROVAL:
-        choices = request.POST.getlist("approve")
-    else:
-        ranked = sorted(
-            (int(request.POST[f"rank_{o.pk}"]), o.pk) for o in options if request.POST.get(f"rank_{o.pk}", "").isdigit()
-        )
-        choices = [str(o) for _r, o in ranked]
     try:
+        if found.method == BallotMethod.APPROVAL:
+            choices = request.POST.getlist("approve")
+        else:
+            choices = services.choices_from_ranks({o.pk: request.POST.get(f"rank_{o.pk}", "") for o in options})
         services.record_paper_ballot(actor=request.user, ballot=found, choices=choices)
-        messages.success(request, _("The paper ballot is recorded."))
+        messages.success(
+            request,
+            _("The paper ballot is recorded.") if choices else _("A blank paper ballot is recorded (no theme chosen)."),
+        )
     except services.VoteRefused as refused:
         messages.error(request, str(refused))
     return _back(found)

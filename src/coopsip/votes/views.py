@@ -254,12 +254,11 @@ def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if found.method == BallotMethod.APPROVAL:
             choices: list[str] = request.POST.getlist("approve")
         else:
-            ranks = {o.pk: request.POST.get(f"rank_{o.pk}", "").strip() for o in options}
-            ranked = sorted(((int(r), o) for o, r in ranks.items() if r.isdigit()), key=lambda pair: pair[0])
-            if len({r for r, _o in ranked}) != len(ranked):
-                context["error"] = _("Give each rank to one theme only.")
+            try:
+                choices = services.choices_from_ranks({o.pk: request.POST.get(f"rank_{o.pk}", "") for o in options})
+            except services.VoteRefused as refused:
+                context["error"] = str(refused)
                 return _ballot_page(request, context, status=400)
-            choices = [str(o) for _r, o in ranked]
         try:
             code = services.cast_vote(
                 ballot=found, user=request.user, choices=choices, now=now, option_ids=[o.pk for o in options]

@@ -91,6 +91,23 @@ def test_the_team_counts_publishes_and_creates_the_themes(staff: Any, member: An
     assert list(edition.themes.values_list("title_fr", flat=True)) == ["Tools"]
 
 
+def test_a_paper_ballot_is_entered_as_written_or_refused_in_words(staff: Any) -> None:
+    ballot = make_ballot(voter(9))  # ranked choice
+    ids = options(ballot)
+    client = client_for(staff)
+    paper = reverse("votes_staff:paper", kwargs={"pk": ballot.pk})
+    manage = reverse("votes_staff:ballot", kwargs={"pk": ballot.pk})
+    page = client.post(paper, {f"rank_{ids['Care']}": "abc"}, follow=True).content.decode()
+    assert "Write each rank as a whole number from 1, or leave it empty." in page
+    both_first = {f"rank_{ids['Care']}": "1", f"rank_{ids['Tools']}": "1"}
+    assert "Give each rank to one theme only." in client.post(paper, both_first, follow=True).content.decode()
+    assert CastBallot.objects.count() == 0  # nothing guessed, nothing stored
+    client.post(paper, {f"rank_{ids['Tools']}": "2", f"rank_{ids['Care']}": "1"})
+    assert CastBallot.objects.get().choices == [ids["Care"], ids["Tools"]]
+    assert "A blank paper ballot is recorded" in client.post(paper, {}, follow=True).content.decode()
+    assert client.get(manage).status_code == 200
+
+
 def test_staff_decide_with_a_reason(staff: Any, member: Any) -> None:
     proposal = services.propose_theme(author=member, title="T", challenge="C", why_now="", country="BE", language="nl")
     url = reverse("votes_staff:decide", kwargs={"pk": proposal.pk})
