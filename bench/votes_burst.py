@@ -19,8 +19,10 @@ After the close it checks in the database: exactly one participation and one
 stored ballot per member (35,000), each burst voter's stored ranking is the one
 they sent last (a twin: one of their two, and exactly one of their two receipts
 matches), every receipt handed out in the burst is found by ``check_receipt``
-with the choices sent (twins excepted, see above); then counts the ballot with
-``count_ballot`` (read from the database and counted) and prints its time.
+with the choices sent (twins excepted, see above); then seals the ballot
+(``seal_ballot``: shuffled, rewritten without voter keys, VACUUM (FULL)) and
+checks that no voter key and no shared transaction id is left, and counts it
+with ``count_ballot`` (read from the database and counted), printing each time.
 
     .venv/bin/python bench/votes_burst.py [--voters 35000] [--burst 5000] [--window 600]
         [--changers 250] [--twins 100] [--workers 2] [--threads 1] [--clients 200]
@@ -315,6 +317,27 @@ def run_burst(port: int, path: str, votes: list[Vote], clients: int) -> float:
 # Checks after the close
 
 
+def check_sealed(ballot_id: int) -> list[str]:
+    """After the seal: no voter key left, no cast ballot sharing a transaction id (xmin) with a participation."""
+    from django.db import connection
+
+    from coopsip.votes.models import CastBallot
+
+    problems = []
+    keyed = CastBallot.objects.filter(ballot_id=ballot_id, voter_key__isnull=False).count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM votes_castballot c WHERE c.ballot_id = %s AND c.xmin::text IN "
+            "(SELECT p.xmin::text FROM votes_participation p WHERE p.ballot_id = %s)",
+            [ballot_id, ballot_id],
+        )
+        shared = cursor.fetchone()[0]
+    print(f"sealed: {keyed} ballots with a voter key, {shared} sharing a transaction id with a participation")
+    if keyed or shared:
+        problems.append(f"the seal left {keyed} voter keys and {shared} shared transaction ids")
+    return problems
+
+
 def check(ballot_id: int, voters: int, votes: list[Vote], all_choices: dict[int, list[int]]) -> list[str]:
     from coopsip.accounts.models import User
     from coopsip.votes import services
@@ -533,6 +556,15 @@ def main() -> int:
             time.sleep(wait + 0.5)
         all_choices = dict(early_choices)
         failures += check(ballot_id, args.voters, votes, all_choices)
+        # The seal (counting seals first, the scheduler at the close): timed apart, then its effect checked.
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        services.seal_ballot(ballot=Ballot.objects.get(pk=ballot_id))
+        print(
+            f"seal_ballot ({args.voters:,} ballots shuffled and rewritten without voter keys, then VACUUM (FULL)): "
+            f"{time.perf_counter() - wall0:.2f} s wall, {time.process_time() - cpu0:.2f} s CPU in this process; "
+            f"load {loadavg()}"
+        )
+        failures += check_sealed(ballot_id)
         wall0, cpu0 = time.perf_counter(), time.process_time()
         ballot = services.count_ballot(actor=None, ballot=Ballot.objects.get(pk=ballot_id))
         assert ballot.result is not None

@@ -257,6 +257,16 @@ rules.add_perm("votes.vote", is_member)
 rules.add_perm("votes.view_ballots", is_member | is_staff_member | is_board_member)
 
 
+@rules.predicate
+def ballot_result_published(user: Any, ballot: Any) -> bool:
+    return ballot is not None and ballot.published_at is not None
+
+
+# A ballot's counted totals (never anyone's choice): the team and the board as soon as it is counted,
+# whoever reads the ballot once the result is published.
+rules.add_perm("votes.view_result", is_staff_member | is_board_member | ballot_result_published)
+
+
 # Working groups. ``obj`` is a groups.WorkingGroup (a groups.Seat for answering a proposal).
 def _seat_role(user: Any, group: Any) -> str | None:
     """The person's role in the group when they accepted their seat in it, else None (cached per request)."""

@@ -6,9 +6,10 @@
 * A survey open now to all members, which the demo member can answer.
 * Theme proposals for the next edition in Dutch and French, with supports, in
   every state (proposed, shortlisted, merged, not retained, the board's).
-* The general assembly's ballot of last June, closed, counted and published,
-  whose elected themes are themes of a draft next edition (a copy of the
-  current one); and an open ballot on other shortlisted proposals.
+* The general assembly's ballot of last June, closed, sealed, counted and
+  published (48 online votes, 6 paper ballots handed out and entered), whose
+  elected themes are themes of a draft next edition (a copy of the current
+  one); and an open ballot on other shortlisted proposals.
 * Each ballot held at its general assembly, an event of the events engine: last
   month's (past) and the coming one (sign-up open), whose page shows the open vote.
 
@@ -474,8 +475,12 @@ def _ballots(rng: random.Random, people: list[User], proposals: dict[str, list[T
         votes_services.cast_vote(
             ballot=closed, user=person, choices=ranking, now=closed.opens_at + timedelta(hours=n + 1)
         )
-    for _n in range(6):  # paper ballots counted in the room
+    # Six members present at the assembly who had not voted online got a paper ballot, counted in the room.
+    for person in people[48:54]:
+        votes_services.hand_out_paper_ballot(actor=None, ballot=closed, entry=person.register_entry)
+    for _n in range(6):
         votes_services.record_paper_ballot(actor=None, ballot=closed, choices=[options[1].pk, options[0].pk])
+    # Counting seals the ballot box first: the ballots shuffled, without anything that leads to a member.
     closed = votes_services.count_ballot(actor=None, ballot=closed, now=now)
     votes_services.publish_result(actor=None, ballot=closed)
     edition = _next_edition()

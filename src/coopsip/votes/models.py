@@ -1,12 +1,28 @@
 """Theme proposals, their supports, and the general assembly's secret ballot.
 
-Secrecy: ``Participation`` records *that* a member voted (to refuse a second
-vote and to count turnout); ``CastBallot`` records *what* was voted, with no
-person, no time and a random id, so no column or order joins one to the other.
-A member's ballot is found again (to change it until the close) by
-``voter_key``, a keyed hash of the ballot and the person whose key is not in the
-database; the member checks it after the close with a receipt code, stored
-only as its hash.
+Secrecy: ``Participation`` records *that* a member voted, and how (online, or a
+paper ballot handed out at the assembly), to refuse a second vote and to count
+turnout; ``CastBallot`` records *what* was voted, with no person, no time and a
+random id, so no column joins one to the other. While voting is open a
+member's ballot is found again (to change it) by ``voter_key``, a keyed hash of
+the ballot and the person whose key is not in the database; the member checks
+it after the close with a receipt code, stored only as its hash.
+
+What is honestly left while voting is open: the participation and the ballot
+are written in one transaction, one after the other. So someone holding both
+the database and the server's ballot secret (``COOPSIP_BALLOT_SECRET``) can
+recompute a member's voter key and read their current choices; and someone
+holding the database alone can pair the two rows by the order they were
+stored in (SQLite's rowid, PostgreSQL's ctid) or, on PostgreSQL, by the id of
+the transaction that wrote both (the system column ``xmin``). Backups and
+PostgreSQL's write-ahead log taken while voting is open hold the same.
+
+The seal (``services.seal_ballot``) removes every such link at the close,
+before anything is counted: the ballot's contents are read, deleted and
+written again in one new transaction, in a cryptographically random order,
+with new random ids and without voter keys (``sealed``). Afterwards nothing,
+not even the server's secret, leads from a person to a ballot; receipts still
+check, since a receipt is the member's own code. See docs/votes.md.
 """
 
 from __future__ import annotations
@@ -17,6 +33,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalCountry(models.TextChoices):
@@ -26,10 +43,11 @@ class ProposalCountry(models.TextChoices):
 
 
 class ProposalStatus(models.TextChoices):
-    PROPOSED = "proposed", _("proposed")
-    SHORTLISTED = "shortlisted", _("shortlisted for the vote")
-    MERGED = "merged", _("merged with another proposal")
-    NOT_RETAINED = "not_retained", _("not retained")
+    # A context of their own: "proposed" alone is also a date's label ("proposed on") elsewhere.
+    PROPOSED = "proposed", pgettext_lazy("theme proposal status", "proposed")
+    SHORTLISTED = "shortlisted", pgettext_lazy("theme proposal status", "shortlisted for the vote")
+    MERGED = "merged", pgettext_lazy("theme proposal status", "merged with another proposal")
+    NOT_RETAINED = "not_retained", pgettext_lazy("theme proposal status", "not retained")
 
 
 class ThemeProposal(models.Model):
@@ -54,6 +72,15 @@ class ThemeProposal(models.Model):
         "self", verbose_name=_("merged into"), on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
     )
     reason = models.TextField(_("reason"), blank=True)
+    # Set when an elected proposal becomes a theme: a proposal elected again (by another ballot) is not made twice.
+    theme = models.ForeignKey(
+        "editions.Theme",
+        verbose_name=_("became the theme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
     created_at = models.DateTimeField(_("proposed on"), auto_now_add=True)
 
     class Meta:
@@ -122,6 +149,8 @@ class Ballot(models.Model):
         help_text=_("The event of the general assembly: its page shows the vote, and the ballot shows the event."),
     )
     result = models.JSONField(_("result"), null=True, blank=True)
+    # When the cast ballots were rewritten in a random order without voter keys (``services.seal_ballot``).
+    sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True)
     counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
     published_at = models.DateTimeField(_("result published"), null=True, blank=True)
     themes_created_at = models.DateTimeField(_("themes created"), null=True, blank=True)
@@ -157,8 +186,19 @@ class BallotOption(models.Model):
         return str(self.proposal)
 
 
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    PAPER = "paper", _("paper ballot counted in the room")
+
+
 class Participation(models.Model):
-    """That a member voted on a ballot: no choice here."""
+    """That a member voted on a ballot, online or on a paper ballot handed out at the assembly: no choice here.
+
+    A paper ballot is handed out to a member of the register (``entry``), who may have no account; an online
+    vote records the account and, when it is linked, its register entry. One participation per account and one
+    per register entry: a member who voted online gets no paper ballot, and one who got a paper ballot cannot
+    vote online.
+    """
 
     ballot = models.ForeignKey(
         Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="participations"
@@ -167,25 +207,41 @@ class Participation(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("member"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="ballot_participations",
     )
+    entry = models.ForeignKey(
+        "members.RegisterEntry",
+        verbose_name=_("register entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ballot_participations",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.ONLINE)
 
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
-        constraints = [models.UniqueConstraint(fields=["ballot", "user"], name="one_vote_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "user"], name="one_vote_per_member"),
+            models.UniqueConstraint(fields=["ballot", "entry"], name="one_vote_per_register_entry"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(entry__isnull=False), name="participation_names_a_member"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} voted on {self.ballot}"
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", _("online")
-    PAPER = "paper", _("paper ballot counted in the room")
+        return f"{self.user or self.entry} voted on {self.ballot}"
 
 
 class CastBallot(models.Model):
-    """What was voted: option ids in order (ranked) or approved, no person, no time, a random id."""
+    """What was voted: option ids in order (ranked) or approved, no person, no time, a random id.
+
+    ``voter_key`` finds a member's own ballot while voting is open; ``sealed`` rows were rewritten by the seal
+    at the close, in a random order, with a new id and no voter key.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="cast")
@@ -193,6 +249,7 @@ class CastBallot(models.Model):
     receipt_hash = models.CharField(_("receipt"), max_length=64, null=True, blank=True)
     choices = models.JSONField(_("choices"), default=list)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.ONLINE)
+    sealed = models.BooleanField(_("sealed"), default=False)
 
     class Meta:
         verbose_name = _("cast ballot")
@@ -200,7 +257,8 @@ class CastBallot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "voter_key"], name="one_ballot_content_per_voter"),
             models.CheckConstraint(
-                condition=Q(channel="paper") | Q(voter_key__isnull=False), name="online_ballot_has_a_voter_key"
+                condition=Q(channel="paper") | Q(voter_key__isnull=False) | Q(sealed=True),
+                name="online_ballot_has_a_voter_key_until_sealed",
             ),
         ]
 

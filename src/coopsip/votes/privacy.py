@@ -22,7 +22,8 @@ def _export(user: Any) -> dict[str, Any]:
 def _erase(user: Any) -> None:
     Support.objects.filter(user=user).delete()
     # Proposals stay as the cooperative's record of the debate, without their author; participations
-    # stay (pointing to the anonymous account) so that turnout still matches the ballots counted.
+    # stay (pointing to the anonymous account, and to the register entry the cooperative keeps anyway) so
+    # that turnout still matches the ballots counted and a new account of the same member cannot vote again.
     ThemeProposal.objects.filter(author=user).update(author=None)
 
 

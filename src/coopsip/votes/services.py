@@ -1,32 +1,53 @@
 """Every change to theme proposals and ballots.
 
-Casting a vote (``cast_vote``) writes two rows that nothing joins: the
+Casting a vote (``cast_vote``) writes two rows that no column joins: the
 ``Participation`` (who voted) and the ``CastBallot`` (what), found again by a
 keyed hash of the ballot and the person. Both have a unique key, so a vote
 cast twice at the same moment (two tabs, a double click) leaves one of each;
 the later one replaces the choices. A receipt code, given to the member and
 stored only as its hash, lets them check after the close that their ballot
 was counted as cast.
+
+At the close ``seal_ballot`` rewrites the ballot's contents in a random order,
+with new ids and without voter keys, so that neither the order the rows were
+stored in nor the transaction that wrote them (nor the server's secret) links
+a member to a ballot any more; ``count_ballot`` seals first, and the
+``seal_closed_ballots`` command seals every closed ballot (see models.py and
+docs/votes.md for what is left while voting is open).
+
+At the assembly, the team hands a paper ballot to a named member of the
+register (``hand_out_paper_ballot``): a member who voted online gets none, one
+who got one cannot vote online, and no more paper ballots are entered than
+were handed out.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import logging
 import secrets
-from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+import time
+import uuid
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coopsip.core.audit import record_change
 from coopsip.editions import services as editions_services
 from coopsip.editions.models import Edition, Theme
 from coopsip.events.models import Event
+from coopsip.members.models import RegisterEntry
 from coopsip.votes import counting
 from coopsip.votes.models import (
     Ballot,
@@ -45,6 +66,8 @@ from coopsip.votes.models import (
 TITLE_MAX = 200
 TEXT_MAX = 3000
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+logger = logging.getLogger(__name__)
 
 
 class VoteRefused(Exception):
@@ -279,7 +302,8 @@ def cast_vote(
 ) -> str:
     """Record (or replace) ``user``'s vote and return a new receipt code. Members only, within the window.
 
-    ``option_ids``: the ballot's option ids when the caller has them already (the page does), to save a query.
+    Refused to a member who received a paper ballot at the assembly. ``option_ids``: the ballot's option ids
+    when the caller has them already (the page does), to save a query.
     """
     now = now or timezone.now()
     refusal = window_refusal(ballot, now)
@@ -288,19 +312,29 @@ def cast_vote(
     entry = getattr(user, "register_entry", None)
     if entry is None or not entry.is_member:
         raise VoteRefused(_("Only members of the cooperative vote."))
-    return _write_vote(ballot=ballot, user=user, choices=_clean_choices(ballot, choices, option_ids))
+    return _write_vote(ballot=ballot, user=user, entry=entry, choices=_clean_choices(ballot, choices, option_ids))
+
+
+def _of_person(user_id: int | None, entry: RegisterEntry | None) -> Q:
+    """The participations of one person: by their account, or by their entry in the register."""
+    match = Q(user_id=user_id) if user_id is not None else Q(pk__in=[])
+    return match | Q(entry=entry) if entry is not None else match
 
 
 @transaction.atomic
-def _write_vote(*, ballot: Ballot, user: Any, choices: list[int]) -> str:
-    """Two statements, each an atomic upsert on its unique key (no read first, no retry, no savepoint).
+def _write_vote(*, ballot: Ballot, user: Any, entry: RegisterEntry, choices: list[int]) -> str:
+    """Two upserts on their unique keys (no read first, no retry, no savepoint), and one check.
 
-    The participation is inserted unless it exists; the ballot's content is inserted, or its choices and
-    receipt replaced when the member voted before (found by the voter key). Two requests of one member
-    at the same moment (two tabs) serialise on the cast ballot's row: one row each, the later choices kept,
-    and only the later receipt matches them.
+    The participation is inserted unless the member has one (by account or register entry); the ballot's
+    content is inserted, or its choices and receipt replaced when the member voted before (found by the voter
+    key). Two requests of one member at the same moment (two tabs) serialise on the cast ballot's row: one
+    row each, the later choices kept, and only the later receipt matches them. The check after the insert
+    refuses a member who got a paper ballot, even one handed out while this vote was being written (the insert
+    waits for it and then keeps the paper participation).
     """
-    Participation.objects.bulk_create([Participation(ballot=ballot, user=user)], ignore_conflicts=True)
+    Participation.objects.bulk_create([Participation(ballot=ballot, user=user, entry=entry)], ignore_conflicts=True)
+    if Participation.objects.filter(_of_person(user.pk, entry), ballot=ballot, channel=Channel.PAPER).exists():
+        raise VoteRefused(_("You received a paper ballot at the assembly: it is counted there."))
     code = _new_receipt()
     CastBallot.objects.bulk_create(
         [
@@ -318,8 +352,17 @@ def _write_vote(*, ballot: Ballot, user: Any, choices: list[int]) -> str:
     return code
 
 
+def participation_channel(ballot: Ballot, user: Any) -> str | None:
+    """How ``user`` voted on ``ballot`` (``Channel.ONLINE`` or ``Channel.PAPER``), or None. One query."""
+    if not user.is_authenticated:
+        return None
+    entry = getattr(user, "register_entry", None)
+    found = Participation.objects.filter(_of_person(user.pk, entry), ballot=ballot).values_list("channel", flat=True)
+    return found.first()
+
+
 def has_voted(ballot: Ballot, user: Any) -> bool:
-    return user.is_authenticated and Participation.objects.filter(ballot=ballot, user=user).exists()
+    return participation_channel(ballot, user) is not None
 
 
 def current_choices(ballot: Ballot, user: Any) -> list[int]:
@@ -329,17 +372,78 @@ def current_choices(ballot: Ballot, user: Any) -> list[int]:
 
 
 def check_receipt(*, ballot: Ballot, code: str, now: datetime | None = None) -> CastBallot | None:
-    """After the close: the ballot cast with this receipt, or None."""
+    """After the close: the ballot cast with this receipt, or None (the seal keeps receipts)."""
     if (now or timezone.now()) < ballot.closes_at:
         raise VoteRefused(_("Receipts can be checked once voting has closed."))
     return CastBallot.objects.filter(ballot=ballot, receipt_hash=receipt_hash(ballot, code)).first()
 
 
+# --- The assembly: paper ballots and a show of hands ----------------------------------------
+
+
+def entry_name(entry: RegisterEntry) -> str:
+    return " ".join(f"{entry.first_name} {entry.last_name}".split()) or entry.member_number
+
+
 @transaction.atomic
-def record_paper_ballot(*, actor: Any, ballot: Ballot, choices: Sequence[int | str]) -> CastBallot:
-    """A paper ballot counted in the room, entered by staff: no voter, no receipt, marked as paper."""
+def hand_out_paper_ballot(*, actor: Any, ballot: Ballot, entry: RegisterEntry) -> Participation:
+    """A paper ballot handed to a member present at the assembly (with or without an account on the site).
+
+    Recorded as their participation, on paper. Refused to a member who voted online (their online vote
+    counts) or who got a paper ballot already; once handed out, their online vote is refused. Until counted.
+    """
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.counted_at is not None:
         raise VoteRefused(_("The ballot is already counted."))
+    name = entry_name(entry)
+    if not entry.is_member:
+        raise VoteRefused(_("%(name)s is not a member of the cooperative: no paper ballot.") % {"name": name})
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(
+                ballot=ballot, user_id=entry.user_id, entry=entry, channel=Channel.PAPER
+            )
+    except IntegrityError:
+        existing = Participation.objects.filter(_of_person(entry.user_id, entry), ballot=ballot).first()
+        if existing is not None and existing.channel == Channel.ONLINE:
+            raise VoteRefused(
+                _("%(name)s already voted online: their vote counts; no paper ballot.") % {"name": name}
+            ) from None
+        raise VoteRefused(_("%(name)s already received a paper ballot.") % {"name": name}) from None
+    # The history says that a paper ballot was handed out, not to whom: the participation says that.
+    record_change(actor=actor, obj=ballot, action="paper_ballot_handed_out")
+    return participation
+
+
+def paper_counts(ballot: Ballot) -> tuple[int, int]:
+    """(paper ballots handed out, paper ballots entered)."""
+    handed = Participation.objects.filter(ballot=ballot, channel=Channel.PAPER).count()
+    entered = CastBallot.objects.filter(ballot=ballot, channel=Channel.PAPER).count()
+    return handed, entered
+
+
+@transaction.atomic
+def record_paper_ballot(*, actor: Any, ballot: Ballot, choices: Sequence[int | str]) -> CastBallot:
+    """A paper ballot counted in the room, entered by staff: no voter, no receipt, marked as paper.
+
+    Never more than the paper ballots handed out (``hand_out_paper_ballot``): two team members entering at
+    once queue on the ballot's row.
+    """
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.counted_at is not None:
+        raise VoteRefused(_("The ballot is already counted."))
+    handed, entered = paper_counts(ballot)
+    if not handed:
+        raise VoteRefused(_("No paper ballot was handed out yet: hand them out to the members present first."))
+    if entered >= handed:
+        raise VoteRefused(
+            ngettext(
+                "The only paper ballot handed out is entered already.",
+                "All %(count)s paper ballots handed out are entered.",
+                handed,
+            )
+            % {"count": handed}
+        )
     cast = CastBallot.objects.create(ballot=ballot, channel=Channel.PAPER, choices=_clean_choices(ballot, choices))
     record_change(actor=actor, obj=ballot, action="paper_ballot_recorded")
     return cast
@@ -349,7 +453,10 @@ def record_paper_ballot(*, actor: Any, ballot: Ballot, choices: Sequence[int | s
 def record_show_of_hands(
     *, actor: Any, ballot: Ballot, counts: Mapping[int, int], voters: int, note: str = ""
 ) -> RoomCount:
-    """Hands raised per option at the assembly (approval ballots only), marked as such in the result."""
+    """Hands raised per option at the assembly (approval ballots only), marked as such in the result.
+
+    It cannot be checked per person: the team asks only members present who did not vote online or on paper.
+    """
     if ballot.method != BallotMethod.APPROVAL:
         raise VoteRefused(_("A show of hands cannot rank: enter the paper ballots one by one instead."))
     if ballot.counted_at is not None:
@@ -364,13 +471,189 @@ def record_show_of_hands(
     return room
 
 
+# --- The seal at the close ------------------------------------------------------------------
+
+ERASE_AGAIN = timedelta(days=1)
+SEAL_BATCH = 2000  # rows per INSERT when the seal writes the ballots again (in the shuffled order)
+LOCK_WAIT = "2s"  # VACUUM (FULL) after a seal: how long it may wait for its lock before a plain VACUUM runs
+# The seal's order: from the operating system's generator, never from a seed (tests replace it to pin an order).
+_RANDOM: Any = secrets.SystemRandom()
+
+
+@contextmanager
+def _secure_delete() -> Iterator[None]:
+    """On SQLite, deleted rows are overwritten with zeros (``PRAGMA secure_delete``) for the duration."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        before = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA secure_delete = 1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA secure_delete = {before:d}")
+
+
+# Transactions still running, or snapshots still open in this database, that began before the seal's commit
+# may still see the deleted rows, so PostgreSQL keeps them. Waits (polls) for them this long before erasing.
+OLDER_TRANSACTIONS_WAIT = 10.0
+_OLDER_TRANSACTIONS = """
+    SELECT txid_snapshot_xmin(txid_current_snapshot()) <= %(seal)s OR EXISTS (
+        SELECT 1 FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+          AND age(backend_xmin) >= age((%(seal)s %% 4294967296)::text::xid)
+    )
+"""
+
+
+def _erase_old_rows(seal_txid: int | None = None) -> bool:
+    """After the seal's commit, erase the deleted rows (their old order, transaction ids and voter keys).
+
+    PostgreSQL: a plain ``VACUUM`` only marks their space free, and their bytes (voter key, ``xmin``) stay on
+    the table's and the index's pages until overwritten; ``VACUUM (FULL)`` writes the table and its indexes
+    anew without them (about 0.2 s for 35,000 ballots, under a lock that holds other ballots' votes for that
+    long). It copies the deleted rows too while a transaction older than the seal (``seal_txid``) is running,
+    in any database of the server, or a snapshot older than it is open in this one (a backup, a report):
+    so it first waits for those, at most ``OLDER_TRANSACTIONS_WAIT`` seconds; the scheduler's job runs it
+    again for a day after each seal. It waits at most ``LOCK_WAIT`` for its lock, else the plain ``VACUUM``
+    runs. Neither can run inside a transaction: after the commit the connection is in autocommit.
+    SQLite: the deleted rows were zeroed (``secure_delete``); the write-ahead log, which still holds the pages
+    as they were, is checkpointed and truncated.
+
+    True when the rows are erased; False (and a warning logged) otherwise. The seal itself stands.
+    """
+    if connection.in_atomic_block:  # a caller's transaction (tests): nothing was committed for real
+        logger.info("The sealed ballots' old rows are erased after a real commit only.")
+        return False
+    table = connection.ops.quote_name(CastBallot._meta.db_table)
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                return True
+            if connection.vendor != "postgresql":
+                return False
+            if seal_txid is None:  # a later run: wait for every transaction running now instead
+                cursor.execute("SELECT txid_snapshot_xmax(txid_current_snapshot()) - 1")
+                seal_txid = int(cursor.fetchone()[0])
+            waited_out = _older_transactions_ended(cursor, seal_txid)
+            cursor.execute(f"SET lock_timeout = '{LOCK_WAIT}'")
+            try:
+                cursor.execute(f"VACUUM (FULL) {table}")
+            except OperationalError:
+                logger.warning("VACUUM (FULL) %s waited too long for its lock; plain VACUUM instead", table)
+                cursor.execute(f"VACUUM {table}")
+                return False
+            finally:
+                cursor.execute("RESET lock_timeout")
+            if not waited_out:
+                logger.warning("Transactions older than the seal still ran: its old rows are erased at a later run")
+            return waited_out
+    except DatabaseError:
+        logger.exception("Erasing the sealed ballots' old rows failed; run VACUUM (FULL) votes_castballot")
+        return False
+
+
+def _older_transactions_ended(cursor: Any, seal_txid: int) -> bool:
+    deadline = time.monotonic() + OLDER_TRANSACTIONS_WAIT
+    while True:
+        cursor.execute(_OLDER_TRANSACTIONS, {"seal": seal_txid})
+        if not cursor.fetchone()[0]:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+
+
+def seal_ballot(*, ballot: Ballot, actor: Any = None, now: datetime | None = None) -> Ballot:
+    """Seal the ballot box at the close: nothing links a member to a ballot afterwards.
+
+    In one transaction, the ballot's contents (online and paper) are read, deleted and written again in a
+    cryptographically random order, with new random ids, their choices, channel and receipt hash, and no voter
+    key (``sealed``). That removes the order the rows were stored in (rowid, ctid) and, on PostgreSQL, the
+    transaction id they share with their participation (``xmin``); without voter keys even the server's secret
+    no longer finds a member's ballot. After the commit the deleted rows are erased (``_erase_old_rows``).
+
+    Refused before the close. Idempotent: a sealed ballot is left as it is, unless a vote written at the very
+    close committed after the seal (a row with a voter key), which a second call seals with the others.
+    """
+    now = now or timezone.now()
+    with _secure_delete(), transaction.atomic():
+        locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if now < locked.closes_at:
+            raise VoteRefused(_("Voting is still open: the ballot box is sealed once voting has closed."))
+        contents = CastBallot.objects.filter(ballot=locked)
+        if locked.sealed_at is not None and not contents.filter(voter_key__isnull=False).exists():
+            return locked
+        rows = list(contents.values_list("choices", "channel", "receipt_hash"))
+        contents.delete()
+        _RANDOM.shuffle(rows)
+        CastBallot.objects.bulk_create(
+            [
+                CastBallot(
+                    id=uuid.uuid4(),
+                    ballot=locked,
+                    voter_key=None,
+                    receipt_hash=receipt,
+                    choices=choices,
+                    channel=channel,
+                    sealed=True,
+                )
+                for choices, channel, receipt in rows
+            ],
+            batch_size=SEAL_BATCH,
+        )
+        if locked.sealed_at is None:
+            locked.sealed_at = now
+            locked.save(update_fields=["sealed_at"])
+        record_change(actor=actor, obj=locked, action="sealed", changes={"ballots": len(rows)})
+        seal_txid = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT txid_current()")
+                seal_txid = int(cursor.fetchone()[0])
+        transaction.on_commit(functools.partial(_erase_old_rows, seal_txid))
+    return locked
+
+
+def seal_closed_ballots(*, now: datetime | None = None) -> list[Ballot]:
+    """Seal every ballot whose voting has closed and that is not sealed (the scheduler's job). Safe to repeat.
+
+    For a day after a seal it also erases the deleted rows again (``_erase_old_rows``).
+    """
+    now = now or timezone.now()
+    due = (
+        Ballot.objects.filter(closes_at__lte=now)
+        .filter(Q(sealed_at__isnull=True) | Q(cast__voter_key__isnull=False))
+        .distinct()
+        .order_by("closes_at", "pk")
+    )
+    sealed = []
+    for ballot in due:
+        try:
+            sealed.append(seal_ballot(ballot=ballot, now=now))
+        except DatabaseError:  # one ballot must not keep the others unsealed
+            logger.exception("Sealing ballot %s failed", ballot.pk)
+    # Again for a day after each seal: a transaction older than it (a backup) may have kept its old rows.
+    if not sealed and Ballot.objects.filter(sealed_at__gte=now - ERASE_AGAIN).exists():
+        _erase_old_rows()
+    return sealed
+
+
+# --- Counting and the themes ----------------------------------------------------------------
+
+
 @transaction.atomic
 def count_ballot(*, actor: Any, ballot: Ballot, now: datetime | None = None) -> Ballot:
-    """Count after the close with ``counting.count``; the result (rounds, ties, channels) is stored."""
+    """Seal (``seal_ballot``), then count with ``counting.count``; the result (rounds, ties, channels) is stored."""
     now = now or timezone.now()
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if now < ballot.closes_at:
         raise VoteRefused(_("Voting is still open: count after it closes."))
+    ballot = seal_ballot(ballot=ballot, actor=actor, now=now)
     candidates = [str(pk) for pk in ballot.options.order_by("position").values_list("pk", flat=True)]
     rows = list(CastBallot.objects.filter(ballot=ballot).values_list("choices", "channel"))
     hands: dict[str, int] = {}
@@ -429,25 +712,54 @@ def publish_result(*, actor: Any, ballot: Ballot) -> Ballot:
     return ballot
 
 
+@dataclass(frozen=True)
+class ElectedThemes:
+    """What ``create_elected_themes`` did: the themes it created, and the proposals it skipped with why."""
+
+    created: list[Theme] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # one sentence each
+
+
 @transaction.atomic
-def create_elected_themes(*, actor: Any, ballot: Ballot, edition: Edition) -> list[Theme]:
+def create_elected_themes(*, actor: Any, ballot: Ballot, edition: Edition) -> ElectedThemes:
     """The elected proposals become themes of ``edition`` in one step (the editions' theme service).
 
     A proposal's text goes into its own language and, when that is not Dutch,
     into Dutch too (the site's fallback language) for the team to translate.
-    Refused a second time, so nothing is created twice.
+    Refused a second time for one ballot. A proposal that already became a theme
+    (elected by another ballot too), or whose title the edition has as a theme
+    already, is skipped and said so: nothing is created twice.
     """
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.result is None:
         raise VoteRefused(_("Count the ballot first."))
     if ballot.themes_created_at is not None:
         raise VoteRefused(_("The themes of this ballot were already created."))
-    options = {str(o.pk): o.proposal for o in ballot.options.select_related("proposal")}
+    option_proposals = dict(ballot.options.values_list("pk", "proposal_id"))
+    elected_ids = [option_proposals[int(option_id)] for option_id in ballot.result["elected"]]
+    # Locked: two ballots electing the same proposal, turned into themes at the same moment, make one theme.
+    proposals = ThemeProposal.objects.select_for_update().in_bulk(elected_ids)
     position = (edition.themes.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    themes = []
-    for option_id in ballot.result["elected"]:
-        proposal = options[option_id]
+    done = ElectedThemes()
+    for proposal_id in elected_ids:
+        proposal = proposals[proposal_id]
         language = proposal.language if proposal.language in editions_services.LANGUAGES else "nl"
+        if proposal.theme_id is not None:
+            theme = Theme.objects.select_related("edition").get(pk=proposal.theme_id)
+            done.skipped.append(
+                _("“%(title)s” is not created again: it is already the theme “%(theme)s” of %(edition)s.")
+                % {"title": proposal.title, "theme": theme.title, "edition": theme.edition}
+            )
+            continue
+        same_title = edition.themes.filter(**{f"title_{language}": proposal.title}).first()
+        if same_title is not None:
+            proposal.theme = same_title
+            proposal.save(update_fields=["theme"])
+            done.skipped.append(
+                _("“%(title)s” is not created again: %(edition)s already has a theme of that title.")
+                % {"title": proposal.title, "edition": edition}
+            )
+            continue
         values: dict[str, Any] = {
             "slug": _unique_slug(edition, proposal.title),
             "position": position,
@@ -466,15 +778,23 @@ def create_elected_themes(*, actor: Any, ballot: Ballot, edition: Edition) -> li
         if language != "nl":
             values["title_nl"] = proposal.title
         try:
-            themes.append(editions_services.create_theme(actor=actor, edition=edition, values=values))
+            theme = editions_services.create_theme(actor=actor, edition=edition, values=values)
         except editions_services.EditionRuleBroken as broken:
             raise VoteRefused(" ".join(str(message) for message in broken.errors.values())) from None
+        proposal.theme = theme
+        proposal.save(update_fields=["theme"])
+        done.created.append(theme)
         position += 1
     ballot.themes_created_at = timezone.now()
     ballot.edition = edition
     ballot.save(update_fields=["themes_created_at", "edition"])
-    record_change(actor=actor, obj=ballot, action="themes_created", changes={"edition": edition.slug})
-    return themes
+    record_change(
+        actor=actor,
+        obj=ballot,
+        action="themes_created",
+        changes={"edition": edition.slug, "created": len(done.created), "skipped": len(done.skipped)},
+    )
+    return done
 
 
 def _unique_slug(edition: Edition, title: str) -> str:

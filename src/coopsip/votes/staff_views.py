@@ -4,29 +4,33 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coopsip.core.access import require
 from coopsip.core.http import AuthenticatedRequest, see_other
 from coopsip.editions.models import Edition
 from coopsip.events.models import Event
+from coopsip.members.models import MembershipStatus, RegisterEntry
+from coopsip.members.selectors import search_register
 from coopsip.votes import services
-from coopsip.votes.models import Ballot, BallotMethod, Participation, ProposalStatus, ThemeProposal
+from coopsip.votes.models import Ballot, BallotMethod, Channel, Participation, ProposalStatus, ThemeProposal
 from coopsip.votes.views import result_view
 
 PROPOSALS_PER_PAGE = 50
+MEMBERS_FOUND = 10  # the paper-ballot desk's search: a name is typed until the member is among these
 DATETIME = {"type": "datetime-local"}
 
 
@@ -169,14 +173,17 @@ def ballot_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = _ballot(request, pk)
+    handed, entered = services.paper_counts(found)
     return render(
         request,
         "votes/staff_ballot.html",
         {
             "ballot": found,
+            "now": timezone.now(),
             "options": list(found.options.select_related("proposal")),
-            "participants": Participation.objects.filter(ballot=found).count(),
-            "paper": found.cast.filter(channel="paper").count(),
+            "participants": Participation.objects.filter(ballot=found, channel=Channel.ONLINE).count(),
+            "handed": handed,
+            "paper": entered,
             "rooms": list(found.room_counts.all()),
             "result": result_view(found),
             "editions": Edition.objects.order_by("-starts_on")[:10],
@@ -222,6 +229,65 @@ def paper(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except services.VoteRefused as refused:
         messages.error(request, str(refused))
     return _back(found)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def hand_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The paper-ballot desk at the assembly: find a member of the register, hand them a paper ballot."""
+    found = _ballot(request, pk)
+    query = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
+    query = query.strip()[:100]
+    if request.method == "POST":
+        entry_id = request.POST.get("entry", "")
+        entry = RegisterEntry.objects.filter(pk=int(entry_id)).first() if entry_id.isdigit() else None
+        if entry is None:
+            messages.error(request, _("Choose a member from the list."))
+        else:
+            try:
+                services.hand_out_paper_ballot(actor=request.user, ballot=found, entry=entry)
+                messages.success(request, _("%(name)s gets a paper ballot.") % {"name": services.entry_name(entry)})
+            except services.VoteRefused as refused:
+                messages.error(request, str(refused))
+        url = reverse("votes_staff:hand_out", kwargs={"pk": found.pk})
+        return see_other(f"{url}?{urlencode({'q': query})}" if query else url)
+    matches: list[RegisterEntry] = []
+    more = False
+    if query:
+        matches = list(search_register(query=query).filter(status=MembershipStatus.MEMBER)[: MEMBERS_FOUND + 1])
+        more, matches = len(matches) > MEMBERS_FOUND, matches[:MEMBERS_FOUND]
+    handed, entered = services.paper_counts(found)
+    return render(
+        request,
+        "votes/staff_hand_out.html",
+        {
+            "ballot": found,
+            "query": query,
+            "matches": _with_channel(found, matches),
+            "more": more,
+            "handed": handed,
+            "entered": entered,
+        },
+    )
+
+
+def _with_channel(found: Ballot, entries: list[RegisterEntry]) -> list[tuple[RegisterEntry, str | None]]:
+    """Each entry with how that member voted (online, paper) or None; one query."""
+    if not entries:
+        return []
+    by_entry: dict[int, str] = {}
+    by_user: dict[int, str] = {}
+    user_ids = [e.user_id for e in entries if e.user_id]
+    for entry_id, user_id, channel in (
+        Participation.objects.filter(ballot=found)
+        .filter(Q(entry__in=entries) | Q(user_id__in=user_ids))
+        .values_list("entry_id", "user_id", "channel")
+    ):
+        if entry_id:
+            by_entry[entry_id] = channel
+        if user_id:
+            by_user[user_id] = channel
+    return [(e, by_entry.get(e.pk) or (by_user.get(e.user_id) if e.user_id else None)) for e in entries]
 
 
 @login_required
@@ -280,8 +346,16 @@ def themes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.error(request, str(refused))
             return _back(found)
         messages.success(
-            request, _("%(count)s themes were added to %(edition)s.") % {"count": len(created), "edition": edition}
+            request,
+            ngettext(
+                "%(count)s theme was added to %(edition)s.",
+                "%(count)s themes were added to %(edition)s.",
+                len(created.created),
+            )
+            % {"count": len(created.created), "edition": edition},
         )
+        for skipped in created.skipped:
+            messages.warning(request, skipped)
         return see_other(reverse("editions_staff:dashboard", kwargs={"pk": edition.pk}))
     return render(
         request,

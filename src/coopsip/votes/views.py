@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from coopsip.votes.models import (
     Ballot,
     BallotMethod,
     BallotOption,
+    Channel,
     ProposalCountry,
     ProposalStatus,
     Support,
@@ -61,6 +63,16 @@ class ProposalForm(forms.Form):
     country = forms.ChoiceField(
         label=gettext_lazy("Where"), choices=ProposalCountry.choices, initial=ProposalCountry.BOTH
     )
+    on_behalf_of_board = forms.BooleanField(
+        label=gettext_lazy("Propose on behalf of the board"),
+        help_text=gettext_lazy("Shown as the board's proposal rather than as yours."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, offer_board: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not offer_board:  # only board members who are members too choose; a forged field is not read
+            del self.fields["on_behalf_of_board"]
 
 
 @login_required
@@ -92,17 +104,18 @@ def proposals(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposal_new(request: AuthenticatedRequest) -> HttpResponse:
-    by_board = request.user.has_perm("votes.propose_as_board") and not request.user.has_perm("votes.propose")
-    if not by_board and not _may(request, "votes.propose"):
+    """Members propose as themselves; board members who are not members as the board; those who are both choose."""
+    as_member, as_board = _may(request, "votes.propose"), _may(request, "votes.propose_as_board")
+    if not (as_member or as_board):
         return _members_only(request)
-    form = ProposalForm(request.POST or None)
+    only_board = as_board and not as_member
+    form = ProposalForm(request.POST or None, offer_board=as_board and as_member)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        by_board = only_board or bool(data.pop("on_behalf_of_board", False))
         try:
             proposal = services.propose_theme(
-                author=request.user,
-                language=get_language() or "nl",
-                by_board=by_board,
-                **form.cleaned_data,
+                author=request.user, language=get_language() or "nl", by_board=by_board, **data
             )
         except services.VoteRefused as refused:
             form.add_error(None, str(refused))
@@ -110,7 +123,7 @@ def proposal_new(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Thank you: your theme is proposed. Other members can support it now."))
             return see_other(reverse("votes:proposal", kwargs={"pk": proposal.pk}))
     return render(
-        request, "votes/proposal_new.html", {"form": form, "by_board": by_board}, status=400 if form.errors else 200
+        request, "votes/proposal_new.html", {"form": form, "by_board": only_board}, status=400 if form.errors else 200
     )
 
 
@@ -119,7 +132,10 @@ def proposal_new(request: AuthenticatedRequest) -> HttpResponse:
 def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not _may(request, "votes.view_proposals"):
         return _members_only(request)
-    found = get_object_or_404(ThemeProposal.objects.annotate(support_count=Count("supports")), pk=pk)
+    found = get_object_or_404(
+        ThemeProposal.objects.annotate(support_count=Count("supports")).select_related("merged_into", "theme__edition"),
+        pk=pk,
+    )
     return render(
         request,
         "votes/proposal.html",
@@ -127,8 +143,22 @@ def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "proposal": found,
             "supported": found.supports.filter(user=request.user).exists(),
             "can_support": request.user.has_perm("votes.support") and found.author_id != request.user.pk,
+            "became": _became_theme(request, found),
         },
     )
+
+
+def _became_theme(request: AuthenticatedRequest, proposal: ThemeProposal) -> dict[str, Any] | None:
+    """The theme an elected proposal became: its title, linked where the reader may open the theme's page."""
+    theme = proposal.theme
+    if theme is None:
+        return None
+    edition = theme.edition
+    title = f"“{theme.title}”"
+    if edition.is_published or request.user.has_perm("editions.preview"):
+        url = reverse("editions:theme", kwargs={"slug": edition.slug, "theme_slug": theme.slug})
+        return {"theme": format_html('<a href="{}">{}</a>', url, title), "edition": edition.title}
+    return {"theme": title, "edition": edition.title}
 
 
 @login_required
@@ -185,14 +215,7 @@ def result_view(ballot: Ballot) -> dict[str, Any]:
         }
         for r in result["rounds"]
     ]
-    ties = [
-        {
-            **t,
-            "tied_names": [names[o] for o in t["tied"]],
-            "chosen_name": names[t["chosen"]],
-        }
-        for t in result["ties"]
-    ]
+    ties = [{**t, "text": _tie_in_words(t, names, approval)} for t in result["ties"]]
     return {
         "elected": [names[o] for o in result["elected"]],
         "chart": chart,
@@ -201,6 +224,43 @@ def result_view(ballot: Ballot) -> dict[str, Any]:
         "drawn": [names[o] for o in ballot.tie_order],
         "raw": result,
     }
+
+
+def _names_in_words(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _tie_in_words(tie: dict[str, Any], names: dict[str, str], approval: bool) -> str:
+    """One tie as the result page says it: the seat, the round, who was tied and what the rule decided."""
+    values = {
+        "seat": tie["seat"],
+        "round": tie["round"],
+        "tied": _names_in_words([names[o] for o in tie["tied"]]),
+        "chosen": names[tie["chosen"]],
+    }
+    if approval:
+        return (
+            _("Seat %(seat)s: tie between %(tied)s, with as many approvals; the order drawn by lot chose %(chosen)s.")
+            % values
+        )
+    if tie["rule"] == "earlier_rounds":
+        return (
+            _(
+                "Seat %(seat)s, round %(round)s: tie for the fewest votes between %(tied)s; %(chosen)s had fewer "
+                "in an earlier round and was eliminated."
+            )
+            % values
+        )
+    return (
+        _(
+            "Seat %(seat)s, round %(round)s: tie for the fewest votes between %(tied)s, also in every earlier "
+            "round; the order drawn by lot eliminated %(chosen)s."
+        )
+        % values
+    )
 
 
 def _marked(options: list[BallotOption], mine: list[int]) -> list[BallotOption]:
@@ -229,8 +289,9 @@ def _marked(options: list[BallotOption], mine: list[int]) -> list[BallotOption]:
 def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Vote (or change the vote) while open; after the close, check a receipt; once published, the result.
 
-    In the closing burst this page is the hot path: GET reads the ballot, its options and whether the member
-    voted (and their choices); POST writes two upserts (``services.cast_vote``) and reads nothing more.
+    In the closing burst this page is the hot path: GET reads the ballot, its options and whether (and how) the
+    member voted (and their choices); POST writes two upserts (``services.cast_vote``) and reads one row more
+    (that the member got no paper ballot at the assembly).
     """
     if not _may(request, "votes.view_ballots"):
         return _members_only(request)
@@ -270,8 +331,8 @@ def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         context.update(receipt=code, voted=True)
         messages.success(request, _("Your vote is recorded. You can change it until voting closes."))
     else:
-        context["voted"] = services.has_voted(found, request.user)
-    if context["is_open"] and context["voted"]:
+        _note_participation(context, found, request)
+    if context["is_open"] and context["voted"] and not context.get("on_paper"):
         context["mine"] = mine if mine is not None else services.current_choices(found, request.user)
     if code and context["closed"]:
         cast = services.check_receipt(ballot=found, code=code, now=now)
@@ -281,13 +342,20 @@ def ballot(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "choices": [names.get(c, "?") for c in (cast.choices if cast else [])],
             "counted": found.counted_at is not None,
         }
-    if found.published_at or request.user.has_perm("votes.manage"):
+    # The counted totals (never anyone's choice): the team and the board at once, members once published.
+    if found.result and request.user.has_perm("votes.view_result", found):
         context["result"] = result_view(found)
     return _ballot_page(request, context)
 
 
+def _note_participation(context: dict[str, Any], found: Ballot, request: AuthenticatedRequest) -> None:
+    channel = services.participation_channel(found, request.user)
+    context["voted"] = channel is not None
+    context["on_paper"] = channel == Channel.PAPER
+
+
 def _ballot_page(request: AuthenticatedRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     if "voted" not in context:
-        context["voted"] = services.has_voted(context["ballot"], request.user)
+        _note_participation(context, context["ballot"], request)
     _marked(context["options"], context.get("mine") or [])
     return render(request, "votes/ballot.html", context, status=status)

@@ -146,6 +146,8 @@ OBJECT_PAGES = [
     "votes_staff:count",
     "votes_staff:publish",
     "votes_staff:themes",
+    # votes/tests/test_paper.py: the paper-ballot desk, every role
+    "votes_staff:hand_out",
     # votes/tests/test_assembly.py: the ballot's general assembly (event), every role
     "votes_staff:link_event",
     "editions:detail",

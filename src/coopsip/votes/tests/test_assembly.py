@@ -134,8 +134,9 @@ def test_the_ballot_page_and_the_vote_run_a_fixed_number_of_queries(member: Any,
     assert (len(page.captured_queries), len(vote.captured_queries)) == PINNED
 
 
-# (ballot page, vote): session, user, groups, membership, ballot, options, voted, permissions…
-PINNED = (10, 13)
+# (ballot page, vote): session, user, groups, membership, ballot, options, voted, permissions…; the vote also
+# checks, after writing the participation, that the member got no paper ballot at the assembly.
+PINNED = (10, 14)
 
 
 @pytest.mark.parametrize(("themes", "voters"), [(3, 4), (12, 15)])

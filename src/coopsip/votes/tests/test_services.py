@@ -119,9 +119,9 @@ def test_no_stored_row_joins_a_person_to_a_choice(ballot: Ballot) -> None:
     assert not {"user", "voter", "cast_at", "created_at", "voted_at"} & field_names
     assert not any(isinstance(f, models.DateTimeField) for f in CastBallot._meta.get_fields())
     assert isinstance(cast.pk, type(cast.id)) and len(str(cast.pk)) == 36
-    # The participation row holds no choice and no time.
+    # The participation row holds no choice and no time: who (account, register entry) and how (online, paper).
     participation_fields = {f.name for f in Participation._meta.get_fields()}
-    assert participation_fields == {"id", "ballot", "user"}
+    assert participation_fields == {"id", "ballot", "user", "entry", "channel"}
     # No row anywhere holds both something of the person and the choices.
     choices_text = str([ids["Tools"], ids["Care"]])
     for model in apps.get_models():
@@ -140,12 +140,13 @@ def test_counting_after_the_close_with_paper_and_hands_marked(member: Any) -> No
     services.cast_vote(ballot=ballot, user=voter(9), choices=[ids["Housing"]])
     with pytest.raises(VoteRefused, match="still open"):
         services.count_ballot(actor=None, ballot=ballot)
+    services.hand_out_paper_ballot(actor=None, ballot=ballot, entry=voter(5).register_entry)
     services.record_paper_ballot(actor=None, ballot=ballot, choices=[ids["Housing"]])
     services.record_show_of_hands(actor=None, ballot=ballot, counts={ids["Housing"]: 2, ids["Tools"]: 1}, voters=3)
     ballot = services.count_ballot(actor=None, ballot=close(ballot))
     result = ballot.result
     assert result["elected"] == [str(ids["Housing"])]  # 1 online + 1 paper + 2 hands = 4 > 3
-    assert (result["online"], result["paper"], result["hands"], result["participants"]) == (4, 1, 3, 4)
+    assert (result["online"], result["paper"], result["hands"], result["participants"]) == (4, 1, 3, 5)
     with pytest.raises(VoteRefused, match="already counted"):
         services.record_paper_ballot(actor=None, ballot=ballot, choices=[])
 
@@ -172,7 +173,7 @@ def test_elected_proposals_become_themes_of_the_next_edition_once(member: Any) -
     services.cast_vote(ballot=ballot, user=voter(1), choices=[ids["Care"], ids["Housing"]])
     ballot = services.count_ballot(actor=None, ballot=close(ballot))
     edition = next_edition()
-    themes = services.create_elected_themes(actor=None, ballot=ballot, edition=edition)
+    themes = services.create_elected_themes(actor=None, ballot=ballot, edition=edition).created
     assert sorted(t.title_fr for t in themes) == ["Care", "Housing"]
     assert all(t.title_nl == t.title_fr and t.in_belgium and t.in_france for t in themes)  # Dutch to translate
     assert Theme.objects.get(edition=edition, slug="care").challenges_fr == "The challenge of Care"

@@ -6,8 +6,10 @@ import re
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
 
-from conftest import client_for
+from conftest import client_for, link_to_register
+from coopsip.members.models import MembershipStatus
 from coopsip.votes import services
 from coopsip.votes.models import Ballot, CastBallot, ProposalStatus, ThemeProposal
 
@@ -70,6 +72,8 @@ def test_the_team_counts_publishes_and_creates_the_themes(staff: Any, member: An
     services.cast_vote(ballot=ballot, user=member, choices=[ids["Tools"]])
     client = client_for(staff)
     manage = reverse("votes_staff:ballot", kwargs={"pk": ballot.pk})
+    present = voter(3).register_entry
+    client.post(reverse("votes_staff:hand_out", kwargs={"pk": ballot.pk}), {"entry": present.pk})
     client.post(reverse("votes_staff:paper", kwargs={"pk": ballot.pk}), {"approve": [ids["Tools"], ids["Care"]]})
     assert client.post(reverse("votes_staff:count", kwargs={"pk": ballot.pk})).status_code == 303
     assert not Ballot.objects.get().counted_at  # still open: refused
@@ -97,6 +101,8 @@ def test_a_paper_ballot_is_entered_as_written_or_refused_in_words(staff: Any) ->
     client = client_for(staff)
     paper = reverse("votes_staff:paper", kwargs={"pk": ballot.pk})
     manage = reverse("votes_staff:ballot", kwargs={"pk": ballot.pk})
+    for n in (1, 2):
+        services.hand_out_paper_ballot(actor=staff, ballot=ballot, entry=voter(n).register_entry)
     page = client.post(paper, {f"rank_{ids['Care']}": "abc"}, follow=True).content.decode()
     assert "Write each rank as a whole number from 1, or leave it empty." in page
     both_first = {f"rank_{ids['Care']}": "1", f"rank_{ids['Tools']}": "1"}
@@ -178,3 +184,44 @@ def test_members_reach_the_themes_and_a_published_result_from_the_header_and_the
     page = client.get("/en/me/").content.decode()
     assert "Result of the vote: Themes 2027" in page
     assert reverse("votes:ballot", kwargs={"pk": ballot.pk}) in page
+
+
+def test_a_board_member_who_is_a_member_chooses_to_propose_as_the_board(board: Any) -> None:
+    link_to_register(board, number="100009", status=MembershipStatus.MEMBER)
+    client = client_for(board)
+    url = reverse("votes:proposal_new")
+    form = client.get(url).content.decode()
+    assert "Propose on behalf of the board" in form
+    assert 'name="on_behalf_of_board"' in form and 'name="on_behalf_of_board" checked' not in form  # off at first
+    client.post(url, {"title": "Own idea", "challenge": "Mine", "country": "BE"})
+    client.post(url, {"title": "Board idea", "challenge": "Ours", "country": "BE", "on_behalf_of_board": "on"})
+    assert dict(ThemeProposal.objects.values_list("title", "by_board")) == {"Own idea": False, "Board idea": True}
+    page = client.get(reverse("votes:proposals")).content.decode()
+    assert page.count("proposed by the board") == 1
+
+
+def test_a_member_never_sees_the_board_checkbox_and_a_forged_one_is_ignored(member: Any) -> None:
+    client = client_for(member)
+    url = reverse("votes:proposal_new")
+    assert "Propose on behalf of the board" not in client.get(url).content.decode()
+    response = client.post(url, {"title": "T", "challenge": "C", "country": "BE", "on_behalf_of_board": "on"})
+    assert response.status_code == 303
+    assert ThemeProposal.objects.get().by_board is False
+
+
+def test_a_proposals_status_reads_as_a_status_not_as_a_date(member: Any) -> None:
+    """ "proposed" had one translation with "proposed on" (a date's label): the status now has its own context."""
+    proposal = services.propose_theme(
+        author=member, title="Zorg", challenge="C", why_now="", country="BE", language="nl"
+    )
+    assert str(ProposalStatus.PROPOSED.label) == "proposed"
+    for language in ("nl", "fr"):
+        with translation.override(language):
+            label = str(ProposalStatus.PROPOSED.label)
+            pages = [
+                client_for(member).get(reverse("votes:proposal", kwargs={"pk": proposal.pk})).content.decode(),
+                client_for(member).get(reverse("votes:proposals")).content.decode(),
+            ]
+        assert label not in ("voorgesteld op", "proposé le"), language
+        assert all(label in page for page in pages), language
+        assert not any(wrong in page for page in pages for wrong in ("voorgesteld op", "proposé le"))

@@ -48,6 +48,7 @@ def schedule() -> list[Job]:
         Job("send_event_reminders", every_seconds=15 * 60),
         Job("process_group_answers", every_seconds=15 * 60),
         Job("close_consent_rounds", every_seconds=15 * 60),
+        Job("seal_closed_ballots", every_seconds=15 * 60),
         Job("send_networking_emails", at=clock(9, 0)),
         Job("send_notification_digests", at=clock(17, 0)),
         Job("prune_db_task_results", at=clock(3, 0)),
