@@ -14,6 +14,8 @@ network.
 Then the general assembly's result: ``--ballots`` ranked ballots over 12 themes, counted and published, and the
 members' and the team's ballot pages with the result (``--ballots 0`` skips it).
 
+The team's CSV and Excel downloads of the answers are timed once each, without a goal.
+
 Prints the command, the machine (cores, load average), and per page the median
 wall and CPU seconds, the bytes and the queries, twice: "counted" with the cache
 emptied before each request (the first view after an answer changed: the counts
@@ -190,6 +192,17 @@ def main() -> int:
                 f"{len(response.content):>9,} {len(queries):>7}   (load {loadavg()})"
             )
             goals.append((f"{name}, {mode}", statistics.median(walls)))
+    for fmt in ("csv", "xlsx"):
+        # The team's downloads (anonymous survey: keyed order, describing columns grouped); no goal, for the record.
+        url = reverse("surveys_staff:export", kwargs={"pk": survey.pk, "fmt": fmt})
+        wall, cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        print(
+            f"{'download, ' + fmt:<38} {time.perf_counter() - wall:>7.3f} {time.process_time() - cpu:>7.3f} "
+            f"{len(response.content):>9,} {len(queries):>7}   (load {loadavg()})"
+        )
     if args.ballots:
         goals += vote_result_pages(client, args.ballots, args.runs, rng)
     print(f"load average at the end: {loadavg()}")

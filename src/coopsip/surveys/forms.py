@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coopsip.surveys import conditions
 from coopsip.surveys.models import Question, QuestionKind, Survey
 from coopsip.surveys.services import LANGUAGES, SURVEY_FIELDS, QuestionInput
 
@@ -43,6 +44,16 @@ class SurveyForm(forms.ModelForm[Survey]):
         pass
 
 
+def question_label(number: int, question: Question) -> str:
+    """ "Question 3: Do you look for collaborators?", as the builder lists it and its condition menu offers it."""
+    return _("Question %(number)s: %(text)s") % {"number": number, "text": question.text}
+
+
+def numbered(questions: Sequence[Question]) -> list[tuple[int, Question]]:
+    """The questions with the numbers people see: their place in the survey's order, from 1."""
+    return list(enumerate(questions, start=1))
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -61,7 +72,16 @@ class QuestionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of question"), choices=QuestionKind.choices)
     required = forms.BooleanField(label=_("An answer is required"), required=False)
     condition_question = forms.TypedChoiceField(
-        label=_("Show only if the question"), required=False, coerce=int, empty_value=None
+        label=_("Show only if the question"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of the questions offered: a condition can only look at an earlier question with "
+                "choices, yes or no, or a scale."
+            )
+        },
     )
     condition_answer = forms.CharField(
         label=_("has the answer"),
@@ -70,7 +90,8 @@ class QuestionForm(forms.Form):
         help_text=_("A choice (its text in any language or its number), yes or no, or a number on the scale."),
     )
 
-    def __init__(self, *args: Any, earlier: Sequence[Question] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, earlier: Sequence[tuple[int, Question]] = (), **kwargs: Any) -> None:
+        """``earlier``: the questions before this one with their numbers in the builder, offered for a condition."""
         super().__init__(*args, **kwargs)
         for code in LANGUAGES:
             language = LANGUAGE_NAMES[code]
@@ -96,7 +117,7 @@ class QuestionForm(forms.Form):
         condition = self.fields["condition_question"]
         assert isinstance(condition, forms.TypedChoiceField)
         condition.choices = [("", _("(always shown)"))] + [
-            (q.pk, f"{number}. {q.text}") for number, q in enumerate(earlier, start=1)
+            (q.pk, question_label(number, q)) for number, q in earlier if q.kind in conditions.CONDITIONAL_KINDS
         ]
 
     def to_input(self) -> QuestionInput:

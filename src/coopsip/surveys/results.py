@@ -1,7 +1,17 @@
 """Results of a survey: counts per question (one grouped query), charts, cross-tabulation, free texts, exports.
 
 ``MIN_GROUP`` is the smallest number of answers shown on a published page (and
-in any cross-tab column): below it, a total could point at a person.
+in any cross-tab column): below it, a total could point at a person. On a
+published page every count of people goes through ``stats.suppression`` (the
+project's one small-group rule): a count of 1 to 4 reads "fewer than 5", one
+more reads "hidden" where the small one could be worked out from the total
+shown, and the charts are drawn from those same figures (a hidden count is
+left out of the drawing). The team's own page keeps the exact numbers.
+
+An anonymous survey's download must not let the team find out who answered
+what: no dates or times, rows in an order that says nothing of when people
+answered, and the office, country and language only for groups of
+``MIN_GROUP`` answers or more (see ``_describing``).
 
 The counts are grouped in the database (one row per question and distinct
 answer) and kept in the shared cache under a version of the cohort's answers:
@@ -14,20 +24,25 @@ stale; a closed survey's page is counted once and then read from the cache.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coopsip.core import charts
 from coopsip.registrations.exports import escape_cell
+from coopsip.stats import suppression
+from coopsip.stats.suppression import Figure
 from coopsip.surveys.models import TEXT_KINDS, Answer, Question, QuestionKind, Response, Survey
 
 MIN_GROUP = 5
@@ -123,7 +138,10 @@ def _counted(
 def question_results(
     survey: Survey, questions: Sequence[Question], *, cohort: str, published: bool
 ) -> list[QuestionResult]:
-    """One result per question, from the counts of ``_counted`` (cached per version of the answers)."""
+    """One result per question, from the counts of ``_counted`` (cached per version of the answers).
+
+    ``published``: the small-group rule applies (see the module's docstring); else every number is exact.
+    """
     grouped, text_counts = _counted(survey, questions, cohort)
     results = []
     for number, question in enumerate(questions, start=1):
@@ -145,7 +163,7 @@ def question_results(
         if published and answered < MIN_GROUP:
             result.hidden = True
         elif answered:
-            result.chart, result.summary = _chart_for(question, number, values, answered)
+            result.chart, result.summary = _chart_for(question, number, values, answered, published=published)
         results.append(result)
     return results
 
@@ -154,8 +172,122 @@ def _describe(number: int, answered: int) -> str:
     return _("Question %(number)s: %(count)s people answered.") % {"number": number, "count": answered}
 
 
+def _figures(counts: Sequence[int], *, published: bool, adds_up: bool) -> list[Figure]:
+    """Counts of people as a page may show them: exact for the team; published, through the small-group rule.
+
+    ``adds_up``: the counts add up to the number of people who answered (one answer each), which the
+    page shows, so one more count is hidden where a single small one could be worked out by subtraction.
+    """
+    table = suppression.protect([[count] for count in counts], exact=not published, columns_add_up=adds_up)
+    return [row[0] for row in table]
+
+
+def _left_out_note(description: str) -> str:
+    return "{} {}".format(
+        description,
+        _("Counts that could single out fewer than %(min)s people are not drawn; the table marks them.")
+        % {"min": MIN_GROUP},
+    )
+
+
+def _with_hidden_rows(chart: charts.Chart, figures: Sequence[Figure], labels: Sequence[str]) -> charts.Chart:
+    """``chart`` drawn from the shown figures only, its table given every label again, hidden ones marked.
+
+    When every count is hidden there is nothing to draw: the figure is its table only.
+    """
+    drawn = iter(chart.rows)
+    rows: list[tuple[str, ...]] = []
+    for label, figure in zip(labels, figures, strict=True):
+        if figure.suppressed:
+            rows.append((label, str(figure), *[""] * (len(chart.headers) - 2)))  # no percentage either
+        else:
+            rows.append(next(drawn))
+    return dataclasses.replace(
+        chart,
+        rows=tuple(rows),
+        description=_left_out_note(chart.description),
+        svg=chart.svg if chart.rows else SafeString(""),
+    )
+
+
+def _bars(
+    *,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    figures: Sequence[Figure],
+    chart_id: str,
+    value_header: str,
+    percent_of: int | None = None,
+) -> charts.Chart:
+    """A bar chart of people counts; a hidden count is left out of the drawing and marked in the table."""
+    chart = charts.bar_chart(
+        title=title,
+        description=description,
+        bars=[(label, figure.value) for label, figure in zip(labels, figures, strict=True) if figure.value is not None],
+        percent_of=percent_of,
+        label_header=_("answer"),
+        value_header=value_header,
+        chart_id=chart_id,
+    )
+    return _with_hidden_rows(chart, figures, labels) if any(f.suppressed for f in figures) else chart
+
+
+def _columns(
+    *, title: str, description: str, labels: Sequence[str], figures: Sequence[Figure], chart_id: str, label_header: str
+) -> charts.Chart:
+    """A distribution of people counts over an ordered scale; a hidden count is left out of the drawing."""
+    chart = charts.distribution(
+        title=title,
+        description=description,
+        counts=[
+            (label, figure.value) for label, figure in zip(labels, figures, strict=True) if figure.value is not None
+        ],
+        label_header=label_header,
+        value_header=_("people"),
+        chart_id=chart_id,
+    )
+    return _with_hidden_rows(chart, figures, labels) if any(f.suppressed for f in figures) else chart
+
+
+def _grid(
+    *,
+    title: str,
+    description: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    figures: Sequence[Sequence[Figure]],
+    chart_id: str,
+) -> charts.Chart:
+    """A heat map of people counts: a row holding a hidden count is left out of the drawing (a cell cannot be).
+
+    The table beside it lists every row, hidden counts marked; when no row can be drawn the figure is its
+    table only.
+    """
+    if not any(figure.suppressed for row in figures for figure in row):
+        return charts.heat_map(
+            title=title,
+            description=description,
+            row_labels=row_labels,
+            column_labels=column_labels,
+            values=[[figure.value or 0 for figure in row] for row in figures],
+            chart_id=chart_id,
+        )
+    drawable = [index for index, row in enumerate(figures) if not any(figure.suppressed for figure in row)]
+    chart = charts.heat_map(
+        title=title,
+        description=_left_out_note(description),
+        row_labels=[row_labels[index] for index in drawable],
+        column_labels=column_labels,
+        values=[[figure.value or 0 for figure in figures[index]] for index in drawable],
+        chart_id=chart_id,
+    )
+    rows = tuple((label, *(str(figure) for figure in row)) for label, row in zip(row_labels, figures, strict=True))
+    return dataclasses.replace(chart, rows=rows, svg=chart.svg if drawable else SafeString(""))
+
+
 def _chart_for(
-    question: Question, number: int, values: list[tuple[Any, int]], answered: int
+    question: Question, number: int, values: list[tuple[Any, int]], answered: int, *, published: bool
 ) -> tuple[charts.Chart, dict[str, str]]:
     options, rows = _labels(question)
     title = f"{number}. {question.text}"
@@ -167,14 +299,15 @@ def _chart_for(
         for value, n in values:
             for item in value if isinstance(value, list) else [value]:
                 counts[item] += n
-        bars = [(label, counts[pk]) for pk, label in options.items()]
+        # One choice each adds up to the people who answered; several choices do not.
+        figures = _figures([counts[pk] for pk in options], published=published, adds_up=kind == QuestionKind.SINGLE)
         return (
-            charts.bar_chart(
+            _bars(
                 title=title,
                 description=description,
-                bars=bars,
+                labels=list(options.values()),
+                figures=figures,
                 percent_of=answered,
-                label_header=_("answer"),
                 value_header=_("people"),
                 chart_id=chart_id,
             ),
@@ -182,29 +315,26 @@ def _chart_for(
         )
     if kind == QuestionKind.YES_NO:
         counts_yn = Counter(dict(values))
-        bars = [(str(_("yes")), counts_yn["yes"]), (str(_("no")), counts_yn["no"])]
         return (
-            charts.bar_chart(
+            _bars(
                 title=title,
                 description=description,
-                bars=bars,
+                labels=[str(_("yes")), str(_("no"))],
+                figures=_figures([counts_yn["yes"], counts_yn["no"]], published=published, adds_up=True),
                 percent_of=answered,
-                label_header=_("answer"),
                 value_header=_("people"),
                 chart_id=chart_id,
             ),
             {},
         )
     if kind == QuestionKind.RANKING:
-        # Points: first of n choices gets n points, the last 1 (a Borda count, shown as such).
+        # Points: first of n choices gets n points, the last 1 (a Borda count, shown as such). Points are
+        # not people: they are shown as they are once 5 people or more answered.
         points: Counter[int] = Counter()
-        firsts: Counter[int] = Counter()
         size = len(options)
         for value, n in values:
             for rank, item in enumerate(value or []):
                 points[item] += (size - rank) * n
-            if value:
-                firsts[value[0]] += n
         ordered = sorted(options, key=lambda pk: -points[pk])
         return (
             charts.bar_chart(
@@ -223,15 +353,25 @@ def _chart_for(
         counts_s: Counter[int] = Counter()
         for value, n in values:
             counts_s[int(value)] += n
+        scores = list(range(low, high + 1))
+        figures = _figures([counts_s[score] for score in scores], published=published, adds_up=True)
         summary = _summary([(float(score), n) for score, n in counts_s.items()])
+        if any(figure.suppressed for figure in figures):
+            # The average times the number of people gives the sum of the scores, from which two hidden
+            # counts could be solved: it is left out with them.
+            summary = {}
+        else:
+            description = _("%(description)s Average %(mean)s, median %(median)s.") % {
+                "description": description,
+                **summary,
+            }
         return (
-            charts.distribution(
+            _columns(
                 title=title,
-                description=_("%(description)s Average %(mean)s, median %(median)s.")
-                % {"description": description, **summary},
-                counts=[(str(score), counts_s[score]) for score in range(low, high + 1)],
+                description=description,
+                labels=[str(score) for score in scores],
+                figures=figures,
                 label_header=_("score"),
-                value_header=_("people"),
                 chart_id=chart_id,
             ),
             summary,
@@ -241,13 +381,20 @@ def _chart_for(
         for value, n in values:
             for row, column in (value or {}).items():
                 cells[(int(row), int(column))] += n
+        # A row's answers add up to the people who answered it, close to the number shown.
+        grid = suppression.protect(
+            [[cells[(row, column)] for column in options] for row in rows],
+            exact=not published,
+            rows_add_up=True,
+            columns_add_up=False,
+        )
         return (
-            charts.heat_map(
+            _grid(
                 title=title,
                 description=description,
                 row_labels=list(rows.values()),
                 column_labels=list(options.values()),
-                values=[[cells[(row, column)] for column in options] for row in rows],
+                figures=grid,
                 chart_id=chart_id,
             ),
             {},
@@ -257,16 +404,17 @@ def _chart_for(
     for value, n in values:
         counts_v[str(value)] += n
     ordered_values = sorted(counts_v, key=_sort_key)
+    figures = _figures([counts_v[value] for value in ordered_values], published=published, adds_up=True)[:30]
     summary = {}
-    if kind == QuestionKind.NUMBER:
+    if kind == QuestionKind.NUMBER and not any(figure.suppressed for figure in figures):
         summary = _summary([(float(v), n) for v, n in counts_v.items()])
     return (
-        charts.distribution(
+        _columns(
             title=title,
             description=description,
-            counts=[(value, counts_v[value]) for value in ordered_values[:30]],
+            labels=ordered_values[:30],
+            figures=figures,
             label_header=_("answer"),
-            value_header=_("people"),
             chart_id=chart_id,
         ),
         summary,
@@ -393,8 +541,13 @@ def _cross_tab(survey: Survey, question: Question, *, by: Question | str, cohort
 
 
 def free_texts(survey: Survey, question: Question, *, cohort: str, contains: str = "") -> QuerySet[Answer]:
+    """The written answers to ``question``: in the order of answering, or for an anonymous survey in the order of
+    the responses' keyed hash (as its download), which says nothing of who wrote first."""
+    ordering = ("response__respondent_key", "pk") if survey.anonymous else ("pk",)
     answers = (
-        Answer.objects.filter(response__in=responses(survey, cohort), question=question).exclude(text="").order_by("pk")
+        Answer.objects.filter(response__in=responses(survey, cohort), question=question)
+        .exclude(text="")
+        .order_by(*ordering)
     )
     if contains.strip():
         answers = answers.filter(text__icontains=contains.strip())
@@ -403,8 +556,11 @@ def free_texts(survey: Survey, question: Question, *, cohort: str, contains: str
 
 # --- Exports ---------------------------------------------------------------------------------
 
+ExportCell = str | int | float | date
 
-def _cell(question: Question, value: Any, text: str, options: dict[int, str], rows: dict[int, str]) -> list[str]:
+
+def _cell(question: Question, value: Any, text: str, options: dict[int, str], rows: dict[int, str]) -> list[ExportCell]:
+    """The cells of one answer: numbers, scales and dates as such (a spreadsheet counts them), the rest as text."""
     if question.kind in TEXT_KINDS:
         return [text]
     if question.kind == QuestionKind.MATRIX:
@@ -420,52 +576,117 @@ def _cell(question: Question, value: Any, text: str, options: dict[int, str], ro
         return [options.get(value, "?")]
     if question.kind == QuestionKind.YES_NO:
         return [str(_("yes")) if value == "yes" else str(_("no"))]
+    if question.kind == QuestionKind.DATE:
+        try:
+            return [date.fromisoformat(str(value))]
+        except ValueError:
+            return [str(value)]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [value]  # numbers and scales
     return [str(value)]
 
 
-def export_rows(survey: Survey, questions: Sequence[Question], *, cohort: str) -> Iterator[list[str]]:
-    """A header then one row per sent response (named surveys: the person's name), cells Excel-safe."""
-    labels = {q.pk: _labels(q) for q in questions}
-    header = [str(_("response")), str(_("pilot")), str(_("office")), str(_("country")), str(_("language"))]
+def _generalized(values: Sequence[str], other: str) -> list[str]:
+    """``values`` with every group of fewer than ``MIN_GROUP`` rows read as ``other``.
+
+    When ``other`` then gathers 1 to 4 rows, it would be one small group under another name: the
+    smallest named group joins it, until it holds ``MIN_GROUP`` rows or more (or every row).
+    """
+    sizes = Counter(values)
+    merged = {value for value, size in sizes.items() if size < MIN_GROUP}
+    while 0 < sum(sizes[value] for value in merged) < MIN_GROUP:
+        named = [value for value in sizes if value not in merged]
+        if not named:
+            break
+        merged.add(min(named, key=lambda value: (sizes[value], value)))
+    return [other if value in merged else value for value in values]
+
+
+def _describing(survey: Survey, sent: Sequence[Response]) -> tuple[list[str], list[list[ExportCell]]]:
+    """The columns that describe each response (the header, and per response its cells), before its answers.
+
+    Named survey: a number, the pilot, office, country, language and the person's name. Anonymous
+    survey: no number (it followed the order of answering), and the pilot, country, office and language
+    only as groups of ``MIN_GROUP`` responses or more (smaller ones read "other"); a column is left out
+    when, with the columns kept before it, it would still single out fewer than ``MIN_GROUP`` responses.
+    """
+    yes, no = str(_("yes")), str(_("no"))
+    described = {
+        "pilot": [yes if response.in_pilot else no for response in sent],
+        "office": [response.office.name if response.office else "" for response in sent],
+        "country": [response.country for response in sent],
+        "language": [response.language for response in sent],
+    }
+    headers = {
+        "response": str(_("response")),
+        "pilot": str(_("pilot")),
+        "office": str(_("office")),
+        "country": str(_("country")),
+        "language": str(_("language")),
+        "name": str(_("name")),
+    }
     if not survey.anonymous:
-        header.append(str(_("name")))
+        names = [response.respondent.get_full_name() if response.respondent else "" for response in sent]
+        columns = ["pilot", "office", "country", "language"]
+        cells: list[list[ExportCell]] = [
+            [index + 1, *(described[name][index] for name in columns), names[index]] for index in range(len(sent))
+        ]
+        return [headers["response"], *(headers[name] for name in columns), headers["name"]], cells
+    other = str(_("other"))
+    kept: dict[str, list[str]] = {}
+    for name in ("pilot", "country", "office", "language"):  # the coarser first
+        column = _generalized(described[name], other)
+        if len(set(column)) > 1 or not any(value == other for value in column):
+            combinations = Counter(zip(*kept.values(), column, strict=True))
+            if all(size >= MIN_GROUP for size in combinations.values()):
+                kept[name] = column
+    ordered = [name for name in ("pilot", "office", "country", "language") if name in kept]
+    return [headers[name] for name in ordered], [[kept[name][index] for name in ordered] for index in range(len(sent))]
+
+
+def export_rows(survey: Survey, questions: Sequence[Question], *, cohort: str) -> Iterator[list[ExportCell]]:
+    """A header then one row per sent response, cells typed (numbers and dates as such) and texts Excel-safe.
+
+    A named survey's rows follow the order of answering and name the person. An anonymous survey's
+    rows come in the order of their keyed hash, which says nothing of when or by whom they were
+    written, with the describing columns of ``_describing`` and no date or time.
+    """
+    labels = {q.pk: _labels(q) for q in questions}
+    ordering = "respondent_key" if survey.anonymous else "pk"
+    sent = list(responses(survey, cohort).select_related("office", "respondent").order_by(ordering))
+    header, described = _describing(survey, sent)
     for number, question in enumerate(questions, start=1):
         if question.kind == QuestionKind.MATRIX:
             header += [f"{number}. {question.text} – {row}" for row in labels[question.pk][1].values()]
         else:
             header.append(f"{number}. {question.text}")
     yield [escape_cell(cell) for cell in header]
-    sent = responses(survey, cohort).select_related("office", "respondent").order_by("pk")
     answers: dict[int, dict[int, tuple[Any, str]]] = defaultdict(dict)
-    for response_id, question_id, value, text in Answer.objects.filter(response__in=sent).values_list(
-        "response_id", "question_id", "value", "text"
-    ):
+    for response_id, question_id, value, text in Answer.objects.filter(
+        response__in=responses(survey, cohort)
+    ).values_list("response_id", "question_id", "value", "text"):
         answers[response_id][question_id] = (value, text)
-    for number, response in enumerate(sent, start=1):
-        row = [
-            str(number),
-            str(_("yes")) if response.in_pilot else str(_("no")),
-            response.office.name if response.office else "",
-            response.country,
-            response.language,
-        ]
-        if not survey.anonymous:
-            row.append(response.respondent.get_full_name() if response.respondent else "")
+    for response, row in zip(sent, described, strict=True):
         for question in questions:
             value, text = answers[response.pk].get(question.pk, (None, ""))
             row += _cell(question, value, text, *labels[question.pk])
-        yield [escape_cell(cell) for cell in row]
+        yield [escape_cell(cell) if isinstance(cell, str) else cell for cell in row]
+
+
+def _text(cell: ExportCell) -> str:
+    return cell.isoformat() if isinstance(cell, date) else str(cell)
 
 
 def export_csv(survey: Survey, questions: Sequence[Question], *, cohort: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in export_rows(survey, questions, cohort=cohort):
-        writer.writerow(row)
+        writer.writerow([_text(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
 def export_xlsx(survey: Survey, questions: Sequence[Question], *, cohort: str) -> bytes:
+    """The same rows as the CSV; numbers, scales and dates are numbers and dates in their cells."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

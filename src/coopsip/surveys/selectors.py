@@ -82,20 +82,47 @@ def _when(moment: datetime) -> str:
 
 
 def answer_refusal(survey: Survey, user: Any, *, now: datetime | None = None, token: str = "") -> str | None:
-    """Why ``user`` may not answer ``survey`` now, in words, or None when they may."""
+    """Why ``user`` may not answer ``survey`` now, in words, or None when they may.
+
+    The dates come first, for everyone: a closed survey says since when (and, closed during its pilot,
+    that it never opened to others); a survey not open yet says when it opens, and for whom when the
+    person is not among them, or that its pilot comes first. Then, while it is open, the audience,
+    then the pilot's segment (whose people are told the survey opens to them later).
+    """
     now = now or timezone.now()
-    if not in_audience(survey, user, token=token):
-        if survey.in_pilot and survey.pilot_office is not None and person_facts(user).user_id is not None:
-            return _("This survey is being tried out in %(office)s first; it opens to others later.") % {
-                "office": survey.pilot_office.name
-            }
-        return _("This survey is for %(audience)s.") % {"audience": audience_in_words(survey)}
-    if now < survey.opens_at:
-        return _("This survey opens on %(when)s.") % {"when": _when(survey.opens_at)}
+    audience = in_audience(survey, user, token=token, pilot=False)
+    outside_pilot = (
+        survey.in_pilot and survey.pilot_office_id is not None and not in_audience(survey, user, token=token)
+    )
+    values = {"audience": audience_in_words(survey) if not audience else ""}
+    if outside_pilot:
+        values["office"] = survey.pilot_office.name if survey.pilot_office else ""
     if now >= survey.closes_at:
-        return _("This survey closed on %(when)s; answers can no longer be changed.") % {
-            "when": _when(survey.closes_at)
-        }
+        values["when"] = _when(survey.closes_at)
+        if outside_pilot:
+            return (
+                _(
+                    "This survey closed on %(when)s, while it was being tried out in %(office)s: "
+                    "it did not open to others."
+                )
+                % values
+            )
+        return _("This survey closed on %(when)s; answers can no longer be changed.") % values
+    if now < survey.opens_at:
+        values["when"] = _when(survey.opens_at)
+        if not audience:
+            return "{} {}".format(
+                _("This survey opens on %(when)s.") % values, _("This survey is for %(audience)s.") % values
+            )
+        if outside_pilot:
+            return (
+                _("This survey opens on %(when)s, first as a pilot in %(office)s; it opens to others later.") % values
+            )
+        return _("This survey opens on %(when)s.") % values
+    if not audience:
+        return _("This survey is for %(audience)s.") % values
+    if outside_pilot:
+        return _("This survey is being tried out in %(office)s first; it opens to others later.") % values
     return None
 
 

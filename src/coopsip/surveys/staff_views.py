@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from coopsip.core.access import require
 from coopsip.core.http import AuthenticatedRequest, see_other
 from coopsip.surveys import results, services
-from coopsip.surveys.forms import QuestionForm, SurveyForm
+from coopsip.surveys.forms import QuestionForm, SurveyForm, numbered, question_label
 from coopsip.surveys.models import TEXT_KINDS, Question, QuestionKind, Survey
 
 SURVEYS_PER_PAGE = 25
@@ -91,8 +91,8 @@ def survey_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def builder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The survey's questions in order, each with its condition, and the form to add one."""
     survey = _survey(request, pk)
-    questions = services.questions_of(survey)
-    form = QuestionForm(request.POST or None, earlier=questions)
+    questions = numbered(services.questions_of(survey))
+    form = QuestionForm(request.POST or None, earlier=questions)  # a new question comes last: all are earlier
     if request.method == "POST" and form.is_valid():
         try:
             services.add_question(actor=request.user, survey=survey, data=form.to_input())
@@ -101,10 +101,10 @@ def builder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The question is added."))
             return see_other(reverse("surveys_staff:builder", kwargs={"pk": survey.pk}) + "#add")
-    numbers = {q.pk: n for n, q in enumerate(questions, start=1)}
+    numbers = {q.pk: n for n, q in questions}
     context = {
         "survey": survey,
-        "questions": [(numbers[q.pk], q, numbers.get(q.condition_question_id or 0)) for q in questions],
+        "questions": [(n, q, question_label(n, q), numbers.get(q.condition_question_id or 0)) for n, q in questions],
         "form": form,
         "problems": services.condition_errors(survey),
         "answers": results.responses(survey, results.ALL).count(),
@@ -117,8 +117,8 @@ def builder(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def question_edit(request: AuthenticatedRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = _survey(request, pk)
     question = _question(survey, question_pk)
-    questions = services.questions_of(survey)
-    earlier = [q for q in questions if q.pk != question.pk]
+    questions = numbered(services.questions_of(survey))
+    earlier = questions[: [q.pk for _n, q in questions].index(question.pk)]
     form = QuestionForm(request.POST or None, earlier=earlier, initial=QuestionForm.initial_for(question))
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +131,7 @@ def question_edit(request: AuthenticatedRequest, pk: int, question_pk: int) -> H
     return render(
         request,
         "surveys/staff_question_form.html",
-        {"survey": survey, "question": question, "form": form},
+        {"survey": survey, "question": question, "label": question_label(len(earlier) + 1, question), "form": form},
         status=400 if form.errors else 200,
     )
 

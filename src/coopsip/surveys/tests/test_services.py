@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from coopsip.events import services as events_services
 from coopsip.surveys import services
 from coopsip.surveys.models import Answer, Question, QuestionKind, Response, Survey
+from coopsip.surveys.selectors import answer_refusal
 from coopsip.surveys.services import QuestionInput, SurveyInvalid, SurveyRefused
 
 from .conftest import choice_id, make_survey, person, question
@@ -275,3 +277,64 @@ def test_before_opening_the_date_is_given(lotte: Any, db: Any) -> None:
     survey = make_survey(opens_at=timezone.now() + timedelta(days=2), closes_at=timezone.now() + timedelta(days=9))
     with pytest.raises(SurveyRefused, match="opens on"):
         services.save_answers(survey=survey, user=lotte, raw={}, submit=False)
+
+
+# --- Why a person may not answer: the dates first, then the audience, then the pilot ------------
+
+
+def _on(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+@pytest.mark.parametrize(
+    ("who", "when", "pilot", "expected"),
+    [
+        # Closed: for everyone, whoever asks, and a pilot that never ended says it did not open to others.
+        ("lotte", "closed", "running", "This survey closed on {closes}; answers can no longer be changed."),
+        (
+            "bram",
+            "closed",
+            "running",
+            "This survey closed on {closes}, while it was being tried out in Liège: it did not open to others.",
+        ),
+        ("nonmember", "closed", "none", "This survey closed on {closes}; answers can no longer be changed."),
+        ("bram", "closed", "ended", "This survey closed on {closes}; answers can no longer be changed."),
+        # Not open yet: when, and for whom, or that the pilot comes first.
+        ("lotte", "later", "running", "This survey opens on {opens}."),
+        (
+            "bram",
+            "later",
+            "running",
+            "This survey opens on {opens}, first as a pilot in Liège; it opens to others later.",
+        ),
+        (
+            "nonmember",
+            "later",
+            "running",
+            "This survey opens on {opens}. This survey is for the members of the cooperative.",
+        ),
+        # Open: the audience, then the pilot's segment.
+        ("nonmember", "open", "running", "This survey is for the members of the cooperative."),
+        ("bram", "open", "running", "This survey is being tried out in Liège first; it opens to others later."),
+        ("bram", "open", "ended", None),
+        ("lotte", "open", "running", None),
+    ],
+)
+def test_a_refusal_gives_the_reason_that_applies_first(
+    lotte: Any, bram: Any, nonmember: Any, liege: Any, who: str, when: str, pilot: str, expected: str | None
+) -> None:
+    now = timezone.now()
+    opens, closes = {
+        "closed": (now - timedelta(days=10), now - timedelta(days=1)),
+        "later": (now + timedelta(days=1), now + timedelta(days=10)),
+        "open": (now - timedelta(days=1), now + timedelta(days=10)),
+    }[when]
+    survey = make_survey(opens_at=opens, closes_at=closes, **({} if pilot == "none" else {"pilot_office": liege}))
+    if pilot == "ended":
+        survey = services.open_to_all(actor=None, survey=survey)
+    user = {"lotte": lotte, "bram": bram, "nonmember": nonmember}[who]
+    refusal = answer_refusal(survey, user)
+    assert refusal == (expected.format(opens=_on(opens), closes=_on(closes)) if expected else None)
+    if expected:
+        with pytest.raises(SurveyRefused):
+            services.save_answers(survey=survey, user=user, raw={}, submit=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -121,10 +122,30 @@ def test_after_the_close_answers_are_shown_and_cannot_be_changed(lotte: Any, sma
     Survey.objects.filter(pk=small_survey.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     client = client_for(lotte)
     page = client.get(_answer_url(small_survey)).content.decode()
-    assert "answers can no longer be changed" in page and "Send my" not in page
+    assert "answers can no longer be changed" in page and "Send my" not in page and "Open until" not in page
     response = client.post(_answer_url(small_survey), {f"q{yes_no.pk}": "yes", "send": "1"})
     assert response.status_code == 200
     assert Response.objects.get().answers.get(question=yes_no).value == "no"
+
+
+def test_a_survey_closed_during_its_pilot_says_so_and_not_that_it_opens_later(bram: Any, liege: Any) -> None:
+    survey = make_survey(pilot_office=liege)
+    question(survey, QuestionKind.YES_NO, "Coming?")
+    Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+    response = client_for(bram).get(_answer_url(survey))
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "while it was being tried out in Liège: it did not open to others." in body
+    assert "This survey closed on" in body and "opens to others later" not in body
+
+
+def test_after_the_pilot_the_page_neither_refuses_nor_speaks_of_a_pilot(bram: Any, liege: Any) -> None:
+    survey = make_survey(pilot_office=liege)
+    question(survey, QuestionKind.YES_NO, "Coming?")
+    services.open_to_all(actor=None, survey=survey)
+    body = client_for(bram).get(_answer_url(survey)).content.decode()
+    assert "Send my answers" in body and "Open until" in body
+    assert "tried out" not in body and "first round" not in body
 
 
 def test_a_link_survey_is_reached_by_its_link_only(bram: Any) -> None:
@@ -189,13 +210,61 @@ def test_staff_build_a_survey_on_the_builder_page(staff: Any, liege: Any) -> Non
     second = survey.questions.get(position=2)
     assert second.condition_value == "yes"
     assert list(second.choices.values_list("label_fr", flat=True)) == ["Musicien", "Technicien"]
-    # A loop through the edit page: the first question made to depend on the second.
+    # A loop through the edit page: the first question made to depend on the second (not offered, so refused).
     edit = reverse("surveys_staff:question_edit", kwargs={"pk": survey.pk, "question_pk": first.pk})
     response = client.post(
         edit, {"kind": "yes_no", "text_nl": "Zoek je iemand?", "condition_question": second.pk, "condition_answer": "1"}
     )
     assert response.status_code == 400
-    assert "Question 1 “Zoek je iemand?” depends on question 2" in response.content.decode()
+    assert "a condition can only look at an earlier question" in response.content.decode()
+    first.refresh_from_db()
+    assert first.condition_question_id is None
+
+
+def _condition_menu(page: str) -> list[tuple[int, str]]:
+    """The condition menu's questions: (id, label) in the order offered."""
+    menu = page.split('name="condition_question"', 1)[1].split("</select>", 1)[0]
+    return [(int(pk), label) for pk, label in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', menu)]
+
+
+def test_the_condition_menu_numbers_questions_as_the_builder_lists_them_and_offers_only_earlier_ones(
+    staff: Any, survey: Survey
+) -> None:
+    coming = question(survey, QuestionKind.YES_NO, "Coming?")
+    why = question(survey, QuestionKind.LONG_TEXT, "Why?")
+    day = question(survey, QuestionKind.SINGLE, "Which day?", choices=["Monday", "Friday"])
+    sure = question(survey, QuestionKind.SCALE_5, "How sure?")
+    # "How sure?" moved up to second place: the ids no longer follow the order people see.
+    services.move_question(actor=None, question=sure, up=True)
+    services.move_question(actor=None, question=sure, up=True)
+    client = client_for(staff)
+    builder = client.get(reverse("surveys_staff:builder", kwargs={"pk": survey.pk})).content.decode()
+    for label in ("Question 1: Coming?", "Question 2: How sure?", "Question 3: Why?", "Question 4: Which day?"):
+        assert f"<strong>{label}</strong>" in builder
+    # A new question comes last: every earlier question whose answer can be tested, with the same label.
+    assert _condition_menu(builder) == [
+        (coming.pk, "Question 1: Coming?"),
+        (sure.pk, "Question 2: How sure?"),
+        (day.pk, "Question 4: Which day?"),
+    ]
+    # Changing question 3 offers questions 1 and 2 only, numbered as listed.
+    edit = client.get(reverse("surveys_staff:question_edit", kwargs={"pk": survey.pk, "question_pk": why.pk}))
+    assert _condition_menu(edit.content.decode()) == [
+        (coming.pk, "Question 1: Coming?"),
+        (sure.pk, "Question 2: How sure?"),
+    ]
+    assert "Question 3: Why?" in edit.content.decode()
+    # The first question has nothing before it to depend on.
+    first = client.get(reverse("surveys_staff:question_edit", kwargs={"pk": survey.pk, "question_pk": coming.pk}))
+    assert _condition_menu(first.content.decode()) == []
+    # Choosing "Question 2: How sure?" saves the condition on that question.
+    response = client.post(
+        reverse("surveys_staff:question_edit", kwargs={"pk": survey.pk, "question_pk": why.pk}),
+        {"kind": "long_text", "text_nl": "Why?", "condition_question": sure.pk, "condition_answer": "5"},
+    )
+    assert response.status_code == 303
+    builder = client.get(reverse("surveys_staff:builder", kwargs={"pk": survey.pk})).content.decode()
+    assert "Shown only after a given answer to question 2" in builder
 
 
 def test_deleting_a_question_asks_for_confirmation(staff: Any, small_survey: Survey) -> None:
@@ -310,7 +379,8 @@ def test_exports_in_csv_and_xlsx_hold_one_row_per_response(staff: Any, small_sur
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 6
-    assert rows[0][5] == "1. Your main activity" and rows[1][5] == "Music"
+    activity = rows[0].index("1. Your main activity")
+    assert sorted(row[activity] for row in rows[1:]) == ["Design", "Design", "Film", "Music", "Music"]
     assert client.get(reverse("surveys_staff:export", kwargs={"pk": small_survey.pk, "fmt": "pdf"})).status_code == 404
 
 
