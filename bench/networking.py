@@ -9,8 +9,8 @@ saved searches. Then it measures, in this process (server time, without the netw
 
 - search: ``--queries`` realistic queries (one or two words in nl/fr/en, half of them with a
   filter: near a municipality within 10-50 km, a language, a kind, a sector), as the search page
-  runs them (the window of ids read once, counted in Python, and the first page of 20); also the whole search page
-  through Django's test client for the first 50 queries;
+  runs them (the window's hits read once, counted and sorted in Python, then the rows of the first
+  page of 20); also the whole search page through Django's test client for 50 queries;
 - matching for one need: ``selectors.matches_for`` for 30 needs (database prefilter + engine);
 - the weekly digest of every saved search (``digests.send_saved_search_digests``).
 
@@ -437,11 +437,15 @@ def measure_search_and_matching(
         filters = query()
         with CaptureQueriesContext(connection) as queries:
             wall, cpu = time.perf_counter(), time.process_time()
-            if hasattr(selectors, "search_window"):  # as the search page runs it since the window is read once
+            if hasattr(selectors, "search_hits"):  # as the search page runs it: the window's hits, the page's rows
+                hits = selectors.search_hits(filters)
+                total = len(hits)  # at most SEARCH_WINDOW + 1: "more than 500" beyond
+                page = selectors.listings_for(hits[:20])
+            elif hasattr(selectors, "search_window"):  # the code before (a measurement of it on the same data)
                 window = selectors.search_window(filters)
-                total = len(window)  # at most SEARCH_WINDOW + 1: "more than 500" beyond
+                total = len(window)
                 page = list(selectors.search_results(filters, window)[:20])
-            else:  # the code before (for a measurement of it on the same data)
+            else:  # the code before that
                 found = selectors.search_listings(filters)
                 total = found.count()
                 page = list(found[:20])

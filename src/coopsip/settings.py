@@ -11,6 +11,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -97,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "coopsip.ops.middleware.SecurityHeadersMiddleware",
+    # The Content-Security-Policy header, with a fresh nonce for the page's own <script> tags (see below).
+    "csp.middleware.CSPMiddleware",
     # Before any session or database work: a request that waited too long in the queue gets a quick 503.
     "coopsip.ops.overload.QueueLimitMiddleware",
     "coopsip.ops.lockouts.KnownDeviceMiddleware",
@@ -156,7 +161,9 @@ if DATABASE_URL:
         # No JIT: the site's queries are short, and compiling them cost more than running them (0.16 s of a
         # 0.24 s list query, measured in bench/recommendations.py).
         _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+        # random_page_cost 1.1 (solid-state storage): with the default 4, a common word with a sector filter was
+        # a full table scan (50 ms against 13-27 ms; bench/networking.py, docs/networking.md).
+        _options["options"] = f"{_options.get('options', '')} -c jit=off -c random_page_cost=1.1".strip()
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -343,6 +350,26 @@ SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the browser runs only the site's own script files and reads only its own
+# stylesheets, images and fonts. An inline <script> or <style> runs only with this response's nonce
+# (nonce="{{ request.csp_nonce }}"); a style="" or on…="" attribute, hx-on or javascript: never does.
+# docs/operations.md, "Content-Security-Policy", says how to add a script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF, CSP_NONCE],
+        "img-src": [CSP_SELF, "data:"],
+        "connect-src": [CSP_SELF],
+        "font-src": [CSP_SELF],
+        # An event page's map: OpenStreetMap's embed in a frame (events_tags.map_embed), which loads its own tiles.
+        "frame-src": ["https://www.openstreetmap.org"],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+    },
+}
 CSRF_FAILURE_VIEW = "coopsip.core.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 if not SECURE_HSTS_PRELOAD:

@@ -47,6 +47,7 @@ class RegisterSearchForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_(
-            "A name (first and last, in any order), part of an email address, or the start of a member number."
+            "A name (first and last, in any order), part of an email address, or the start of a member number. "
+            "One or two letters find the names that start with them."
         ),
     )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from coopsip.core.search import person_search_text
+
 
 class MembershipStatus(models.TextChoices):
     MEMBER = "member", _("member (shareholder)")
@@ -41,6 +43,14 @@ class RegisterEntry(models.Model):
     verified_at = models.DateTimeField(_("linked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The names and email as the search reads them (core.search.person_search_text), written by the database with
+    # the row and indexed by trigrams on PostgreSQL (migration 0005): a search compares, it does not compute.
+    search_text = models.GeneratedField(
+        expression=person_search_text("first_name", "last_name", "email"),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("search text"),
+    )
 
     class Meta:
         verbose_name = _("register entry")
@@ -52,7 +62,12 @@ class RegisterEntry(models.Model):
                 name="registerentry_linked_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["email"], name="registerentry_email_idx")]
+        indexes = [
+            models.Index(fields=["email"], name="registerentry_email_idx"),
+            # The register's first pages and a search matching many entries walk this index in order
+            # (members.selectors.register_page).
+            models.Index(fields=["last_name", "first_name", "member_number"], name="registerentry_name_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_number} {self.first_name} {self.last_name}"

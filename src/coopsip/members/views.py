@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -12,7 +11,7 @@ from coopsip.core.access import require
 from coopsip.core.http import AuthenticatedRequest
 from coopsip.members.forms import RegisterImportForm, RegisterSearchForm, VerifyMembershipForm
 from coopsip.members.models import RegisterImport
-from coopsip.members.selectors import search_register
+from coopsip.members.selectors import register_page
 from coopsip.members.services import VerificationFailed, import_register, verify_membership
 
 
@@ -48,10 +47,11 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, "members.view_register")
     form = RegisterSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(search_register(query=query), 50).get_page(request.GET.get("page"))
+    found = register_page(query=query, page=request.GET.get("page"))
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "members/register.html#results" if fragment else "members/register.html"
-    response = render(request, template, {"form": form, "page": page, "query": query})
+    context = {"form": form, "page": found.page, "more_than": found.more_than, "query": query}
+    response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
 

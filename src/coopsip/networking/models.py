@@ -217,6 +217,9 @@ class Listing(models.Model):
             models.Index(fields=["author", "-created_at"], name="listing_author_idx"),
             # The search's window (the newest matches first) walks this index and stops early.
             models.Index(fields=["-created_at", "-id"], name="listing_newest_idx"),
+            # A search near a place keeps the listings within reach or remote: with the place's listings (by the
+            # municipality's index) and the remote ones (by this one), PostgreSQL reads only the matches of both.
+            models.Index(fields=["-created_at", "-id"], condition=Q(remote=True), name="listing_remote_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(radius_km__lte=MAX_RADIUS_KM), name="listing_radius_range"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, overload
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value
+from django.db.models import Count, F, FloatField, Lookup, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.32
 MAX_SEARCH_KM = 1000
 CANDIDATES = 150  # rows read from the database per kind for one matching
 SEARCH_WINDOW = 500  # a search ranks at most this many matches, the newest (see search_listings)
+REACH_IDS = 1000  # the municipalities within reach of a search are read first when there are at most this many
 
 
 def shown_listings(now: datetime | None = None) -> QuerySet[Listing]:
@@ -48,11 +50,14 @@ class SearchFilters:
 
 
 def _with_children(term: Sector | Skill) -> list[int]:
-    model = type(term)
+    """``term`` and its narrower terms, three levels down (the vocabulary is shallow): one query."""
+    children: dict[int, list[int]] = {}
+    for child, parent in type(term).objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(child)
     ids = [term.pk]
     frontier = [term.pk]
-    for _depth in range(3):  # the vocabulary is shallow; three levels are plenty
-        frontier = list(model.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+    for _depth in range(3):
+        frontier = [child for node in frontier for child in children.get(node, [])]
         if not frontier:
             break
         ids += frontier
@@ -69,13 +74,28 @@ def _box(near: Municipality, km: float) -> Q:
     )
 
 
-def _distance_squared(near: Municipality) -> Any:
-    """Squared distance in km² from ``near`` (flat-earth: exact enough to sort and filter within a country)."""
+def _distance_squared(near: Municipality, *, prefix: str = "municipality__") -> Any:
+    """Squared distance in km² from ``near`` (flat-earth: exact enough to sort and filter within a country) of the
+    municipality at ``prefix`` (``""``: the municipality's own row)."""
     lat, lon = float(near.latitude), float(near.longitude)
     kx = KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(lat))
-    dx = (Cast("municipality__longitude", FloatField()) - Value(lon)) * Value(kx)
-    dy = (Cast("municipality__latitude", FloatField()) - Value(lat)) * Value(KM_PER_DEGREE_LATITUDE)
+    dx = (Cast(f"{prefix}longitude", FloatField()) - Value(lon)) * Value(kx)
+    dy = (Cast(f"{prefix}latitude", FloatField()) - Value(lat)) * Value(KM_PER_DEGREE_LATITUDE)
     return dx * dx + dy * dy
+
+
+def _listing_distance(near: Municipality) -> Subquery:
+    """A listing's squared distance from ``near`` (NULL without a place), looked up in its municipality's row.
+
+    A scalar subquery rather than a join: PostgreSQL then reads the municipality of each row it returns by its
+    key, where a join let it hash the whole table of 38,000 municipalities for a few hundred listings."""
+    return Subquery(
+        Municipality.objects.filter(pk=OuterRef("municipality_id"))
+        .order_by()
+        .annotate(d2=_distance_squared(near, prefix=""))
+        .values("d2"),
+        output_field=FloatField(),
+    )
 
 
 def municipalities_within(near: Municipality, within_km: int) -> QuerySet[Any, dict[str, Any]]:
@@ -95,28 +115,48 @@ def municipalities_within(near: Municipality, within_km: int) -> QuerySet[Any, d
     )
 
 
-def _matching(filters: SearchFilters, now: datetime | None) -> QuerySet[Listing]:
-    """Every shown offer and need that fits ``filters`` (no order, no window)."""
+class _AnyOf(Lookup):  # type: ignore[type-arg]
+    """``column IN (ids)`` written ``column = ANY(%s)`` on PostgreSQL: the ids are one array parameter there, where
+    ``__in`` gives each its own placeholder (a thousand ids took milliseconds of Python to bind)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+def _matching(filters: SearchFilters, now: datetime | None, *, reach: list[int] | None = None) -> QuerySet[Listing]:
+    """Every shown offer and need that fits ``filters`` (no order, no window); ``reach``: the ids of the
+    municipalities within reach when they were read already (else a subquery finds them)."""
     listings = shown_listings(now)
     if filters.kind:
         listings = listings.filter(kind=filters.kind)
+    # The terms through their link tables: ``pk IN (listings of these terms)`` keeps each listing once, and lets
+    # PostgreSQL read the few links of a term by their index instead of joining every shown listing to them.
     if filters.sector is not None:
-        listings = listings.filter(sectors__in=_with_children(filters.sector))
+        links = Listing.sectors.through.objects.filter(sector_id__in=_with_children(filters.sector))
+        listings = listings.filter(pk__in=links.values("listing_id"))
     if filters.skill is not None:
-        listings = listings.filter(skills__in=_with_children(filters.skill))
+        links = Listing.skills.through.objects.filter(skill_id__in=_with_children(filters.skill))
+        listings = listings.filter(pk__in=links.values("listing_id"))
     if filters.pay:
         listings = listings.filter(pay=filters.pay)
     if filters.language:
         listings = listings.filter(language=filters.language)
     if filters.remote:
         listings = listings.filter(remote=True)
-    if (filters.sector is not None) or (filters.skill is not None):
-        # A listing with two of the sector's children would come twice; keep the ids once.
-        listings = Listing.objects.filter(pk__in=listings.values("pk"))
     listings = matching_texts(listings, filters.query)
     if filters.near is not None and filters.within_km is not None:
-        # The municipalities within reach first (one pass over that small table), then the listings in them.
-        in_reach = Q(municipality_id__in=municipalities_within(filters.near, filters.within_km))
+        if reach:
+            in_reach = Q(_AnyOf(F("municipality_id"), reach))
+        else:
+            in_reach = Q(municipality_id__in=municipalities_within(filters.near, filters.within_km))
         listings = listings.filter(in_reach | Q(remote=True) if not filters.remote else in_reach)
     return listings
 
@@ -127,17 +167,9 @@ def _window(filters: SearchFilters, now: datetime | None) -> QuerySet[Listing, A
     return _matching(filters, now).order_by("-created_at", "-pk").values("pk")[: SEARCH_WINDOW + 1]
 
 
-def search_window(filters: SearchFilters, *, now: datetime | None = None) -> list[int]:
-    """The ids of the newest ``SEARCH_WINDOW + 1`` offers and needs that fit ``filters``, newest first (one query).
-
-    The search page reads them once and counts them in Python: one more than the window says there are more.
-    ``search_results(filters, ids)`` then ranks and sorts them, without looking for the matches again."""
-    return [row["pk"] for row in _window(filters, now)]
-
-
 def search_results(filters: SearchFilters, window: Any) -> QuerySet[Listing]:
-    """The listings of ``window`` (ids from ``search_window``, or the window as a subquery), ordered as asked;
-    annotated ``search_rank`` and ``distance2``."""
+    """The listings of ``window`` (a subquery of ids), ordered as asked; annotated ``search_rank`` and
+    ``distance2``."""
     listings = matching_texts(Listing.objects.filter(pk__in=window), filters.query)
     if filters.near is not None:
         listings = listings.annotate(distance2=_distance_squared(filters.near))
@@ -159,9 +191,99 @@ def search_listings(filters: SearchFilters, *, now: datetime | None = None) -> Q
 
     The window: the newest SEARCH_WINDOW + 1 matches, ranked and sorted after. A search finding more says "more
     than SEARCH_WINDOW" and asks for a narrower one, so no search counts or ranks every matching row. Lazy (the
-    window is a subquery of each query run on it); the search page reads the window once with ``search_window``.
+    window is a subquery of each query run on it). The search page gets the same answer from ``search_hits`` and
+    ``listings_for``, in fewer and cheaper queries.
     """
     return search_results(filters, _window(filters, now))
+
+
+class Hit(NamedTuple):
+    """A match of a search, with what its place in the answer depends on (not the row itself)."""
+
+    pk: int
+    search_rank: float
+    distance2: float | None
+
+
+def search_hits(filters: SearchFilters, *, now: datetime | None = None) -> list[Hit]:
+    """The newest ``SEARCH_WINDOW + 1`` offers and needs that fit ``filters``, ordered as asked: the order, rank and
+    distance of ``search_listings``, the same listings. One query (two with a place: its municipalities within
+    reach are read first, at most ``REACH_IDS`` of them, so that PostgreSQL knows how few listings they hold).
+
+    The page counts them (one more than the window says there are more), cuts its page from them and reads only
+    that page's rows (``listings_for``): nothing is counted, ranked or joined beyond the window."""
+    reach = None
+    if filters.near is not None and filters.within_km is not None:
+        places = municipalities_within(filters.near, filters.within_km).order_by()
+        ids = list(places.values_list("pk", flat=True)[: REACH_IDS + 1])
+        reach = ids if len(ids) <= REACH_IDS else None  # a wide reach holds many listings: the subquery suits it
+    listings = _matching(filters, now, reach=reach)
+    distance: Any = Value(None, output_field=FloatField())
+    if filters.near is not None:
+        distance = _listing_distance(filters.near)
+    rows = (
+        listings.annotate(distance2=distance)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "search_rank", "distance2")[: SEARCH_WINDOW + 1]
+    )
+    hits = [Hit(pk, float(rank), distance2) for pk, rank, distance2 in rows]
+    # Newest first already; the sorts are stable, so newest first (then the highest id) breaks every tie.
+    if filters.order == "distance" and filters.near is not None:
+        hits.sort(key=lambda hit: (hit.distance2 is None, hit.distance2 or 0.0))
+    elif filters.order != "newest" and filters.query:
+        hits.sort(key=lambda hit: -hit.search_rank)
+    return hits
+
+
+def listings_for(hits: Iterable[Hit]) -> list[Listing]:
+    """The rows of ``hits`` (a page of them), in their order, with their place and author, their sectors and skills
+    in ``sector_list`` and ``skill_list``, and annotated ``search_rank`` and ``distance2`` as ``search_listings``
+    does (three queries; none without hits)."""
+    hits = list(hits)
+    if not hits:
+        return []
+    # Sectors and skills as plain lists (``sector_list``, ``skill_list``): prefetched into the related managers, they
+    # cost a manager and a queryset per listing, a third of the search's Python time.
+    rows = {
+        listing.pk: listing
+        for listing in Listing.objects.filter(pk__in=[hit.pk for hit in hits])
+        .select_related("municipality", "author")
+        .prefetch_related(
+            Prefetch("sectors", queryset=Sector.objects.all(), to_attr="sector_list"),
+            Prefetch("skills", queryset=Skill.objects.all(), to_attr="skill_list"),
+        )
+        .defer("search_vector")
+    }
+    found: list[Listing] = []
+    for hit in hits:
+        listing = rows.get(hit.pk)
+        if listing is not None:  # deleted since the window was read
+            listing.search_rank = hit.search_rank  # type: ignore[attr-defined]
+            listing.distance2 = hit.distance2  # type: ignore[attr-defined]
+            found.append(listing)
+    return found
+
+
+class SearchResults(Sequence[Listing]):
+    """The listings of ``hits``, in their order, read when sliced: a ``Paginator`` over them reads only its page's
+    rows (``listings_for``) and counts the hits without a query."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = hits
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @overload
+    def __getitem__(self, index: int) -> Listing: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Listing]: ...
+
+    def __getitem__(self, index: int | slice) -> Listing | list[Listing]:
+        if isinstance(index, slice):
+            return listings_for(self.hits[index])
+        return listings_for([self.hits[index]])[0]
 
 
 def distance_km(distance2: float | None) -> int | None:

@@ -53,36 +53,19 @@ def _terms() -> tuple[dict[int, Sector], dict[int, Skill]]:
     return {s.pk: s for s in Sector.objects.all()}, {s.pk: s for s in Skill.objects.all()}
 
 
-class _CountedPaginator(Paginator):
-    """Pages of a search window whose size is already known (its ids were read): no count query."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:
-        return self._known_count
-
-
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     require(request.user, "networking.use")
     form = SearchForm(request.GET or None)
-    page = None
     filters = form.filters() if form.is_bound and form.is_valid() else selectors.SearchFilters()
-    # The window (at most SEARCH_WINDOW + 1 ids, one query) is read once: one more than the window says there are
-    # more; the page then ranks and sorts those ids only.
-    window = selectors.search_window(filters)
-    listings = selectors.search_results(filters, window)
-    more_than = selectors.SEARCH_WINDOW if len(window) > selectors.SEARCH_WINDOW else None
-    if more_than:
-        paginator = _CountedPaginator(listings[: selectors.SEARCH_WINDOW], PER_PAGE, count=selectors.SEARCH_WINDOW)
-    else:
-        paginator = _CountedPaginator(listings, PER_PAGE, count=len(window))
-    page = paginator.get_page(request.GET.get("page"))
+    # The window's matches, ranked and sorted (at most SEARCH_WINDOW + 1, one query): one more than the window says
+    # there are more. The page is cut from them, and only its rows are read.
+    hits = selectors.search_hits(filters)
+    more_than = selectors.SEARCH_WINDOW if len(hits) > selectors.SEARCH_WINDOW else None
+    results = selectors.SearchResults(hits[: selectors.SEARCH_WINDOW])
+    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
     for listing in page.object_list:
-        listing.km = selectors.distance_km(getattr(listing, "distance2", None))
+        listing.km = selectors.distance_km(listing.distance2)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

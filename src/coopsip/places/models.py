@@ -53,7 +53,11 @@ class Municipality(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["country", "postcode", "name"], name="municipality_unique_place"),
         ]
-        indexes = [models.Index(fields=["country", "postcode"], name="municipality_postcode_idx")]
+        indexes = [
+            models.Index(fields=["country", "postcode"], name="municipality_postcode_idx"),
+            # The places near a point (networking search by distance) are found by a box on these two.
+            models.Index(fields=["latitude", "longitude"], name="municipality_position_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.postcode} {self.name}"

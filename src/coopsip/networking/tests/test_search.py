@@ -114,11 +114,12 @@ def test_postgresql_keeps_a_tsvector_in_the_text_language(offers: Any) -> None:
         assert listing.search_vector is None
 
 
-def test_the_window_read_once_gives_the_same_results_as_the_lazy_search(
+def test_the_page_s_hits_give_the_same_answer_as_the_lazy_search(
     offers: Any, places: dict[str, Any], vocab: dict[str, Any], pieter: Any, monkeypatch: Any
 ) -> None:
-    """The search page reads the window's ids once (``search_window``) and ranks those (``search_results``): the
-    same listings, in the same order, with the same rank and distance as ``search_listings``, window or not."""
+    """The search page reads the window's hits once (``search_hits``: ids, rank, distance, sorted) and then only its
+    page's rows (``listings_for``): the same listings, in the same order, with the same rank and distance as
+    ``search_listings``, whether the window holds every match or cuts them."""
     from coopsip.networking import selectors
 
     for n in range(6):
@@ -136,18 +137,66 @@ def test_the_window_read_once_gives_the_same_results_as_the_lazy_search(
         SearchFilters(query="fotograaf"),
         SearchFilters(query="fotograaf festival"),
         SearchFilters(query="fotograaf", near=places["gent"], within_km=60, order="distance"),
+        SearchFilters(query="fotograaf", near=places["gent"], within_km=60),  # by relevance, distances shown
+        SearchFilters(query="", near=places["liege"], within_km=500, order="distance"),
         SearchFilters(query="", sector=vocab["audiovisual"], order="newest"),
         SearchFilters(query="photographe", language="fr"),
         SearchFilters(query="nothing-matches-this"),
     ]
-    for window_size in (500, 3):
+    for window_size, reach_ids in ((500, 1000), (3, 1000), (500, 1)):
         monkeypatch.setattr(selectors, "SEARCH_WINDOW", window_size)
+        monkeypatch.setattr(selectors, "REACH_IDS", reach_ids)  # 1: the places within reach as a subquery
         for filters in searches:
             lazy = [(li.pk, li.search_rank, li.distance2) for li in search_listings(filters)]
-            ids = selectors.search_window(filters)
-            read_once = [(li.pk, li.search_rank, li.distance2) for li in selectors.search_results(filters, ids)]
-            assert read_once == lazy, (window_size, filters)
-            assert len(ids) == len(lazy) <= window_size + 1
+            hits = selectors.search_hits(filters)
+            page = [(li.pk, li.search_rank, li.distance2) for li in selectors.listings_for(hits)]
+            assert page == lazy, (window_size, reach_ids, filters)
+            assert len(hits) == len(lazy) <= window_size + 1
     monkeypatch.setattr(selectors, "SEARCH_WINDOW", 500)
     # Pieter's six, his offer and Camille's (tagged with the Photography skill, whose synonyms hold the word)
-    assert len(selectors.search_window(SearchFilters(query="fotograaf"))) == 8
+    assert len(selectors.search_hits(SearchFilters(query="fotograaf"))) == 8
+    assert selectors.listings_for([]) == []
+
+
+def test_a_sector_filter_finds_each_listing_once_with_the_sector_s_narrower_terms(
+    offers: Any, vocab: dict[str, Any], pieter: Any
+) -> None:
+    """A listing tagged with a sector and one of its narrower sectors is found once, by the broader one."""
+    from coopsip.networking import selectors
+    from coopsip.networking.models import Sector
+
+    narrower = Sector.objects.get(slug="photography-sector", parent=vocab["audiovisual"])
+    services.publish_listing(
+        author=pieter,
+        data=offer_input(title="Cameraman voor kortfilm", sectors=(vocab["audiovisual"], narrower), remote=True),
+    )
+    found = [hit.pk for hit in selectors.search_hits(SearchFilters(sector=vocab["audiovisual"]))]
+    assert len(found) == len(set(found))
+    titles_found = {li.title for li in selectors.listings_for(selectors.search_hits(SearchFilters(sector=narrower)))}
+    assert titles_found == {"Cameraman voor kortfilm"}
+    assert set(titles("", sector=vocab["audiovisual"])) == {
+        "Fotograaf voor evenementen en portretten",
+        "Photographe de spectacles",
+        "Cameraman voor kortfilm",
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans the tsquery; SQLite reads stems")
+def test_postgresql_plans_each_stem_of_a_word_once_whatever_the_languages_agree_on(offers: Any) -> None:
+    """A word stemmed alike in Dutch, French and English is asked once: with three copies of it, PostgreSQL expected
+    three times the matches and walked the whole table instead of reading the few matches through the GIN index."""
+    import re
+
+    from coopsip.core.search import matching_texts
+    from coopsip.networking.models import Listing
+
+    sql, params = matching_texts(Listing.objects.all(), "fotograaf festival vertaler").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    queries = re.findall(r"@@ '(.*?)'::tsquery", plan)
+    assert queries
+    for query in queries:
+        lexemes = re.findall(r"''([^']+)''", query)
+        assert len(lexemes) == len(set(lexemes)), query
+        assert {"fotograf", "festival", "vertal"} <= set(lexemes), query

@@ -215,7 +215,7 @@ def test_the_network_pages_cost_the_same_queries_with_more_members(
 
     grow(2, 0)
     client.get(url)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         client.get(url)
     with django_assert_num_queries(9):
         client.get("/en/network/sectors/")
@@ -223,7 +223,7 @@ def test_the_network_pages_cost_the_same_queries_with_more_members(
     services.create_sector_network(
         circle=events_services.create_circle(name="Muziek"), sector=vocab["music"], names={"en": "Music network"}
     )
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         client.get(url)
     with django_assert_num_queries(9):
         client.get("/en/network/sectors/")

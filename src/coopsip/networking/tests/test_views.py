@@ -192,7 +192,8 @@ def test_the_search_page_runs_a_fixed_number_of_queries(
     client = client_for(member)
     url = reverse("networking:search") + "?q=fotografen&near=9000&within_km=50&order=distance"
     client.get(url)  # warm the session
-    with django_assert_num_queries(14):
+    # The search's own: the places within reach, the window's hits, the page's rows, their sectors and skills.
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
     assert f"{count} results" in response.content.decode()
@@ -294,3 +295,40 @@ def test_a_search_finding_more_than_its_window_says_so_and_shows_the_newest(
     assert "Fotograaf 6" in page and "Fotograaf 3" in page and "Fotograaf 2" not in page
     none = client_for(member).get(reverse("networking:search") + "?q=fotograaf&kind=need").content.decode()
     assert "0 results" in none and "More than" not in none
+
+
+def test_the_search_and_the_listing_page_show_its_sectors_and_skills_in_the_reader_s_language(
+    member: Any, offers: dict[str, Any]
+) -> None:
+    client = client_for(member)
+    tags = '<span class="tag">{}</span>'
+    search = client.get("/en/network/", {"q": "fotograaf"}).content.decode()
+    assert "Fotograaf voor evenementen en portretten" in search
+    assert tags.format("Audiovisual") in search and tags.format("Photography") in search
+    assert tags.format("Music") not in search  # Bob's sector: his offer is not found
+    detail = client.get(f"/fr/network/{offers['bob'].pk}/").content.decode()
+    assert tags.format("Musique") in detail and "Audiovisuel" not in detail
+
+
+def test_the_search_pages_follow_each_other_without_gaps_or_repeats(
+    member: Any, places: Any, vocab: Any, pieter: Any, monkeypatch: Any
+) -> None:
+    from coopsip.networking import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for n in range(5):
+        services.publish_listing(
+            author=pieter,
+            data=offer_input(
+                title=f"Fotograaf {n}", sectors=(vocab["audiovisual"],), municipality_id=places["gent"].pk
+            ),
+        )
+    client = client_for(member)
+    url = reverse("networking:search") + "?q=fotograaf&order=newest"
+    shown = []
+    for number in (1, 2, 3):
+        page = client.get(f"{url}&page={number}").content.decode()
+        assert "5 results" in page
+        shown.append([n for n in range(5) if f"Fotograaf {n}<" in page])
+    assert shown == [[3, 4], [1, 2], [0]]
+    assert "Fotograaf 0<" in client.get(f"{url}&page=99").content.decode()  # past the end: the last page
