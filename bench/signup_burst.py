@@ -242,7 +242,14 @@ def run_burst(port: int, server_pid: int, sessions: list[str], page: str, action
     return burst
 
 
-def measure(port: int, server_pid: int, sessions: list[str], scenario: Scenario, runs: int) -> list[str]:
+def retries_logged(log: Path) -> int:
+    """How many sign-ups the service tried again after a lock wait (its WARNING lines in the gunicorn log)."""
+    if not log.exists():
+        return 0
+    return sum("tried again" in line for line in log.read_text(errors="replace").splitlines())
+
+
+def measure(port: int, server_pid: int, sessions: list[str], scenario: Scenario, runs: int, log: Path) -> list[str]:
     """``runs`` bursts of ``scenario``, each on a new event: prints each and the medians; returns failures."""
     from django.db import connections
 
@@ -254,7 +261,9 @@ def measure(port: int, server_pid: int, sessions: list[str], scenario: Scenario,
     for run in range(1, runs + 1):
         event_id, page, action = create_event(scenario.seats, run)
         connections.close_all()
+        retried_before = retries_logged(log)
         burst = run_burst(port, server_pid, sessions[: scenario.people], page, action, scenario.at_once)
+        retried = retries_logged(log) - retried_before
         assert burst.cpu is not None
         latencies = [o.latency for o in burst.outcomes if o.first_status]
         first = Counter(o.first_status for o in burst.outcomes if o.first_status)
@@ -274,7 +283,7 @@ def measure(port: int, server_pid: int, sessions: list[str], scenario: Scenario,
             f"run {run}: burst {burst.wall:5.2f} s ({scenario.people / burst.wall:6.1f} sign-ups/s), POST latency "
             f"p50 {p50:5.2f} s p95 {p95:5.2f} s | first answers {dict(sorted(first.items()))}, after one retry "
             f"{dict(sorted(final.items()))} | database: {confirmed} confirmed, {waiting} waiting, "
-            f"arrival order {'kept' if in_order else 'NOT kept'}"
+            f"arrival order {'kept' if in_order else 'NOT kept'} | tried again inside the service: {retried}"
         )
         print(f"  {burst.cpu.line()}")
         for error in sorted(set(errors))[:5]:
@@ -357,7 +366,7 @@ def main() -> int:
             "X-Request-Start as the proxy does (the bounded queue applies)"
         )
         for scenario in scenarios:
-            failures += measure(port, server.pid, sessions, scenario, args.runs)
+            failures += measure(port, server.pid, sessions, scenario, args.runs, Path(data_dir) / "gunicorn.log")
     finally:
         stop(server)
         if created and not args.keep_db:

@@ -232,6 +232,9 @@ class Event(models.Model):
     address = models.CharField(_("other address"), max_length=300, blank=True)
     video_url = models.URLField(_("video link"), blank=True, help_text=_("Shown only to people who signed up."))
     capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True, help_text=_("Empty: no limit."))
+    # The seats held now: seated sign-ups and visitors' kept seats not yet released (see services.counts_a_seat).
+    # Changed only by the sign-up services, by one conditional UPDATE, so a sign-up never counts rows under a lock.
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
     signup_deadline = models.DateTimeField(
         _("sign-up deadline"), null=True, blank=True, help_text=_("Empty: until the start.")
     )

@@ -14,8 +14,7 @@ one service and answers 303, or shows the form again with its errors (400).
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, TypeVar
 
@@ -24,10 +23,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -60,12 +60,13 @@ from coopsip.events.organise_forms import (
     SeriesForm,
 )
 from coopsip.events.services import EventBusy, EventInvalid, SignUpRefused
-from coopsip.registrations.exports import escape_cell
+from coopsip.registrations.exports import encoded_chunks, escape_cell
 
 OFFICERS = (CircleRole.MODERATOR, CircleRole.SECRETARY)
 FormT = TypeVar("FormT", bound=EventForm)
 BLANK_SHEET_ROWS = 5
 CSV_COLUMNS = ("name", "email", "status", "guest_role", "signed_up_at")
+CSV_FIELDS = ("name", "email", "status", "guest_role", "created_at", "event_id")
 
 
 ORGANISE_PER_PAGE = 25  # events per page of "Events I organise" (coming and past each)
@@ -273,31 +274,49 @@ def cancel_event(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --- Attendees and attendance -------------------------------------------------------
 
 
-def _rows(signups: Iterable[SignUp]) -> list[tuple[SignUp, int | None]]:
-    """Each sign-up with its place on the waiting list (1 for the first person waiting)."""
-    rows = []
-    waiting = 0
-    for signup in signups:
-        position = None
-        if signup.status == SignUpStatus.WAITING:
-            waiting += 1
-            position = waiting
-        rows.append((signup, position))
-    return rows
+ATTENDEES_PER_PAGE = 50  # people per page of the attendee list (seats, then the waiting list, then the others)
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its number of rows (counted with the list's other figures in one query)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def _shown(request: AuthenticatedRequest) -> list[int] | None:
+    """The sign-ups the attendance form was shown for (the page's people), or None when it does not say."""
+    if "shown" not in request.POST:
+        return None
+    return [int(value) for value in request.POST.getlist("shown") if value.isdigit()][:ATTENDEES_PER_PAGE]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendees(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The list; once the meeting has started, a mark for each person (came, absent, excused) and nothing else."""
+    """The list by pages; once the meeting has started, a mark for each person (came, absent, excused).
+
+    Saving the marks records the people of the page only; a seat holder left unmarked there is absent.
+    """
     event = _event_for(request, pk)
-    signups = list(selectors.attendees(event))
+    counts = selectors.attendee_counts(event)
+    paginator = _CountedPaginator(selectors.attendees_in_list_order(event), ATTENDEES_PER_PAGE, count=counts.total)
+    page = paginator.get_page(request.GET.get("page"))
+    signups = list(page.object_list)
     started = timezone.now() >= event.starts_at
     markable = [signup.pk for signup in signups if services.markable(signup)] if started else []
+    if request.method == "POST" and started:
+        # The people the organiser saw (the list may have moved since), else those of this page now.
+        markable = _shown(request) or markable
     form = AttendanceForm(request.POST if request.method == "POST" else None, signup_ids=markable)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.record_attendance(by=request.user, event=event, marks=form.marks())
+            count = services.record_attendance(by=request.user, event=event, marks=form.marks(), among=markable)
         except EventInvalid as invalid:
             _add_errors(form, invalid.errors)
         else:
@@ -308,25 +327,35 @@ def attendees(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
                 % {"count": count},
             )
-            return see_other(reverse("events_organise:attendees", kwargs={"pk": event.pk}))
+            return see_other(_attendees_url(event, page=page.number))
     if form.is_bound:
         chosen = {pk: request.POST.get(AttendanceForm.field_name(pk), "") for pk in markable}
     else:
         chosen = {signup.pk: services.mark_of(signup) for signup in signups}
+    # The waiting list follows the seats: its numbers come from the row's place in the whole list.
+    first = page.start_index() - 1 if signups else 0
+    rows = []
+    for offset, signup in enumerate(signups):
+        position = first + offset - counts.seats_part + 1 if signup.status == SignUpStatus.WAITING else None
+        rows.append((signup, position, chosen.get(signup.pk, "")))
     context = {
         "event": event,
         "form": form,
-        "rows": [(signup, position, chosen.get(signup.pk, "")) for signup, position in _rows(signups)],
+        "page": page,
+        "rows": rows,
         "marks": AttendanceForm.MARK_LABELS,
         "markable": set(markable),
         "started": started,
-        "seated": sum(1 for signup in signups if signup.holds_seat),
+        "seated": counts.seated,
+        "waiting": counts.waiting,
+        "waiting_page": counts.seats_part // ATTENDEES_PER_PAGE + 1,
     }
     return render(request, "events/organise/attendees.html", context, status=400 if form.errors else 200)
 
 
-def _attendees_url(event: Event) -> str:
-    return reverse("events_organise:attendees", kwargs={"pk": event.pk})
+def _attendees_url(event: Event, *, page: int = 1) -> str:
+    url = reverse("events_organise:attendees", kwargs={"pk": event.pk})
+    return url if page == 1 else f"{url}?page={page}"
 
 
 @login_required
@@ -404,24 +433,33 @@ def _brussels(moment: Any) -> str:
     return moment.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def attendees_csv(signups: Iterable[SignUp]) -> bytes:
-    """The attendee list for Excel: UTF-8 with a byte order mark, semicolons, CRLF, formulas escaped."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_COLUMNS)
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def attendees_csv_lines(signups: Iterable[SignUp]) -> Iterator[str]:
+    """The attendee list for Excel, line by line: UTF-8 with a byte order mark, semicolons, CRLF, formulas escaped."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
     for signup in signups:
         row = (signup.name, signup.email, signup.status, signup.guest_role, _brussels(signup.created_at))
-        writer.writerow([escape_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
+        yield writer.writerow([escape_cell(value) for value in row])
+
+
+EXPORT_CHUNK = 500  # sign-ups read from the database at a time
 
 
 @login_required
 @require_safe
-def export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def export(request: AuthenticatedRequest, pk: int) -> StreamingHttpResponse:
+    """The whole list as on the page (seats, the waiting list in order, the others), streamed."""
     event = _event_for(request, pk)
     day: date = event.starts_at.astimezone(BRUSSELS).date()
-    response = HttpResponse(attendees_csv(selectors.attendees(event)), content_type="text/csv; charset=utf-8")
+    signups = selectors.attendees_in_list_order(event).only(*CSV_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+    response = StreamingHttpResponse(
+        encoded_chunks(attendees_csv_lines(signups)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="attendees-{day:%Y-%m-%d}-{event.pk}.csv"'
     response["Cache-Control"] = "no-store"  # personal data: no copy in any cache
     return response

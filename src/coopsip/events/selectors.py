@@ -8,24 +8,41 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Now
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from coopsip.core.access import is_member, is_staff_member
-from coopsip.events.models import SEATED, Audience, Circle, Event, EventKind, Series, SignUp, SignUpStatus
+from coopsip.events.models import (
+    SEATED,
+    Audience,
+    Circle,
+    CircleMember,
+    Event,
+    EventKind,
+    Series,
+    SignUp,
+    SignUpStatus,
+)
+
+
+def with_seats(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Each event with ``seated_count``: its seat counter (a visitor's kept seat counts while they confirm).
+
+    Read from the event's row, not counted over its sign-ups.
+    """
+    return events.annotate(seated_count=F("seats_taken"))
 
 
 def with_counts(events: QuerySet[Event]) -> QuerySet[Event]:
     """Each event with ``seated_count`` and ``waiting_count``, in the same query."""
-    return events.annotate(
-        # A visitor's kept seat counts while they confirm their email address.
-        seated_count=Count(
-            "signups",
-            filter=Q(signups__status__in=SEATED)
-            | Q(signups__status=SignUpStatus.PENDING, signups__hold_until__gt=Now()),
-        ),
-        waiting_count=Count("signups", filter=Q(signups__status=SignUpStatus.WAITING)),
+    waiting = (
+        SignUp.objects.filter(event=OuterRef("pk"), status=SignUpStatus.WAITING)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return with_seats(events).annotate(waiting_count=Coalesce(Subquery(waiting), 0))
 
 
 def visible_events(*, user: Any) -> QuerySet[Event]:
@@ -37,7 +54,12 @@ def visible_events(*, user: Any) -> QuerySet[Event]:
     if user.is_authenticated:
         if is_member(user):
             wanted |= Q(audience="members")
-        wanted |= Q(circle__memberships__user=user) | Q(organiser=user) | Q(signups__user=user)
+        # Semi-joins, not joins: a join to the sign-ups multiplied each event by its sign-ups before DISTINCT.
+        wanted |= (
+            Q(circle__in=CircleMember.objects.filter(user=user).values("circle_id"))
+            | Q(organiser=user)
+            | Q(pk__in=SignUp.objects.filter(user=user).values("event_id"))
+        )
     return events.filter(wanted).distinct()
 
 
@@ -75,7 +97,7 @@ def upcoming_events(*, user: Any, now: datetime, filters: EventFilters = EventFi
         events = events.filter(attendance=filters.attendance)
     ids = events.values("pk")
     return (
-        with_counts(Event.objects.filter(pk__in=ids))
+        with_seats(Event.objects.filter(pk__in=ids))
         .select_related("place", "theme", "series")
         .order_by("starts_at", "pk")
     )
@@ -99,8 +121,51 @@ def waiting_position(signup: SignUp) -> int | None:
 
 
 def attendees(event: Event) -> QuerySet[SignUp]:
-    """Everyone on the event's list (seated first, then waiting in order, then cancelled)."""
+    """Everyone on the event's list in the order they were queued (the waiting list's order)."""
     return event.signups.select_related("user", "invited_by").order_by("queued_at", "pk")
+
+
+# The attendee list's three parts, in this order.
+SEATS, WAITING_LIST, OTHERS = 0, 1, 2
+
+
+def attendees_in_list_order(event: Event) -> QuerySet[SignUp]:
+    """Everyone on the event's list: seats first (with visitors' kept seats), then the waiting list in order,
+    then the others (cancelled, visitors who have not confirmed without a seat kept); each in queue order.
+    """
+    seats = Q(status__in=SEATED) | Q(status=SignUpStatus.PENDING, hold_until__isnull=False)
+    part = Case(
+        When(seats, then=Value(SEATS)),
+        When(status=SignUpStatus.WAITING, then=Value(WAITING_LIST)),
+        default=Value(OTHERS),
+        output_field=IntegerField(),
+    )
+    return event.signups.alias(part=part).order_by("part", "queued_at", "pk")
+
+
+@dataclass(frozen=True)
+class AttendeeCounts:
+    seated: int  # confirmed (or attended, absent)
+    seats_part: int  # the rows of the first part: seated and kept seats
+    waiting: int
+    total: int
+
+
+def attendee_counts(event: Event) -> AttendeeCounts:
+    """How many people are in each part of the attendee list, in one query."""
+    kept = Q(status=SignUpStatus.PENDING, hold_until__isnull=False)
+    counts = event.signups.aggregate(
+        seated=Count("pk", filter=Q(status__in=SEATED)),
+        kept=Count("pk", filter=kept),
+        waiting=Count("pk", filter=Q(status=SignUpStatus.WAITING)),
+        total=Count("pk"),
+    )
+    return AttendeeCounts(
+        seated=counts["seated"],
+        seats_part=counts["seated"] + counts["kept"],
+        waiting=counts["waiting"],
+        total=counts["total"],
+    )
 
 
 def my_signups(*, user: Any, now: datetime) -> QuerySet[SignUp]:

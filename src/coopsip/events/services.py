@@ -1,19 +1,31 @@
 """Every change to events: creating them, signing up, cancelling, the waiting list, attendance, minutes.
 
-Seats are handed out under a lock on the event row: ``sign_up``,
-``cancel_sign_up``, ``change_capacity`` and ``update_event`` each run in one
-durable transaction that first takes ``SELECT … FOR UPDATE`` on the event
-(on SQLite the whole database is written by one transaction at a time, which
-gives the same guarantee). Counting the seats and writing the sign-up happen
-inside that lock, so no number of simultaneous requests seats more people
-than there are seats. A request that waits too long for the lock gets
-``EventBusy`` ("try again in a moment") instead of an error page.
+Seats are counted on the event row itself (``Event.seats_taken``: the
+sign-ups for which ``counts_a_seat`` holds). ``sign_up`` does everything it
+can without a lock (the refusal checks, the person's own sign-up), then
+takes a seat with one conditional ``UPDATE … SET seats_taken = seats_taken
++ 1 WHERE … seats_taken < capacity``; the row lock that statement takes is
+held only until the sign-up row is written and committed. When it updates
+nothing the event is full: the person goes on the waiting list under the
+same row lock (``SELECT … FOR NO KEY UPDATE``). So no number of simultaneous
+requests seats more people than there are seats, and the queue
+(``queued_at``, read while the row is held) is the order in which the
+sign-ups committed. Every other change of seats (``cancel_sign_up``,
+``change_capacity``, ``update_event``, the waiting list's promotion, kept
+seats that lapse) takes the same row lock and moves the counter in the same
+transaction. On SQLite the whole database is written by one transaction at
+a time, which gives the same guarantee.
+
+A request that waits longer than LOCK_TIMEOUT_MS for the row is tried again
+by ``sign_up`` itself (SIGN_UP_ATTEMPTS in all) before the person is told
+``EventBusy`` ("try again in a moment").
 
 Emails are queued on commit, with keys that make them idempotent.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -24,9 +36,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
-from django.db import OperationalError, connection, transaction
-from django.db.models import Q
-from django.db.models.functions import Now
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -58,13 +69,17 @@ from coopsip.events.models import (
 )
 from coopsip.events.text import single_line
 
+logger = logging.getLogger(__name__)
+
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # A series is materialised occurrence by occurrence: it must end, and not too far away.
 MAX_OCCURRENCES = 104
 MAX_SERIES_DAYS = 731
 MAX_CAPACITY = 100_000
-# How long a sign-up waits for the event's lock before the person is asked to try again.
+# How long a change of seats waits for the event's row before it gives up (sign_up then tries again).
 LOCK_TIMEOUT_MS = 5000
+# How many times sign_up tries in all before the person is asked to try again (EventBusy).
+SIGN_UP_ATTEMPTS = 3
 # A visitor's seat is kept this long while they open the link we emailed them; the link itself works a day.
 VISITOR_HOLD = timedelta(minutes=30)
 VISITOR_CONFIRM_WITHIN = timedelta(days=1)
@@ -202,11 +217,9 @@ def capacity_error(*, event: Event, capacity: int | None) -> str | None:
 
 def signup_refusal(*, event: Event, user: Any, now: datetime) -> str | None:
     """Why ``user`` (None: a visitor without an account) may not sign up for ``event`` now, or None."""
-    if event.is_cancelled:
-        return _("This event was cancelled.")
-    deadline = event.signup_deadline or event.starts_at
-    if now >= deadline:
-        return _("Sign-up for this event is closed.")
+    closed = _closed(event, now)
+    if closed:
+        return closed
     if event.audience == Audience.PUBLIC:
         return None
     if user is None or not user.is_authenticated:
@@ -228,27 +241,78 @@ def signup_refusal(*, event: Event, user: Any, now: datetime) -> str | None:
     return _("This meeting is for the members of its group only.")
 
 
+def _closed(event: Event, now: datetime) -> str | None:
+    """Why nobody may sign up for ``event`` at ``now`` (cancelled, past the deadline), or None."""
+    if event.is_cancelled:
+        return _("This event was cancelled.")
+    deadline = event.signup_deadline or event.starts_at
+    if now >= deadline:
+        return _("Sign-up for this event is closed.")
+    return None
+
+
 # ---------------------------------------------------------------------------
-# Locking
+# Seats: the counter on the event row, and its lock
 
 
-def _lock_event(event_id: int) -> Event:
-    """Take the event's row lock (inside the caller's transaction), waiting at most LOCK_TIMEOUT_MS."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
-    return Event.objects.select_for_update(of=("self",)).select_related("place", "circle").get(pk=event_id)
+def counts_a_seat(status: str, hold_until: datetime | None) -> bool:
+    """Whether a sign-up in this state is counted in ``Event.seats_taken``.
+
+    A seat (confirmed, attended, absent), or a visitor's kept seat that was
+    not released yet: a kept seat counts until ``release_lapsed_holds`` (or
+    the next sign-up that finds the event full) releases it after it lapses.
+    """
+    return status in SEATED or (status == SignUpStatus.PENDING and hold_until is not None)
 
 
-def held_q(prefix: str = "") -> Q:
-    """Sign-ups that take a seat: seated ones, and visitors' seats kept while they confirm their email."""
+def counted_q(prefix: str = "") -> Q:
+    """``counts_a_seat`` as a filter on sign-ups (``prefix``: the path to them, such as "signups__")."""
     return Q(**{f"{prefix}status__in": SEATED}) | Q(
-        **{f"{prefix}status": SignUpStatus.PENDING, f"{prefix}hold_until__gt": Now()}
+        **{f"{prefix}status": SignUpStatus.PENDING, f"{prefix}hold_until__isnull": False}
     )
 
 
-def _seated_count(event: Event) -> int:
-    return event.signups.filter(held_q()).count()
+def _limit_lock_wait() -> None:
+    """From here on in the transaction, a statement waits at most LOCK_TIMEOUT_MS for a row lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_TIMEOUT_MS)}")
+
+
+def _lock_event(event_id: int) -> Event:
+    """Take the event's row lock (inside the caller's transaction), waiting at most LOCK_TIMEOUT_MS.
+
+    ``FOR NO KEY UPDATE``: the lock an UPDATE of the counter takes, so the
+    two exclude each other, while rows that merely refer to the event (a new
+    sign-up's foreign key) are not held up.
+    """
+    _limit_lock_wait()
+    return Event.objects.select_for_update(of=("self",), no_key=True).select_related("place", "circle").get(pk=event_id)
+
+
+def _take_seat(event_id: int, *, now: datetime) -> bool:
+    """Take a free seat of an open event in one statement; False when it is full, cancelled or closed.
+
+    The row lock of the UPDATE is held until the caller's transaction ends:
+    every seat taken is counted before the next request may look.
+    """
+    still_open = Q(cancelled_at__isnull=True) & (
+        Q(signup_deadline__gt=now) | Q(signup_deadline__isnull=True, starts_at__gt=now)
+    )
+    free = Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity"))
+    return Event.objects.filter(still_open, free, pk=event_id).update(seats_taken=F("seats_taken") + 1) == 1
+
+
+def _add_seats(event: Event, count: int) -> None:
+    """Move the counter of ``event`` (locked by the caller) by ``count``, in the database and on the instance."""
+    if count:
+        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + count)
+        event.seats_taken += count
+
+
+def _full(event: Event) -> bool:
+    """Every seat taken (``event`` locked by the caller, so its counter is current)."""
+    return event.capacity is not None and event.seats_taken >= event.capacity
 
 
 def _promote_waiting(event: Event, *, now: datetime) -> list[SignUp]:
@@ -262,7 +326,7 @@ def _promote_waiting(event: Event, *, now: datetime) -> list[SignUp]:
     if event.capacity is None:
         free = None
     else:
-        free = event.capacity - _seated_count(event)
+        free = event.capacity - event.seats_taken
         if free <= 0:
             return []
     waiting = event.signups.filter(status=SignUpStatus.WAITING).order_by("queued_at", "pk")
@@ -272,7 +336,49 @@ def _promote_waiting(event: Event, *, now: datetime) -> list[SignUp]:
         signup.promoted_at = now
         signup.save(update_fields=["status", "promoted_at", "updated_at"])
         notifications.on_commit_promoted(signup)
+    _add_seats(event, len(promoted))
     return promoted
+
+
+def _release_lapsed(event: Event, *, now: datetime) -> tuple[int, list[SignUp]]:
+    """Release the visitors' kept seats of ``event`` (locked) that lapsed by ``now``, then serve the waiting list.
+
+    Returns how many seats were released and who was promoted.
+    """
+    released = SignUp.objects.filter(event=event, status=SignUpStatus.PENDING, hold_until__lte=now).update(
+        hold_until=None, updated_at=now
+    )
+    if not released:
+        return 0, []
+    _add_seats(event, -released)
+    return released, _promote_waiting(event, now=now)
+
+
+def recount_seats(*, now: datetime, event_ids: Collection[int] | None = None) -> int:
+    """Set the seat counter of events whose sign-ups changed outside these services; returns how many were wrong.
+
+    ``event_ids``: those events (after deleting sign-ups, for example when
+    a person's data is erased); None: every event that has not ended, as the
+    cron command's safety net. A seat that comes free goes to the first
+    people waiting. Each event is set under its row lock, so a sign-up in
+    flight is counted once.
+    """
+    events = Event.objects.all() if event_ids is not None else Event.objects.filter(ends_at__gt=now)
+    if event_ids is not None:
+        events = events.filter(pk__in=event_ids)
+    counted = Count("signups", filter=counted_q("signups__"))
+    wrong = list(
+        events.annotate(counted=counted).exclude(seats_taken=F("counted")).order_by("pk").values_list("pk", flat=True)
+    )
+    for event_id in wrong:
+        with transaction.atomic():
+            event = _lock_event(event_id)
+            real = event.signups.filter(counted_q()).count()
+            if real != event.seats_taken:
+                logger.warning("Seat counter of event %s was %s, set to %s.", event_id, event.seats_taken, real)
+                _add_seats(event, real - event.seats_taken)
+                _promote_waiting(event, now=now)
+    return len(wrong)
 
 
 def _remind_at(starts_at: datetime) -> datetime:
@@ -329,7 +435,7 @@ def _seat_circle_members(event: Event) -> None:
     """
     now = timezone.now()
     assert event.circle is not None
-    seated = _seated_count(event)
+    seated = event.seats_taken
     for membership in event.circle.memberships.select_related("user").order_by("joined_at", "pk"):
         user = membership.user
         if SignUp.objects.filter(event=event, user=user).exists():
@@ -345,6 +451,7 @@ def _seat_circle_members(event: Event) -> None:
             queued_at=now,
         )
         seated += 0 if full else 1
+    _add_seats(event, seated - event.seats_taken)
 
 
 _CHANGES_PEOPLE_NOTICE = ("starts_at", "ends_at", "place_id", "address", "video_url", "attendance")
@@ -534,53 +641,112 @@ def sign_up(
         name, email = single_line(name), email.strip().lower()
         if not name or not email:
             raise SignUpRefused(_("Give your name and email address."))
-    try:
-        with transaction.atomic(durable=True):
-            event = _lock_event(event_id)
-            # The time is read once the lock is held: the queue is in the order the lock was taken.
-            now = now or timezone.now()
-            refusal = signup_refusal(event=event, user=None if anonymous else user, now=now)
-            if refusal:
-                raise SignUpRefused(refusal)
-            mine = SignUp.objects.filter(event=event)
-            mine = mine.filter(user__isnull=True, email__iexact=email) if anonymous else mine.filter(user=user)
-            signup = mine.first()
-            if signup is not None and signup.status != SignUpStatus.CANCELLED and not _confirm_expired(signup, now):
-                signup.newly_queued = False
-                return signup
-            full = event.capacity is not None and _seated_count(event) >= event.capacity
-            status = SignUpStatus.WAITING if full else SignUpStatus.CONFIRMED
-            hold_until = None
-            if anonymous:
-                # A visitor proves the address first: a seat (if one is free) is kept for a short while only,
-                # so a script without the mailboxes cannot take the seats of an info session.
-                status, hold_until = SignUpStatus.PENDING, None if full else now + VISITOR_HOLD
-            if signup is None:
-                signup = SignUp(event=event, user=None if anonymous else user)
-            if anonymous:
-                signup.name, signup.email = name, email
-                # A fresh personal link: the old one was mailed to whoever signed up before.
-                signup.token = new_token()
-                signup.language = language if language in LANGUAGES else settings.LANGUAGE_CODE
-            else:
-                signup.name = single_line(user.get_full_name() or user.email)
-                signup.email = user.email
-                signup.language = user.preferred_language
-            signup.status = status
-            signup.hold_until = hold_until
-            signup.status_before_cancel = ""
-            signup.queued_at = now
-            signup.promoted_at = None
-            signup.save()
-            signup.newly_queued = True
-            if hold_until is not None:
-                _plan_hold_lapse(event_id=event.pk, at=hold_until)
-            if notify and status == SignUpStatus.PENDING:
-                notifications.on_commit_confirm_email(signup)
-            elif notify:
-                notifications.on_commit_signed_up(signup)
-    except OperationalError as error:
-        raise EventBusy from error
+    for attempt in range(1, SIGN_UP_ATTEMPTS + 1):
+        try:
+            return _sign_up_once(
+                event_id=event_id,
+                user=None if anonymous else user,
+                name=name,
+                email=email,
+                language=language,
+                now=now,
+                notify=notify,
+            )
+        except (OperationalError, IntegrityError, _ChangedMeanwhile) as error:
+            # OperationalError: the row stayed locked past LOCK_TIMEOUT_MS. IntegrityError or
+            # _ChangedMeanwhile: the same person's other request (a double click) was first; the next
+            # attempt finds its sign-up. Nothing was written: the transaction was rolled back.
+            logger.warning("Sign-up for event %s tried again (attempt %d): %r", event_id, attempt, error)
+            if attempt == SIGN_UP_ATTEMPTS:
+                if isinstance(error, IntegrityError):
+                    raise
+                raise EventBusy from error
+    raise AssertionError("unreachable")
+
+
+def _own_sign_up(*, event: Event, user: Any, email: str) -> SignUp | None:
+    """The person's sign-up for ``event`` in any status (``user`` None: the visitor's, by email), or None."""
+    mine = SignUp.objects.filter(event=event)
+    mine = mine.filter(user__isnull=True, email__iexact=email) if user is None else mine.filter(user=user)
+    return mine.first()
+
+
+class _ChangedMeanwhile(Exception):
+    """The person's own sign-up changed between the read and the lock: start again."""
+
+
+def _sign_up_once(
+    *, event_id: int, user: Any, name: str, email: str, language: str, now: datetime | None, notify: bool
+) -> SignUp:
+    """One attempt of ``sign_up`` (``user`` None: a visitor with ``name`` and ``email``)."""
+    anonymous = user is None
+    # Read without a lock: the event, whether the person may come, and their own sign-up.
+    event = Event.objects.select_related("place", "circle").get(pk=event_id)
+    refusal = signup_refusal(event=event, user=user, now=now or timezone.now())
+    if refusal:
+        raise SignUpRefused(refusal)
+    signup = _own_sign_up(event=event, user=user, email=email)
+    if (
+        signup is not None
+        and signup.status != SignUpStatus.CANCELLED
+        and not _confirm_expired(signup, now or timezone.now())
+    ):
+        signup.newly_queued = False
+        return signup
+    with transaction.atomic(durable=True):
+        if signup is not None:
+            # Signing up again (rare): the event's row first, then the person's row, as cancel_sign_up does.
+            locked = _lock_event(event_id)
+            _release_lapsed(locked, now=now or timezone.now())  # an expired visitor's kept seat among them
+            before = (signup.status, signup.queued_at)
+            signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+            if (signup.status, signup.queued_at) != before:
+                raise _ChangedMeanwhile
+            if counts_a_seat(signup.status, signup.hold_until):
+                _add_seats(locked, -1)  # an expired visitor's seat still kept: it is taken anew below
+        else:
+            _limit_lock_wait()
+        seated = _take_seat(event_id, now=now or timezone.now())
+        if not seated:
+            # Full (or closed since): the waiting list is written under the row lock, in the order it is taken.
+            locked = _lock_event(event_id)
+            closed = _closed(locked, now or timezone.now())
+            if closed:
+                raise SignUpRefused(closed)
+            released, _promoted = _release_lapsed(locked, now=now or timezone.now())
+            seated = bool(released) and _take_seat(event_id, now=now or timezone.now())
+        # Read while the event's row is held: the queue is in the order the sign-ups commit.
+        now = now or timezone.now()
+        status = SignUpStatus.CONFIRMED if seated else SignUpStatus.WAITING
+        hold_until = None
+        if anonymous:
+            # A visitor proves the address first: a seat (if one is free) is kept for a short while only,
+            # so a script without the mailboxes cannot take the seats of an info session.
+            status, hold_until = SignUpStatus.PENDING, now + VISITOR_HOLD if seated else None
+        if signup is None:
+            signup = SignUp(event=event, user=user)
+        if anonymous:
+            signup.name, signup.email = name, email
+            # A fresh personal link: the old one was mailed to whoever signed up before.
+            signup.token = new_token()
+            signup.language = language if language in LANGUAGES else settings.LANGUAGE_CODE
+        else:
+            signup.name = single_line(user.get_full_name() or user.email)
+            signup.email = user.email
+            signup.language = user.preferred_language
+        signup.status = status
+        signup.hold_until = hold_until
+        signup.status_before_cancel = ""
+        signup.queued_at = now
+        signup.promoted_at = None
+        signup.save()
+        signup.newly_queued = True
+        if hold_until is not None:
+            _plan_hold_lapse(event_id=event.pk, at=hold_until)
+        if notify and status == SignUpStatus.PENDING:
+            notifications.on_commit_confirm_email(signup)
+        elif notify:
+            notifications.on_commit_signed_up(signup)
     return signup
 
 
@@ -602,7 +768,9 @@ def release_lapsed_holds(*, now: datetime, event_id: int | None = None) -> int:
     and by the cron command as a safety net), not at the next sign-up or
     cancellation. The visitor can still confirm within the day: they then get
     a seat if one is free, else a place on the waiting list. Running twice
-    moves nobody twice.
+    moves nobody twice. Without ``event_id`` (the cron command) it also sets
+    right any seat counter that sign-ups deleted outside these services left
+    wrong (``recount_seats``).
     """
     lapsed = SignUp.objects.filter(status=SignUpStatus.PENDING, hold_until__lte=now)
     if event_id is not None:
@@ -611,14 +779,13 @@ def release_lapsed_holds(*, now: datetime, event_id: int | None = None) -> int:
     for lapsed_event_id in sorted(set(lapsed.values_list("event_id", flat=True))):
         try:
             with transaction.atomic():
-                event = _lock_event(lapsed_event_id)
-                SignUp.objects.filter(event=event, status=SignUpStatus.PENDING, hold_until__lte=now).update(
-                    hold_until=None, updated_at=now
-                )
-                promoted += len(_promote_waiting(event, now=now))
+                _released, moved = _release_lapsed(_lock_event(lapsed_event_id), now=now)
+                promoted += len(moved)
         except OperationalError:
             # A busy event: the next run (or the next change to its seats) serves its waiting list.
             continue
+    if event_id is None:
+        recount_seats(now=now)
     return promoted
 
 
@@ -649,10 +816,15 @@ def confirm_visitor_sign_up(*, token: str, now: datetime | None = None) -> SignU
             refusal = signup_refusal(event=event, user=None, now=now)
             if refusal:
                 raise SignUpRefused(refusal)
-            kept = signup.hold_until is not None and signup.hold_until > now
-            others = event.signups.filter(held_q()).exclude(pk=signup.pk).count()
-            if kept or event.capacity is None or others < event.capacity:
+            # A kept seat that lapsed (this one too, perhaps) goes to the people waiting first.
+            released, _moved = _release_lapsed(event, now=now)
+            if released:
+                signup.refresh_from_db(fields=["hold_until"])
+            if signup.hold_until is not None:
+                signup.status = SignUpStatus.CONFIRMED  # the kept seat, already counted
+            elif not _full(event):
                 signup.status = SignUpStatus.CONFIRMED
+                _add_seats(event, 1)
             else:
                 signup.status, signup.queued_at = SignUpStatus.WAITING, now
             signup.hold_until = None
@@ -692,9 +864,11 @@ def cancel_sign_up_in_transaction(*, signup_id: int, now: datetime, by: Any = No
                 _("This meeting has started: record the person as absent or excused in the attendance instead.")
             )
         raise SignUpRefused(_("This event has started: it can no longer be cancelled."))
+    freed = counts_a_seat(signup.status, signup.hold_until)
     signup.status_before_cancel = signup.status if by is not None else ""
     signup.status = SignUpStatus.CANCELLED
     signup.save(update_fields=["status", "status_before_cancel", "updated_at"])
+    _add_seats(event, -1 if freed else 0)
     _promote_waiting(event, now=now)
     if by is not None:
         record_change(
@@ -741,11 +915,16 @@ def undo_cancel_sign_up(*, by: Any, signup_id: int, now: datetime | None = None)
                     _("This meeting has started: record who came in the attendance instead of undoing.")
                 )
             wanted = signup.status_before_cancel
-            full = event.capacity is not None and _seated_count(event) >= event.capacity
+            full = _full(event)
             seat_taken = wanted in SEATED and full
             signup.status = SignUpStatus.WAITING if wanted == SignUpStatus.WAITING or seat_taken else wanted
+            if signup.status == SignUpStatus.PENDING and (
+                full or signup.hold_until is None or signup.hold_until <= now
+            ):
+                signup.hold_until = None  # a visitor's kept seat comes back only while it lasts and is free
             signup.status_before_cancel = ""
-            signup.save(update_fields=["status", "status_before_cancel", "updated_at"])
+            signup.save(update_fields=["status", "hold_until", "status_before_cancel", "updated_at"])
+            _add_seats(event, 1 if counts_a_seat(signup.status, signup.hold_until) else 0)
             # A place given back on the waiting list may have a free seat in front of it.
             _promote_waiting(event, now=now)
             signup.refresh_from_db()
@@ -789,19 +968,22 @@ def invite_guest(*, by: Any, event: Event, name: str, email: str, language: str,
             existing = SignUp.objects.filter(event=locked, user__isnull=True, email__iexact=email.strip()).first()
             if existing is not None and existing.status in SEATED:
                 raise EventInvalid({"email": _("This person is already invited.")})
-            if locked.capacity is not None and _seated_count(locked) >= locked.capacity:
+            counted = existing is not None and counts_a_seat(existing.status, existing.hold_until)
+            if not counted and _full(locked):
                 raise EventInvalid({"email": _("The meeting is full: add seats before inviting a guest.")})
             guest = existing or SignUp(event=locked)
             guest.name = name
             guest.email = email.strip().lower()
             guest.language = language if language in LANGUAGES else settings.LANGUAGE_CODE
             guest.status = SignUpStatus.CONFIRMED
+            guest.hold_until = None
             guest.queued_at = timezone.now()
             guest.status_before_cancel = ""
             guest.invited_by = by
             guest.guest_role = role
             guest.token = new_token()
             guest.save()
+            _add_seats(locked, 0 if counted else 1)
             record_change(actor=by, obj=locked, action="guest_invited", changes={"guest": guest.name})
             notifications.on_commit_guest_invited(guest)
     except OperationalError as error:
@@ -847,14 +1029,17 @@ def record_attendance(
     marks: Mapping[int, str] | None = None,
     present: Collection[int] = (),
     now: datetime | None = None,
+    among: Collection[int] | None = None,
 ) -> int:
     """Record who came: ``marks`` maps sign-up ids to attended, absent or excused (see ``Mark``).
 
     ``present`` is the short form "these came" (ids marked attended). Only
     once the event has started; nothing else changes a sign-up then. A seat
     holder without a mark is recorded absent; someone who cancelled and has
-    no mark stays excused. Changes no seat and tells nobody. Returns how many
-    came. Raises EventInvalid.
+    no mark stays excused. ``among``: only these sign-ups are recorded (the
+    people on one page of a long list), the others keep what they have.
+    Gives no seat to anyone and tells nobody (an excused person's seat is no
+    longer counted). Returns how many came, in all. Raises EventInvalid.
     """
     marks = {**dict.fromkeys(present, Mark.ATTENDED), **(marks or {})}
     now = now or timezone.now()
@@ -863,21 +1048,28 @@ def record_attendance(
     if any(mark not in Mark.CHOICES for mark in marks.values()):
         raise EventInvalid({"present": _("Choose came, absent or excused for each person.")})
     with transaction.atomic():
-        rows = [signup for signup in SignUp.objects.select_for_update().filter(event=event) if markable(signup)]
+        locked = _lock_event(event.pk)  # the event's row first, then its sign-ups, as every change of seats does
+        signups = SignUp.objects.select_for_update().filter(event=event)
+        if among is not None:
+            signups = signups.filter(pk__in=list(among))
+        rows = [signup for signup in signups if markable(signup)]
         unknown = set(marks) - {signup.pk for signup in rows}
         if unknown:
             raise EventInvalid({"present": _("Some people marked are not on this meeting's list; reload the page.")})
-        came = 0
+        seats = 0
         for signup in rows:
             if signup.pk not in marks and not signup.holds_seat:
                 continue  # cancelled beforehand and not marked: stays excused, as the person left it
             status = MARK_STATUS[marks.get(signup.pk, Mark.ABSENT)]
-            came += int(status == SignUpStatus.ATTENDED)
             if signup.status != status or signup.attendance_recorded_by_id != getattr(by, "pk", None):
+                seats -= int(counts_a_seat(signup.status, signup.hold_until))
+                seats += int(counts_a_seat(status, None))
                 signup.status = status
                 signup.status_before_cancel = ""
                 signup.attendance_recorded_by = by
                 signup.save(update_fields=["status", "status_before_cancel", "attendance_recorded_by", "updated_at"])
+        _add_seats(locked, seats)
+        came = event.signups.filter(status=SignUpStatus.ATTENDED).count()
         record_change(actor=by, obj=event, action="attendance", changes={"present": came})
     return came
 

@@ -254,4 +254,4 @@ def test_the_attendee_list_costs_the_same_queries_for_more_people(
     assert "P10 Test" in page
 
 
-ATTENDEE_QUERIES = 7
+ATTENDEE_QUERIES = 8
