@@ -1,5 +1,7 @@
 """``coopsip-form INPUT_DIR -o groups.json``: form groups from an input folder, print the report.
 
+``--time-limit``, ``--work`` and ``--seed`` override the keys of params.json with the same meaning.
+
 A re-run: ``--previous groups.json`` (its warm start), ``--locks locks.csv`` and
 ``--declined declined.csv`` (see docs/formation.md).
 """
@@ -29,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("input_dir", type=Path, help="folder with the input files")
     parser.add_argument("-o", "--output", type=Path, default=Path("groups.json"), help="where to write the groups")
     parser.add_argument("--time-limit", type=float, help="seconds (overrides params.json time_limit_s)")
+    parser.add_argument(
+        "--work",
+        type=float,
+        help="work units the search may do (overrides params.json work; about a microsecond each on an idle machine)",
+    )
     parser.add_argument("--seed", type=int, help="overrides params.json seed")
     parser.add_argument("--method", choices=("optimise", "greedy"), default="optimise")
     parser.add_argument("--previous", type=Path, help="groups.json of the run this one re-runs (its warm start)")
@@ -38,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if (args.locks or args.declined) and not args.previous:
             raise InputError("--locks and --declined need --previous (the groups they refer to)")
+        if args.work is not None and not 0 <= args.work < float("inf"):
+            raise InputError(f"--work: expected a number of work units ≥ 0, got {args.work:g}")
         problem, params = read_problem(args.input_dir)
         previous = read_solution(args.previous, problem) if args.previous else None
         declined = read_declined(args.declined, problem) if args.declined else []
@@ -49,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         params = replace(params, time_limit_s=args.time_limit)
     if args.seed is not None:
         params = replace(params, seed=args.seed)
+    if args.work is not None:
+        params = replace(params, work=args.work)
     if previous is None:
         solution = solve(problem, params, method=args.method)
     elif declined and locks is None:

@@ -15,15 +15,17 @@ HiGHS had not finished its root node after 20 CPU seconds at 500 (4 or 12 themes
 LP bound with the ``x ≤ g`` cuts is what proves optima that CP-SAT only approaches.
 
 Deterministic: SCIP runs on one thread with a *node limit* taken from the work budget
-(``NODE_UNITS`` per node, scaled by the size of the model), never a time limit, so the
-same input and seed give the same answer on an idle or a busy machine. The wall clock is
-only the engine's safety stop (``cut_short``).
+(``units_for``: the root node's cost grows faster than the square of the options, each
+further node costs a share of it), so the same input and seed give the same answer on an
+idle or a busy machine. SCIP's time limit is only the engine's safety stop (``cut_short``):
+the time left to the stop, less what placing people after it takes.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +35,17 @@ from . import rules
 from .flow import Bin, FlowResult
 from .index import BoolArray, Index
 
-ROOT_UNITS_PER_OPTION = 4000.0  # work units charged for the root node, per option (measured: 35 CPU s at 7,352)
-NODE_UNITS_PER_OPTION = 200.0  # ... and for every further node
+# The work units (budget.py: about a microsecond of the idle reference machine) SCIP is charged,
+# fitted to its CPU seconds on this model at 100-1,000 people, 4 and 12 themes, with and without
+# one theme per office (bench/README.md, "Second pass (issue 15)"); an upper envelope of the
+# measurements, so that the budget is honoured: the root node ROOT_UNITS_FIXED + ROOT_UNITS_AT_1000 ×
+# (options / 1,000) ** ROOT_EXPONENT, ONE_THEME_FACTOR times that with one theme per office, and
+# every further node NODE_SHARE of the root node (strong branching near the top of the tree).
+ROOT_UNITS_FIXED = 3e4
+ROOT_UNITS_AT_1000 = 8e5
+ROOT_EXPONENT = 2.2
+ONE_THEME_FACTOR = 1.8
+NODE_SHARE = 0.3
 
 
 @dataclass
@@ -82,15 +93,22 @@ def groups_max(index: Index, person: np.ndarray, cell: np.ndarray) -> np.ndarray
     return gmax.astype(np.int64)
 
 
-def units_for(options: int, nodes: int) -> float:
-    return options * (ROOT_UNITS_PER_OPTION + NODE_UNITS_PER_OPTION * max(0, nodes - 1))
+def root_units(options: int, one_theme: bool = False) -> float:
+    """The work units SCIP's root node is charged on a model with ``options`` options."""
+    units = ROOT_UNITS_FIXED + ROOT_UNITS_AT_1000 * (options / 1000) ** ROOT_EXPONENT
+    return units * (ONE_THEME_FACTOR if one_theme else 1.0)
 
 
-def nodes_for(options: int, units: float) -> int:
+def units_for(options: int, nodes: int, one_theme: bool = False) -> float:
+    """The work units a solve of ``nodes`` nodes is charged (a function of the model's size only)."""
+    return root_units(options, one_theme) * (1.0 + NODE_SHARE * max(0, nodes - 1))
+
+
+def nodes_for(options: int, units: float, one_theme: bool = False) -> int:
     """The node limit the work ``units`` buy on a model with ``options`` options (at least 1; the
     caller does not start the MIP when ``units`` do not pay for the root node)."""
-    left = units - options * ROOT_UNITS_PER_OPTION
-    return max(1, 1 + int(left // max(1.0, options * NODE_UNITS_PER_OPTION)))
+    root = root_units(options, one_theme)
+    return max(1, 1 + int(max(0.0, units - root) / (NODE_SHARE * root) + 1e-9))  # (1e-9: rounding)
 
 
 def solve_mip(
@@ -100,10 +118,12 @@ def solve_mip(
     hint: tuple[list[Bin], FlowResult] | None,
     *,
     units: float,
-    seconds: float,
+    seconds: Callable[[], float],
 ) -> Mip | None:
     """The best numbers of groups per cell for the ``free`` people next to ``locked_bins``;
-    ``None`` when SCIP found no solution within the limits (or is not available)."""
+    ``None`` when SCIP found no solution within the limits (or is not available). ``units``
+    set the node limit; ``seconds()``, asked just before SCIP starts (after the model is built),
+    the wall seconds it may take at most (the safety stop)."""
     params = index.params
     sel = free[index.arc_person]
     person = index.arc_person[sel]
@@ -181,12 +201,14 @@ def solve_mip(
     objective.SetMaximization()
     if hint is not None:
         _hint(solver, hint, person, cell, g, x, m, s, r)
-    nodes = nodes_for(options, units)
+    one_theme = params.one_theme_per_office
+    nodes = nodes_for(options, units, one_theme)
     solver.SetNumThreads(1)
     solver.SetSolverSpecificParametersAsString(
         f"limits/nodes = {nodes}\nrandomization/randomseedshift = {int(params.seed) % 2**31}\n"
     )
-    solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    limit = max(0.001, seconds())
+    solver.SetTimeLimit(max(1, int(limit * 1000)))
     mp = pywraplp.MPSolverParameters()
     mp.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, 0.0)
     started = time.perf_counter()
@@ -203,8 +225,8 @@ def solve_mip(
         bound=float(objective.BestBound()),
         optimal=optimal,
         nodes=used,
-        units=units_for(options, used),
-        stopped_by_clock=not optimal and used < nodes and elapsed >= seconds * 0.95,
+        units=units_for(options, used, one_theme),
+        stopped_by_clock=not optimal and used < nodes and elapsed >= limit * 0.95,
     )
 
 

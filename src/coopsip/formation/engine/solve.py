@@ -17,7 +17,7 @@ import numpy as np
 
 from . import lagrange
 from .balance import enforce, hard_rules
-from .budget import UNITS_PER_SECOND, WORK_SHARE, Budget
+from .budget import UNITS_PER_SECOND, WORK_SHARE, Budget, flow_units
 from .exact import DTIME_UNITS, solve_exact
 from .flow import SCALE, Bin, FlowResult, place
 from .greedy import Formed, greedy_groups
@@ -29,7 +29,10 @@ from .travel import shorten_travel
 
 DUAL_SHARE_LEFT = 0.2  # share of the time limit kept for the local search after the relaxation
 TRAVEL_SHARE = 0.03  # share of the time limit kept for the last stage: same ranks, less travel
-FINISH_FACTOR = 2.0  # the last steps take about this many times as long as building the index
+FINISH_SECONDS_FIXED = 0.01  # the steps after the search on an idle machine (CPU seconds): fixed,
+FINISH_SECONDS_PER_PERSON = 25e-6  # ... per person (cutting into groups, the report, its validation: 15-20 µs measured)
+FINISH_FLOWS = 1  # ... and the longest step between two checks of the stop: a placement of everyone
+MIP_AFTER_FLOWS = 2  # placements of everyone kept free after SCIP's time limit (placing its groups)
 FILL_UNITS_PER_ARC = 0.3
 FILL_UNITS_FIXED = 200.0
 FILL_UNITS_PER_CELL = 0.02
@@ -75,7 +78,7 @@ def solve(
     locks = _locks(index, locked)
     bound: float | None = None
     lock_report: dict[str, int] | None = None
-    budget = _budget(params, start, time.perf_counter() - start)
+    budget = _budget(params, start, index)
     if method == "greedy":
         formed = greedy_groups(index, locks.free)
         formed += [(b.cell, [(p, r) for p, r in b.locked]) for b in locks.bins]
@@ -154,10 +157,16 @@ def solve(
         if proven:
             # Proven optimal: the bound is the objective itself (CP-SAT's own is on points rounded to 0.1).
             report["bound"], report["gap"] = report["objective"], 0.0
+        # What the safety stop cost: the share of the work done when it fired, and the gap (to the
+        # bound) of what that work found: a better proposal, if one exists, is at most that much better.
         report["work"] = {
             "units": round(budget.used),
             "budget": round(budget.units),
             "cut_short": budget.cut_short,
+            "done_at_cut": round(min(1.0, (budget.cut_at or 0.0) / budget.units), 4)
+            if budget.cut_short and budget.units > 0
+            else None,
+            "gap_at_cut": report["gap"] if budget.cut_short else None,
         }
         solution = replace(solution, report=report)
     return solution
@@ -170,13 +179,21 @@ def simple_bound(index: Index) -> float:
     return float(best.sum())
 
 
-def _budget(params: Params, start: float, index_seconds: float) -> Budget:
+def _budget(params: Params, start: float, index: Index) -> Budget:
     """The work of ``params.work`` (default: about half the time limit on an idle machine), with the
-    wall-clock safety stop early enough for the last steps (cutting groups, the report; they take
-    about as long as building the index) to end within the time limit."""
+    wall-clock safety stop early enough for what follows it to end within the time limit: the step
+    under way when it passes (at most about one placement of everyone) and the finishing steps
+    (cutting the cells into groups, the report and its validation). Their cost on an idle machine
+    (``FINISH_*``; measured 15-20 µs a person at 500-20,000 people, and a placement within about
+    1.4 times its ``flow_units``) is kept in reserve, scaled by how slowly the process runs at
+    the time (budget.py)."""
     units = params.work if params.work is not None else params.time_limit_s * UNITS_PER_SECOND * WORK_SHARE
-    reserve = min(FINISH_FACTOR * index_seconds, 0.5 * params.time_limit_s)
-    return Budget(units, start + params.time_limit_s - reserve)
+    finish = (
+        FINISH_SECONDS_FIXED
+        + FINISH_SECONDS_PER_PERSON * index.n
+        + FINISH_FLOWS * flow_units(len(index.arc_person)) / UNITS_PER_SECOND
+    )
+    return Budget(units, start + params.time_limit_s, finish=finish)
 
 
 @dataclass
@@ -207,8 +224,10 @@ def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget:
             best_points, best, released = points2, (bins2, result2), released2
     bins, result = best
     mip_options = int(useful_options(index, locks.free).sum())
-    # The exact path when the model is small enough and the budget pays at least for its root node.
-    small = mip_options <= EXACT_MAX_OPTIONS and (EXACT_UNTIL - EXACT_FROM) * budget.units >= units_for(mip_options, 1)
+    # The exact path when the model is small enough and the budget pays at least for its root node
+    # (a cost model in work units, mip.py: never the clock, so the choice is the same on a busy machine).
+    root = units_for(mip_options, 1, index.params.one_theme_per_office)
+    small = mip_options <= EXACT_MAX_OPTIONS and (EXACT_UNTIL - EXACT_FROM) * budget.units >= root
     dual = lagrange.Dual(index, locks.free)
     lam = np.zeros(index.n)
     members = result.person_bin >= 0
@@ -231,19 +250,27 @@ def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget:
         best_points = result.points + _locked_points(index, bins)
         best = (bins, result)
     units = max(0.0, EXACT_UNTIL * budget.units - budget.used)
-    if small and units < units_for(mip_options, 1):
+    if small and units < root:
         small = False  # the budget does not pay for the MIP's root node: the heuristic goes on instead
     if small and not released and not budget.done():
         locked_points = _locked_points(index, bins)
-        seconds = max(0.0, budget.wall - time.perf_counter())
         locked_bins = [b for b in bins if b.locked_id is not None]
-        mip = solve_mip(index, locks.free, locked_bins, (bins, result), units=units, seconds=seconds)
+        # SCIP's time limit is the safety stop less the placement after it (the flows of ``_settle``).
+        after = MIP_AFTER_FLOWS * flow_units(len(index.arc_person)) / UNITS_PER_SECOND
+        mip = solve_mip(
+            index,
+            locks.free,
+            locked_bins,
+            (bins, result),
+            units=units,
+            seconds=lambda: max(0.0, budget.seconds_left(after)),
+        )
         if mip is not None:
             exact_used = True
             mip_report = {"solver": "scip", "nodes": mip.nodes, "stopped_by_clock": mip.stopped_by_clock}
             budget.spend(mip.units)
             if mip.stopped_by_clock:
-                budget.wall_passed()
+                budget.cut()  # (SCIP stops a little before the stop itself: the result depends on the clock)
             bound = min(bound, mip.bound + locked_points + 1e-6 * abs(mip.bound))
             bins2, result2, released2 = _settle(index, dict(mip.counts), locks, budget)
             points2 = float(_person_points(index, bins2, result2).sum()) + _locked_points(index, bins2)
@@ -255,6 +282,7 @@ def _optimise(index: Index, locks: _Locks, starts: list[dict[int, int]], budget:
             bins, result = best
         else:
             # SCIP unavailable or without a solution: CP-SAT on the same model (deterministic time).
+            seconds = max(0.0, budget.seconds_left(after))
             exact = solve_exact(
                 index, locks.free, locked_bins, (bins, result), dtime=units / DTIME_UNITS, seconds=seconds
             )

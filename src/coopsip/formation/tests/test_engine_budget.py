@@ -47,9 +47,8 @@ def test_the_safety_stop_cuts_the_work_short_and_says_so() -> None:
     seconds = time.perf_counter() - start
     assert solution.report["work"]["cut_short"] is True
     assert solution.report["work"]["units"] < 1e12
-    # Without the stop this work would take hours. The stop is checked between steps, and cutting into groups and
-    # validating come after it, which on a busy machine (load 18 measured) took 3.6 s in all: a wide margin, so
-    # the test says "the stop is obeyed" without timing the machine.
+    # Without the stop this work would take hours. How close to the limit it ends, beside a process burning
+    # the CPU, is test_engine_budget_stop.py's (within 10%); here only that the stop is obeyed at all.
     assert seconds < 60
     assert solution.report["violations"] == 0
 

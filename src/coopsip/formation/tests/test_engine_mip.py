@@ -7,12 +7,13 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from coopsip.formation.engine import Params, Problem, solution_to_dict, solve, validate
-from coopsip.formation.engine.budget import Budget
+from coopsip.formation.engine.budget import UNITS_PER_SECOND, WORK_SHARE, Budget
 from coopsip.formation.engine.index import Index
-from coopsip.formation.engine.mip import nodes_for, units_for
+from coopsip.formation.engine.mip import nodes_for, units_for, useful_options
 from coopsip.formation.engine.synthetic import generate
 
 from .test_engine import BRUSSELS, THEMES, person
@@ -52,7 +53,8 @@ def test_a_hand_checked_optimum_is_found_and_proven() -> None:
 
 def test_at_500_people_the_mip_proves_what_the_heuristic_misses(monkeypatch: pytest.MonkeyPatch) -> None:
     problem = generate(500, 12, seed=0)
-    params = Params(time_limit_s=600, work=3e7)
+    # SCIP proves it at its 14th node (18 CPU seconds): the work of about 16 nodes at this size.
+    params = Params(time_limit_s=600, work=5e7)
     exact = solve(problem, params)
     assert not _hard(problem, exact, params)
     assert exact.report["exact"]["proven_optimal"] is True
@@ -96,7 +98,43 @@ def test_without_scip_the_exact_path_falls_back_to_cp_sat(monkeypatch: pytest.Mo
 def test_the_node_limit_is_a_function_of_the_work_only() -> None:
     assert nodes_for(1000, 0) == 1
     assert nodes_for(1000, units_for(1000, 50)) == 50
+    assert nodes_for(1000, units_for(1000, 50) - 1) == 49
     assert units_for(1000, 7) < units_for(1000, 8)
+    assert nodes_for(1000, units_for(1000, 9), one_theme=True) < 9  # one theme per office: dearer nodes
+
+
+def test_the_root_node_is_charged_more_than_linearly_in_the_options() -> None:
+    # Measured (CPU s): 0.24 at 668 options, 4.7 at 2,425, 21.5 at 4,825, 52 at 8,744.
+    assert units_for(2000, 1) > 4 * units_for(1000, 1)
+    assert units_for(1000, 1, one_theme=True) > units_for(1000, 1)
+    # ... and charged at least what it was measured to take (one unit: about a microsecond).
+    for options, seconds in ((668, 0.24), (2425, 4.7), (4825, 21.5), (8744, 52.1)):
+        assert units_for(options, 1) >= seconds * UNITS_PER_SECOND
+
+
+@pytest.mark.parametrize(("seconds", "people", "themes"), [(5, 250, 12), (5, 250, 4), (20, 500, 12)])
+def test_the_default_work_of_the_demo_and_of_the_django_runs_pays_for_the_mip_at_a_few_hundred_people(
+    seconds: float, people: int, themes: int
+) -> None:
+    # The demo forms its groups in 5 s, the staff's runs in 20 s (COOPSIP_FORMATION_SECONDS): their default work
+    # buys the exact path's root node at these sizes (250 / 12 themes: 668 options).
+    params = Params(time_limit_s=seconds)
+    work = seconds * UNITS_PER_SECOND * WORK_SHARE
+    index = Index(generate(people, themes, seed=0), params)
+    options = int(useful_options(index, np.ones(index.n, dtype=bool)).sum())
+    assert options <= solve_module.EXACT_MAX_OPTIONS
+    assert (solve_module.EXACT_UNTIL - solve_module.EXACT_FROM) * work >= units_for(options, 1)
+
+
+def test_with_the_demos_work_250_people_get_a_proven_optimum() -> None:
+    # The demo's 5 s of default work, with a distant safety stop so that a busy machine changes nothing.
+    problem = generate(250, 12, seed=0)
+    params = Params(time_limit_s=600, work=5 * UNITS_PER_SECOND * WORK_SHARE)
+    solution = solve(problem, params)
+    assert not _hard(problem, solution, params)
+    assert solution.report["exact"]["used"] is True and solution.report["exact"]["proven_optimal"] is True
+    assert solution.report["gap"] == 0.0
+    assert solution.report["assigned"] == 141  # the heuristic alone: 140 (measured)
 
 
 def _theme_problem() -> Problem:
