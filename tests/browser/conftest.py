@@ -18,7 +18,16 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    WebError,
+    sync_playwright,
+)
 
 # Playwright's sync API runs an asyncio event loop in the test thread (it
 # drives the browser from a greenlet). Django sees that running loop and
@@ -48,6 +57,46 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 _axe = Axe()
 
 
+# What the browser refused under the site's Content-Security-Policy (settings.py), and the scripts that
+# failed, in any page of any context of the current test: the test fails with the list when it ends.
+CSP_MESSAGE = re.compile(r"Content[- ]Security[- ]Policy", re.IGNORECASE)
+_page_problems: list[str] = []
+
+
+def _watch(context: BrowserContext) -> BrowserContext:
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and CSP_MESSAGE.search(message.text):
+            where = message.page.url if message.page is not None else "?"
+            _page_problems.append(f"{where}: {message.text}")
+
+    def on_web_error(error: WebError) -> None:
+        where = error.page.url if error.page is not None else "?"
+        _page_problems.append(f"{where}: uncaught {error.error}")
+
+    context.on("console", on_console)
+    context.on("weberror", on_web_error)
+    return context
+
+
+def _fail_on_page_problems() -> None:
+    if _page_problems:
+        problems = list(_page_problems)
+        _page_problems.clear()
+        pytest.fail(
+            "The browser refused content under the Content-Security-Policy, or a script failed "
+            "(move inline code to a static file: docs/operations.md):\n" + "\n".join(f"    - {p}" for p in problems),
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def no_page_problems() -> Iterator[None]:
+    """Fail the test on any CSP violation or uncaught script error, on any page it opened (checked at the end)."""
+    _page_problems.clear()
+    yield
+    _fail_on_page_problems()
+
+
 def _chromium_path() -> str | None:
     if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
         return CHROMIUM
@@ -64,6 +113,14 @@ def browser() -> Iterator[Browser]:
         )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        # Every context, also those a test opens itself for a second person, reports CSP violations
+        # and script errors to no_page_problems.
+        new_context = browser.new_context
+
+        def watched_new_context(**options: Any) -> BrowserContext:
+            return _watch(new_context(**options))
+
+        browser.new_context = watched_new_context  # type: ignore[method-assign]
         try:
             yield browser
         finally:
@@ -126,10 +183,13 @@ def _describe(violation: dict[str, Any]) -> str:
 def assert_accessible(page: Page) -> None:
     """Run axe-core on the page as it is now; fail on any serious or critical violation.
 
-    It first checks that the page's stylesheets and scripts loaded: on an
-    unstyled page axe's colour and visibility checks would mean nothing.
+    It first checks that no content was refused under the Content-Security-Policy so far and that
+    the page's stylesheets and scripts loaded: on an unstyled page axe's colour and visibility
+    checks would mean nothing. axe-core goes in through ``page.evaluate``, which the page's
+    policy does not govern, so no test needs ``bypass_csp`` (which would hide violations).
     """
     page.wait_for_load_state("load")
+    _fail_on_page_problems()
     broken = _broken_assets.get(page, [])
     if broken:
         pytest.fail(f"Assets of {page.url} did not load:\n" + "\n".join(f"    - {b}" for b in broken), pytrace=False)

@@ -4,6 +4,11 @@ for guessing from many addresses that spares the owner's devices, every lockout 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +19,11 @@ from django.urls import reverse
 from conftest import PASSWORD
 from coopsip.accounts.models import User
 from coopsip.core.models import OutgoingEmail
+from coopsip.core.tests.test_site_url_and_limits import redis_url
 from coopsip.ops import lockouts
 
 pytestmark = pytest.mark.django_db
+__all__ = ["redis_url"]  # a private redis-server (or CI's REDIS_URL), shared with the rate limit tests
 
 LOGIN = "/en/accounts/login/"
 
@@ -101,3 +108,77 @@ def test_a_stranger_guessing_many_accounts_from_one_address_is_stopped_by_the_ad
     assert b"Too many failed login attempts" in responses[-1].content  # allauth: 10 a minute from one address
     # Lotte, elsewhere, is not concerned.
     assert attempt("198.51.100.7", PASSWORD).status_code == 302
+
+
+# --- Counted in the shared cache: every web process adds to one account's count ---------------------------------
+
+PREPARE_ACCOUNTS = """
+import django, sys
+django.setup()
+from django.core.management import call_command
+from conftest import make_person
+call_command("migrate", verbosity=0)
+for email in sys.argv[1:]:
+    make_person(email, first_name="Lotte", last_name="Peeters")  # a verified email address, as on the site
+"""
+
+# One web process: ``tries`` wrong passwords for ``login`` through the login form, each from another address (no
+# address reaches its own limit), then what this process reads of the account's count in the cache; with "owner",
+# the right password from a browser the site has never seen. The clock is fixed and shared, so that the wait
+# after the last failure (1 s at the tenth) has not passed however slow the machine.
+GUESS = """
+import django, sys
+django.setup()
+from django.core.cache import cache
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.contrib.auth import SESSION_KEY
+from conftest import PASSWORD
+from coopsip.ops import lockouts
+setup_test_environment()
+lockouts.now = lambda: 1_000_000.0
+login, network, tries, owner = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:] == ["owner"]
+for number in range(tries):
+    address = f"{network}.{number + 1}"
+    Client().post("/en/accounts/login/", {"login": login, "password": "guess"}, REMOTE_ADDR=address)
+print("failures", (cache.get(lockouts.account_key(login)) or {}).get("failures", 0))
+if owner:
+    browser = Client()
+    response = browser.post("/en/accounts/login/", {"login": login, "password": PASSWORD}, REMOTE_ADDR="192.0.2.200")
+    print("owner", response.status_code, "logged in" if SESSION_KEY in browser.session else "not logged in")
+"""
+
+
+def _python(script: str, *args: str, env: dict[str, str]) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip().splitlines()
+
+
+def test_wrong_passwords_in_two_web_processes_add_up_to_one_slow_down(redis_url: str, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "coopsip.settings",
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[4]), os.environ.get("PYTHONPATH", "")]),
+        "DATA_DIR": str(tmp_path),  # one SQLite file for every process
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "REDIS_URL": redis_url,
+    }
+    env.pop("DATABASE_URL", None)
+    per_process = {**env, "REDIS_URL": ""}  # no shared cache: each process counts for itself
+    # Accounts of their own: a Redis given by CI may hold counts of earlier runs.
+    shared, alone = (f"lotte.{name}.{os.getpid()}.{time.time_ns()}@example.org" for name in ("shared", "alone"))
+    _python(PREPARE_ACCOUNTS, shared, alone, env=env)
+    half = str(lockouts.slowdown_after() // 2)
+
+    # Two processes one after the other (SQLite is written by one at a time), five wrong passwords each.
+    assert _python(GUESS, shared, "203.0.113", half, env=env) == ["failures 5"]
+    assert _python(GUESS, shared, "198.51.100", half, "owner", env=env) == ["failures 10", "owner 200 not logged in"]
+    # The second process saw the first one's five: at ten, a new browser waits, even with the right password
+    # (the form answers "not correct", nobody is logged in; the owner's usual browser is not slowed, see above).
+
+    # Without the shared cache, each process counts only its own five: guessing is never slowed down.
+    assert _python(GUESS, alone, "203.0.113", half, env=per_process) == ["failures 5"]
+    assert _python(GUESS, alone, "198.51.100", half, "owner", env=per_process) == ["failures 5", "owner 302 logged in"]
