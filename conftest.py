@@ -35,13 +35,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
         report.longrepr = f"Skipped, but COOPSIP_REQUIRE_ALL=1 forbids skips: {report.longrepr}"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Transactional tests find the rows of the data migrations (offices, roles, vocabulary).
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests about one database's own storage run on that database only, and transactional tests find the
+    rows of the data migrations (offices, roles, vocabulary).
+
+    ``@pytest.mark.only_on("postgresql")`` (or ``"sqlite"``): deselected on the other database, never skipped;
+    each CI lane runs one database, so every such test runs in CI.
 
     A transactional test empties the database when it ends, data-migration rows included, so any
     test after it would miss them. With ``serialized_rollback`` each transactional test starts
     from the database as the migrations left it (Django serialises it once at set-up).
     """
+    from django.db import connection
+
+    kept, deselected = [], []
+    for item in items:
+        only = item.get_closest_marker("only_on")
+        (deselected if only is not None and only.args[0] != connection.vendor else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
     for item in items:
         marker = item.get_closest_marker("django_db")
         fixtures = getattr(item, "fixturenames", ())

@@ -120,4 +120,8 @@ def test_the_site_still_loads_its_own_script(edition: Edition) -> None:
     html = client_for(None).get(url("editions:theme", slug=edition.slug, theme_slug="begeleiding")).content.decode()
     # Its own files only (htmx and the phone menu), served from /static/, none written by a person.
     scripts = site_scripts(html)
-    assert [src.split('"')[1] for src in scripts] == ["/static/django_htmx/htmx-2.min.js", "/static/coopsip/menu.js"]
+    assert [src.split('"')[1] for src in scripts] == [
+        "/static/django_htmx/htmx-2.min.js",
+        "/static/coopsip/menu.js",
+        "/static/coopsip/behaviours.js",
+    ]

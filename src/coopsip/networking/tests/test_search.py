@@ -181,7 +181,7 @@ def test_a_sector_filter_finds_each_listing_once_with_the_sector_s_narrower_term
     }
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans the tsquery; SQLite reads stems")
+@pytest.mark.only_on("postgresql")  # PostgreSQL plans the tsquery; SQLite reads stems
 def test_postgresql_plans_each_stem_of_a_word_once_whatever_the_languages_agree_on(offers: Any) -> None:
     """A word stemmed alike in Dutch, French and English is asked once: with three copies of it, PostgreSQL expected
     three times the matches and walked the whole table instead of reading the few matches through the GIN index."""

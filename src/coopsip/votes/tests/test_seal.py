@@ -125,13 +125,12 @@ def _run(command: str) -> str:
     return out.getvalue().strip()
 
 
+@pytest.mark.only_on("postgresql")
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_no_cast_ballot_shares_a_transaction_or_its_old_bytes_with_a_participation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Each vote writes its participation and its ballot in one transaction: the same xmin, until the seal."""
-    if connection.vendor != "postgresql":
-        pytest.skip("xmin and ctid are PostgreSQL's")
     # On a server shared with other test runs, their transactions (older than the seal) can last a while.
     monkeypatch.setattr(services, "OLDER_TRANSACTIONS_WAIT", 180.0)
     ballot = make_ballot(voter(99), titles=THEMES)
@@ -175,13 +174,12 @@ def keys_on_pages(keys: list[str]) -> int:
     return found
 
 
+@pytest.mark.only_on("postgresql")
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_a_transaction_older_than_the_seal_delays_the_erasure_to_the_scheduler(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A backup or a report running since before the seal still sees the old rows: PostgreSQL keeps them."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's old row versions")
     import psycopg
 
     ballot = make_ballot(voter(99))
@@ -202,10 +200,9 @@ def test_on_postgresql_a_transaction_older_than_the_seal_delays_the_erasure_to_t
     assert keys_on_pages(keys) == 0
 
 
+@pytest.mark.only_on("sqlite")
 @pytest.mark.django_db(transaction=True)
 def test_on_sqlite_the_old_voter_keys_are_not_left_in_the_database_files(tmp_path: Path) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("the files of SQLite")
     import threading
 
     ballot = make_ballot(voter(99), titles=THEMES)
